@@ -1,0 +1,408 @@
+/**
+ * The one contract between the Switchboard core and any UI.
+ *
+ * Every call the UI can make and every event it can receive is declared here, once. Inputs carry a
+ * runtime schema (zod) that both hosts run before the core sees a payload; outputs and events are
+ * typed only (the core produces them). Wire names are derived from the keys: `sb:<feature>.<member>`.
+ * The renderer imports this file with `import type` only.
+ */
+import { z } from 'zod';
+
+// ── Shared field schemas ─────────────────────────────────────────────────────────────────────────
+
+export const tenantIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only');
+export const flagKeySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - only');
+export const flagValueSchema = z.union([z.boolean(), z.string().max(1024), z.number().finite()]);
+export const reasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500);
+/** Time boxes run from one minute to one week; the revert is persisted and survives restarts. */
+export const timeboxMsSchema = z
+  .number()
+  .int()
+  .min(60_000)
+  .max(7 * 24 * 3_600_000);
+export const intervalMsSchema = z.number().int().min(250).max(60_000);
+export const themeSchema = z.enum(['system', 'dark', 'light']);
+
+export type FlagValue = z.infer<typeof flagValueSchema>;
+export type Theme = z.infer<typeof themeSchema>;
+
+// ── Domain types (outputs) ───────────────────────────────────────────────────────────────────────
+
+export type TenantStatus = 'normal' | 'elevated' | 'spike' | 'over-limit' | 'off';
+
+export interface TenantInfo {
+  id: string;
+  name: string;
+  plan: string | null;
+  /** Usage limit in events/s from the tenants file; null when none is set. */
+  limit: number | null;
+  /** false when the tenant was seen in traffic but is not in the tenants file. */
+  known: boolean;
+}
+
+/** One tenant's figures in one tick. */
+export interface TenantRow {
+  id: string;
+  name: string;
+  known: boolean;
+  limit: number | null;
+  /** events/s this tick */
+  rate: number;
+  /** slow EWMA of the rate, frozen while spiking */
+  baseline: number;
+  /** rate / baseline (1 when the baseline is still learning or zero) */
+  ratio: number;
+  /** rate / total of all tenants, 0..1 */
+  share: number;
+  /** rate / limit, null without a limit */
+  limitUse: number | null;
+  status: TenantStatus;
+  /** Why the status, in words: "14× baseline, +8,100/s, 62% of all traffic". Empty when normal. */
+  why: string;
+  /** Value of the kill switch `publish-events` for this tenant (true = may publish). */
+  publishing: boolean;
+}
+
+export interface TrafficTick {
+  seq: number;
+  /** epoch ms of the sample */
+  t: number;
+  intervalMs: number;
+  /** sum of all tenants' rates */
+  total: number;
+  /** tenants currently marked spike */
+  spiking: number;
+  /** ids of the tenants stacked in the overview chart this tick (top by rate) */
+  top: string[];
+  tenants: TenantRow[];
+}
+
+export interface TrafficMarker {
+  t: number;
+  kind: 'spike' | 'flip' | 'revert';
+  tenantId: string;
+  label: string;
+}
+
+export interface OverviewSeries {
+  /** epoch ms, oldest first, one per tick (at most 15 minutes) */
+  t: number[];
+  total: number[];
+  top: { id: string; name: string; values: number[] }[];
+  markers: TrafficMarker[];
+}
+
+export interface TrafficSnapshot {
+  tick: TrafficTick;
+  /** last samples (up to 60) per tenant, oldest first, for the sparklines */
+  sparks: Record<string, number[]>;
+  overview: OverviewSeries;
+  paused: boolean;
+}
+
+export type FlagKind = 'kill-switch' | 'release' | 'operational';
+export type FlagValueSource = 'tenant-override' | 'rule' | 'default' | 'flag-off';
+
+export interface FlagInfo {
+  key: string;
+  kind: FlagKind;
+  description: string;
+  /** false = the flag is off for everyone (serves its default / off variant) */
+  enabled: boolean;
+  valueType: 'boolean' | 'string' | 'number';
+  variants: Record<string, FlagValue>;
+  defaultVariant: string;
+}
+
+export interface TenantFlag extends FlagInfo {
+  value: FlagValue;
+  variant: string | null;
+  source: FlagValueSource;
+}
+
+export interface FlipEffect {
+  /** events/s just before the flip */
+  before: number;
+  /** events/s when the effect was judged */
+  after: number;
+  /** ms from the flip call until the tenant's traffic reached `after` */
+  ms: number;
+  settled: boolean;
+}
+
+export type AuditAction = 'set-tenant-flag' | 'revert';
+export type AuditOutcome = 'pending' | 'applied' | 'failed';
+
+export interface AuditEntry {
+  id: string;
+  /** ISO time the action was requested */
+  at: string;
+  /** OS user who acted ("system" for automatic reverts) */
+  actor: string;
+  action: AuditAction;
+  flagKey: string;
+  tenantId: string;
+  value: FlagValue;
+  previous: FlagValue | null;
+  reason: string;
+  timeboxMs: number | null;
+  /** ISO time of the automatic revert, when a time box was given */
+  revertAt: string | null;
+  provider: string;
+  outcome: AuditOutcome;
+  error: string | null;
+  /** ISO time the provider was confirmed to serve the new value */
+  confirmedAt: string | null;
+  effect: FlipEffect | null;
+}
+
+export type SourceState = 'connecting' | 'ok' | 'degraded' | 'down';
+
+export interface SourceStatus {
+  id: string;
+  kind: string;
+  label: string;
+  state: SourceState;
+  message: string | null;
+  lastOkAt: number | null;
+  /** data shown from this source is older than two intervals */
+  stale: boolean;
+  simulated: boolean;
+}
+
+export interface Alert {
+  id: string;
+  at: number;
+  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'source';
+  severity: 'info' | 'warning' | 'critical';
+  tenantId: string | null;
+  message: string;
+}
+
+export interface TenantDetail {
+  tenant: TenantInfo;
+  row: TenantRow | null;
+  /** up to 15 minutes, oldest first */
+  series: { t: number[]; rate: number[]; baseline: number[] };
+  markers: TrafficMarker[];
+  flags: TenantFlag[];
+  audit: AuditEntry[];
+}
+
+export interface Settings {
+  theme: Theme;
+  intervalMs: number;
+  window: { width: number; height: number; maximized: boolean } | null;
+  lastView: { view: 'traffic' | 'audit'; tenantId: string | null };
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  dataDir: string;
+  actor: string;
+  profile: { name: string; production: boolean; readOnly: boolean };
+  flagProvider: { kind: string; label: string };
+  ofrepEndpoint: string | null;
+  sources: SourceStatus[];
+  paused: boolean;
+}
+
+// ── Input schemas ────────────────────────────────────────────────────────────────────────────────
+
+const empty = z.object({}).strict();
+const settingsPatchSchema = z
+  .object({
+    theme: themeSchema,
+    intervalMs: intervalMsSchema,
+    window: z
+      .object({
+        width: z.number().int().min(400).max(10_000),
+        height: z.number().int().min(300).max(10_000),
+        maximized: z.boolean(),
+      })
+      .strict()
+      .nullable(),
+    lastView: z
+      .object({ view: z.enum(['traffic', 'audit']), tenantId: tenantIdSchema.nullable() })
+      .strict(),
+  })
+  .partial()
+  .strict();
+
+/** Phantom marker that carries an output type through `calls` without a runtime schema. */
+export interface Output<T> {
+  readonly __output?: T;
+}
+const output = <T>(): Output<T> => ({});
+
+interface CallSpec {
+  input: z.ZodType;
+  output: Output<unknown>;
+}
+
+export const calls = {
+  'app.info': { input: empty, output: output<AppInfo>() },
+  'traffic.snapshot': { input: empty, output: output<TrafficSnapshot>() },
+  'traffic.overview': { input: empty, output: output<OverviewSeries>() },
+  'traffic.setPaused': { input: z.object({ paused: z.boolean() }).strict(), output: output<{ paused: boolean }>() },
+  'tenants.list': { input: empty, output: output<TenantInfo[]>() },
+  'tenants.detail': { input: z.object({ tenantId: tenantIdSchema }).strict(), output: output<TenantDetail>() },
+  'tenants.import': {
+    input: z
+      .object({ format: z.enum(['json', 'csv']), content: z.string().max(10_000_000) })
+      .strict(),
+    output: output<{ imported: number; total: number }>(),
+  },
+  'flags.list': { input: empty, output: output<FlagInfo[]>() },
+  'flags.forTenant': { input: z.object({ tenantId: tenantIdSchema }).strict(), output: output<TenantFlag[]>() },
+  /** The kill switch: `publish-events` for one tenant. */
+  'actions.flip': {
+    input: z
+      .object({
+        tenantId: tenantIdSchema,
+        publish: z.boolean(),
+        reason: reasonSchema,
+        timeboxMs: timeboxMsSchema.optional(),
+      })
+      .strict(),
+    output: output<AuditEntry>(),
+  },
+  /** Any flag for one tenant (the customer-success path). */
+  'actions.setFlag': {
+    input: z
+      .object({
+        tenantId: tenantIdSchema,
+        flagKey: flagKeySchema,
+        value: flagValueSchema,
+        reason: reasonSchema,
+        timeboxMs: timeboxMsSchema.optional(),
+      })
+      .strict(),
+    output: output<AuditEntry>(),
+  },
+  'audit.query': {
+    input: z
+      .object({
+        tenantId: tenantIdSchema.optional(),
+        flagKey: flagKeySchema.optional(),
+        limit: z.number().int().min(1).max(5_000).optional(),
+      })
+      .strict(),
+    output: output<AuditEntry[]>(),
+  },
+  'settings.get': { input: empty, output: output<Settings>() },
+  'settings.update': { input: settingsPatchSchema, output: output<Settings>() },
+} as const satisfies Record<string, CallSpec>;
+
+export const events = {
+  /** One batch per tick with every tenant. */
+  'traffic.onTick': output<TrafficTick>(),
+  'flags.onChange': output<{ flagKeys: string[]; etag: string }>(),
+  'alerts.onAlert': output<Alert>(),
+  'sources.onStatus': output<SourceStatus[]>(),
+  /** A new or updated audit entry (intent, outcome, effect). */
+  'audit.onEntry': output<AuditEntry>(),
+  'settings.onChange': output<Settings>(),
+  'traffic.onPaused': output<{ paused: boolean }>(),
+} as const satisfies Record<string, Output<unknown>>;
+
+// ── Types derived from the contract ──────────────────────────────────────────────────────────────
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+/** What a caller may send (before defaults are applied). */
+export type CallInput<N extends CallName> = z.input<(typeof calls)[N]['input']>;
+/** What the core receives after validation. */
+export type ParsedInput<N extends CallName> = z.output<(typeof calls)[N]['input']>;
+export type CallOutput<N extends CallName> = NonNullable<(typeof calls)[N]['output']['__output']>;
+export type EventPayload<E extends EventName> = NonNullable<(typeof events)[E]['__output']>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+export const WIRE_PREFIX = 'sb:';
+export const wireName = (name: CallName | EventName): string => `${WIRE_PREFIX}${name}`;
+
+/** The client every renderer component codes against, whatever the transport. */
+export interface SwitchboardClient {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+type FeatureOf<N extends string> = N extends `${infer F}.${string}` ? F : never;
+type Feature = FeatureOf<CallName | EventName>;
+
+/** The shape the Electron preload exposes as `window.switchboard`: exactly the contract, nested by feature. */
+export type BridgeApi = {
+  [F in Feature]: {
+    [N in CallName as N extends `${F}.${infer M}` ? M : never]: (input: CallInput<N>) => Promise<CallOutput<N>>;
+  } & {
+    [E in EventName as E extends `${F}.${infer M}` ? M : never]: (
+      listener: (payload: EventPayload<E>) => void,
+    ) => () => void;
+  };
+};
+
+export const splitName = (name: CallName | EventName): [feature: string, member: string] => {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
+};
+
+// ── Errors ───────────────────────────────────────────────────────────────────────────────────────
+
+export type ApiErrorCode =
+  | 'UNKNOWN_CALL'
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'READ_ONLY'
+  | 'PROVIDER_ERROR'
+  | 'DATA_FILE_INVALID'
+  | 'INTERNAL';
+
+/** What crosses the boundary when a call fails: plain data, never an Error with a stack. */
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  message: string;
+  /** field-level problems: "reason: a reason of at least 3 characters is required" */
+  issues?: string[];
+}
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly issues?: string[];
+  constructor(code: ApiErrorCode, message: string, issues?: string[]) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.issues = issues;
+  }
+  toData(): ApiErrorData {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+  static from(error: unknown): ApiError {
+    if (error instanceof ApiError) return error;
+    return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
+  }
+}
+
+export const isCallName = (name: unknown): name is CallName =>
+  typeof name === 'string' && Object.hasOwn(calls, name);
+
+/** Validate one incoming call. Both hosts run this before the core sees the payload. */
+export function parseCall<N extends CallName>(name: unknown, input: unknown): { name: N; input: ParsedInput<N> } {
+  if (!isCallName(name)) throw new ApiError('UNKNOWN_CALL', `unknown call: ${JSON.stringify(name)?.slice(0, 80)}`);
+  const parsed = calls[name].input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw new ApiError('INVALID_INPUT', `invalid input for ${name}: ${issues.join('; ')}`, issues);
+  }
+  return { name: name as N, input: parsed.data as ParsedInput<N> };
+}

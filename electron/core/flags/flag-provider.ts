@@ -1,0 +1,38 @@
+import type { FlagInfo, FlagValue, TenantFlag } from '../api';
+
+/** Who asked for a write, and why: it reaches the provider's own audit trail where it has one. */
+export interface WriteContext {
+  actor: string;
+  reason: string;
+  /** Switchboard's audit id for this action */
+  auditId: string;
+}
+
+/** A per-tenant view over one flag system (embedded flagd file, Unleash, LaunchDarkly, ...). */
+export interface FlagProvider {
+  readonly kind: string;
+  readonly label: string;
+  listFlags(): Promise<FlagInfo[]>;
+  /** Every flag with this tenant's value and where it comes from. */
+  tenantFlags(tenantId: string): Promise<TenantFlag[]>;
+  /** One flag's value for many tenants at once (the table's switch column). Cheap: no I/O per tenant. */
+  valuesFor(flagKey: string, tenantIds: readonly string[]): Map<string, FlagValue>;
+  /** Make `value` this tenant's value (an override, or removing one when the default already gives it). */
+  setTenantValue(flagKey: string, tenantId: string, value: FlagValue, ctx: WriteContext): Promise<void>;
+  /** Read back what the provider now serves to this tenant (the confirmation after a write). */
+  servedValue(flagKey: string, tenantId: string): Promise<FlagValue>;
+  /** Fires after any change to the flags, ours or someone else's. */
+  onChange(listener: (change: { flagKeys: string[]; etag: string }) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A provider failure with a cause a human can act on. */
+export class FlagProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'FlagProviderError';
+  }
+}

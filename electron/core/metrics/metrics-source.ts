@@ -1,0 +1,33 @@
+import type { SourceStatus } from '../api';
+
+/** One sample from a source: per-tenant rates in events/s. */
+export interface MetricsSample {
+  /** epoch ms the sample describes */
+  t: number;
+  rates: Map<string, number>;
+}
+
+/** Where per-tenant rates (and later broker health) come from. */
+export interface MetricsSource {
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly simulated: boolean;
+  start(): Promise<void>;
+  /** Called once per tick; resolves with the latest rates or rejects with the reason the source is down. */
+  sample(now: number): Promise<MetricsSample>;
+  status(): SourceStatus;
+  close(): Promise<void>;
+}
+
+/**
+ * Whether each tenant may publish, as seen by a flag *client* (not the provider): the simulated
+ * workload and the demo publisher consult it on every publish, so a lookup must cost nothing.
+ */
+export interface TenantGate {
+  allowed(tenantId: string): boolean;
+  /** Tenants the client evaluates; unknown tenants are allowed until evaluated. */
+  setTenants(tenantIds: readonly string[]): void;
+  onChange(listener: (tenantIds: string[]) => void): () => void;
+  close(): Promise<void>;
+}
