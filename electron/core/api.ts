@@ -214,6 +214,8 @@ export interface AppInfo {
   ofrepEndpoint: string | null;
   sources: SourceStatus[];
   paused: boolean;
+  /** data files that failed validation (path: field: problem); they are left untouched */
+  problems: string[];
 }
 
 // ── Input schemas ────────────────────────────────────────────────────────────────────────────────

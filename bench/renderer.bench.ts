@@ -1,0 +1,80 @@
+/**
+ * Renderer figures in Debian's Chromium against the web host with 10,000 simulated tenants updating
+ * every second: frames per second while scrolling the tenants table (and re-sorting it), and the
+ * renderer's JS heap after a minute of ticks.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { chromiumPath } from '../e2e/fixtures/binaries';
+import { startConsoleServer } from '../e2e/fixtures/console-server';
+import type { BenchResult } from './run';
+
+const TENANTS = 10_000;
+
+export default async function run(): Promise<BenchResult> {
+  const server = await startConsoleServer({ tenants: TENANTS, spikeAfterSec: 5 });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(server.url);
+    await page.getByTestId('tenant-table').waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tenant-row-"]').length > 0 && n > 0, TENANTS);
+    await page.waitForTimeout(5_000); // let ticks flow before measuring
+    const scroll = await measureScrollFps(page, 8_000, false);
+    const scrollSort = await measureScrollFps(page, 8_000, true);
+    await page.waitForTimeout(45_000);
+    const heapMb = await measureHeapMb(page);
+    return {
+      scroll_10k_fps: { value: scroll, unit: 'fps', note: '10,000 tenants ticking at 1 s, 1920×1080, scrolling 8 s' },
+      scroll_sort_10k_fps: { value: scrollSort, unit: 'fps', note: 'as above, re-sorting by another column every second' },
+      renderer_heap_10k_mb: { value: heapMb, unit: 'MB', note: 'JS heap used after ~1 min of 10,000-tenant ticks, after GC' },
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** Scroll the table a little every frame and count the frames the page manages to paint. */
+async function measureScrollFps(page: Page, durationMs: number, resort: boolean): Promise<number> {
+  return page.evaluate(
+    async ({ durationMs, resort }) => {
+      const table = document.querySelector('[data-testid="tenant-table"]') as HTMLElement;
+      const scroller = findScroller(table);
+      const headers = Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="sort-"]'));
+      let frames = 0;
+      let lastSort = performance.now();
+      let sortIndex = 0;
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        const step = (now: number) => {
+          frames++;
+          scroller.scrollTop = (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+          if (resort && headers.length > 0 && now - lastSort > 1000) {
+            headers[sortIndex++ % headers.length]!.click();
+            lastSort = now;
+          }
+          if (now - start < durationMs) requestAnimationFrame(step);
+          else resolve();
+        };
+        requestAnimationFrame(step);
+      });
+      return (frames * 1000) / (performance.now() - start);
+
+      function findScroller(element: HTMLElement): HTMLElement {
+        const candidates = [element, ...Array.from(element.querySelectorAll<HTMLElement>('*'))];
+        return candidates.find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== 'visible') ?? element;
+      }
+    },
+    { durationMs, resort },
+  );
+}
+
+async function measureHeapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usedSize / 2 ** 20;
+}

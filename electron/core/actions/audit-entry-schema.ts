@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { type AuditEntry, flagValueSchema } from '../api';
+
+const flipEffectSchema = z.object({
+  before: z.number(),
+  after: z.number(),
+  ms: z.number(),
+  settled: z.boolean(),
+});
+
+/**
+ * One line of audit.jsonl. Unknown keys are dropped rather than refused, so that a log written by a
+ * newer version still loads in an older one.
+ */
+export const auditEntrySchema = z.object({
+  id: z.string().min(1),
+  at: z.string(),
+  actor: z.string(),
+  action: z.enum(['set-tenant-flag', 'revert']),
+  flagKey: z.string(),
+  tenantId: z.string(),
+  value: flagValueSchema,
+  previous: flagValueSchema.nullable(),
+  reason: z.string(),
+  timeboxMs: z.number().nullable(),
+  revertAt: z.string().nullable(),
+  provider: z.string(),
+  outcome: z.enum(['pending', 'applied', 'failed']),
+  error: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  effect: flipEffectSchema.nullable(),
+}) satisfies z.ZodType<AuditEntry>;

@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  type AuditAction,
+  type AuditEntry,
+  type FlagInfo,
+  type FlagValue,
+  reasonSchema,
+  timeboxMsSchema,
+} from '../api';
+import type { FlagProvider } from '../flags/flag-provider';
+import type { AuditLog } from './audit-log';
+import { type Now, systemNow } from './clock';
+import { durationText } from './duration-text';
+import type { EffectWatch } from './effect-tracker';
+import { checkFlagValue } from './flag-value-check';
+import { flagValueText } from './flag-value-text';
+import { KeyedQueue } from './keyed-queue';
+import { type PendingRevert, revertTarget } from './pending-revert';
+import { switchKey } from './tenant-switch';
+
+export interface FlipRequest {
+  flagKey: string;
+  tenantId: string;
+  value: FlagValue;
+  reason: string;
+  /** revert automatically after this long */
+  timeboxMs?: number | null;
+  actor: string;
+  action?: AuditAction;
+  /** Set by time-box reverts: the time-boxed flip's audit id. Refused when that time box was replaced. */
+  revertOf?: string;
+}
+
+/** The part of the time box the flip path drives (TimeBox implements it). */
+export interface RevertScheduler {
+  pendingFor(flagKey: string, tenantId: string): PendingRevert | null;
+  schedule(revert: PendingRevert): Promise<void>;
+  cancel(flagKey: string, tenantId: string): Promise<void>;
+}
+
+/** The part of the effect tracker the flip path drives (EffectTracker implements it). */
+export interface EffectWatcher {
+  rateNow(tenantId: string): number | null;
+  watch(entry: AuditEntry, watch: EffectWatch): void;
+}
+
+export interface FlipServiceOptions {
+  provider: FlagProvider;
+  audit: Pick<AuditLog, 'append'>;
+  tenantExists(tenantId: string): boolean;
+  /** the active profile is read-only */
+  isReadOnly(): boolean;
+  reverts: RevertScheduler;
+  effects?: EffectWatcher;
+  now?: Now;
+  newId?: () => string;
+}
+
+type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt'>;
+type Served = { value: FlagValue; error: null } | { value: null; error: string };
+
+/**
+ * Sets one flag for one tenant with a reason, the safe way: validate (changing nothing), record the
+ * intent durably, write to the provider, read back what it serves, record the outcome — a failure is
+ * recorded with its cause, never dropped — then arm or cancel the time box and watch the effect.
+ * Flips of the same tenant switch run one at a time.
+ */
+export class FlipService {
+  private readonly queue = new KeyedQueue();
+  private readonly now: Now;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: FlipServiceOptions) {
+    this.now = options.now ?? systemNow;
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  /**
+   * Rejects with an ApiError (and writes nothing) when the request is refused, or when the intent
+   * cannot be recorded; otherwise resolves with the final entry, 'applied' or 'failed'.
+   */
+  apply(request: FlipRequest): Promise<AuditEntry> {
+    return this.queue.run(switchKey(request.flagKey, request.tenantId), () => this.applyInOrder(request));
+  }
+
+  /** Run an expired time box's revert through the same path (TimeBox calls this). */
+  revert(pending: PendingRevert): Promise<AuditEntry> {
+    return this.apply({
+      flagKey: pending.flagKey,
+      tenantId: pending.tenantId,
+      value: pending.revertTo,
+      reason: `time box expired (${durationText(pending.timeboxMs)}) for ${pending.auditId}`,
+      actor: 'system',
+      action: 'revert',
+      revertOf: pending.auditId,
+    });
+  }
+
+  private async applyInOrder(request: FlipRequest): Promise<AuditEntry> {
+    this.refuseReplacedRevert(request);
+    const flag = await this.validate(request);
+    const before = this.options.effects?.rateNow(request.tenantId) ?? null;
+    const served = await this.readServed(request);
+    const intent = await this.recordIntent(request, served.value);
+    if (served.error !== null) {
+      return this.conclude(
+        intent,
+        failed(`could not read the current value: ${served.error}; the flag was not changed`),
+      );
+    }
+    const flipAt = this.now();
+    const writeError = await this.write(request, intent.id);
+    if (writeError !== null) return this.conclude(intent, failed(writeError));
+    const confirmation = await this.confirm(request);
+    if (confirmation.error !== null) return this.conclude(intent, failed(confirmation.error));
+    const timeBoxNote = await this.updateTimeBox(intent, served.value);
+    const entry = await this.conclude(intent, {
+      outcome: 'applied',
+      error: timeBoxNote,
+      confirmedAt: confirmation.confirmedAt,
+      revertAt: intent.revertAt,
+    });
+    if (before !== null)
+      this.options.effects?.watch(entry, { before, flipAt, expectZero: stopsTraffic(flag, request.value) });
+    return entry;
+  }
+
+  // An operator may have replaced or cancelled the time box while its revert waited in the queue.
+  private refuseReplacedRevert(request: FlipRequest): void {
+    if (request.revertOf === undefined) return;
+    const running = this.options.reverts.pendingFor(request.flagKey, request.tenantId);
+    if (running?.auditId === request.revertOf) return;
+    throw new ApiError(
+      'NOT_FOUND',
+      `the time box of ${request.revertOf} was replaced or cancelled; revert skipped`,
+    );
+  }
+
+  /** Read-only, flag, tenant, value — in that order; nothing is written when any fails. */
+  private async validate(request: FlipRequest): Promise<FlagInfo> {
+    const { flagKey, tenantId } = request;
+    if (this.options.isReadOnly()) {
+      throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} for ${tenantId} was not changed`);
+    }
+    const flag = (await this.listFlags()).find((candidate) => candidate.key === flagKey);
+    if (!flag) throw new ApiError('NOT_FOUND', `unknown flag "${flagKey}"`);
+    if (!this.options.tenantExists(tenantId)) throw new ApiError('NOT_FOUND', `unknown tenant "${tenantId}"`);
+    checkFlagValue(flag, request.value);
+    checkReasonAndTimebox(request);
+    return flag;
+  }
+
+  private async listFlags(): Promise<FlagInfo[]> {
+    try {
+      return await this.options.provider.listFlags();
+    } catch (error) {
+      throw new ApiError('PROVIDER_ERROR', `could not list flags: ${errorText(error)}; nothing was changed`);
+    }
+  }
+
+  private async readServed(request: FlipRequest): Promise<Served> {
+    try {
+      return {
+        value: await this.options.provider.servedValue(request.flagKey, request.tenantId),
+        error: null,
+      };
+    } catch (error) {
+      return { value: null, error: errorText(error) };
+    }
+  }
+
+  /** Durable before anything else happens; if the intent cannot be recorded, the provider is not called. */
+  private async recordIntent(request: FlipRequest, previous: FlagValue | null): Promise<AuditEntry> {
+    const at = this.now();
+    const timeboxMs = request.timeboxMs ?? null;
+    const intent: AuditEntry = {
+      id: this.newId(),
+      at: new Date(at).toISOString(),
+      actor: request.actor,
+      action: request.action ?? 'set-tenant-flag',
+      flagKey: request.flagKey,
+      tenantId: request.tenantId,
+      value: request.value,
+      previous,
+      reason: request.reason,
+      timeboxMs,
+      revertAt: timeboxMs === null ? null : new Date(at + timeboxMs).toISOString(),
+      provider: this.options.provider.kind,
+      outcome: 'pending',
+      error: null,
+      confirmedAt: null,
+      effect: null,
+    };
+    try {
+      await this.options.audit.append(intent);
+    } catch (error) {
+      throw new ApiError(
+        'INTERNAL',
+        `the audit record could not be written (${errorText(error)}): ${request.flagKey} for ${request.tenantId} was not changed`,
+      );
+    }
+    return intent;
+  }
+
+  /** null when written, else the provider's reason. */
+  private async write(request: FlipRequest, auditId: string): Promise<string | null> {
+    const { flagKey, tenantId, value, actor, reason } = request;
+    try {
+      await this.options.provider.setTenantValue(flagKey, tenantId, value, { actor, reason, auditId });
+      return null;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  // The write resolving is not proof: another writer may have won the race, or a rule may shadow
+  // the override. Only what the provider serves counts, and a mismatch is reported, never hidden.
+  private async confirm(
+    request: FlipRequest,
+  ): Promise<{ confirmedAt: string; error: null } | { error: string }> {
+    try {
+      const served = await this.options.provider.servedValue(request.flagKey, request.tenantId);
+      if (served === request.value) return { confirmedAt: new Date(this.now()).toISOString(), error: null };
+      return { error: `provider still serves ${flagValueText(served)}` };
+    } catch (error) {
+      return { error: `written, but the provider could not confirm it: ${errorText(error)}` };
+    }
+  }
+
+  /** Arm (or replace) the time box, or cancel a running one; null when done, else a note for the entry. */
+  private async updateTimeBox(intent: AuditEntry, previous: FlagValue): Promise<string | null> {
+    const { reverts } = this.options;
+    const { id, flagKey, tenantId, value, timeboxMs, revertAt } = intent;
+    try {
+      if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
+      else {
+        const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
+        await reverts.schedule({ auditId: id, flagKey, tenantId, revertTo, revertAt, timeboxMs });
+      }
+      return null;
+    } catch (error) {
+      return timeboxMs === null
+        ? `an earlier time box could not be removed from disk (${errorText(error)}); it may revert after a restart`
+        : `the time box could not be saved (${errorText(error)}); the revert runs only while Switchboard stays open`;
+    }
+  }
+
+  private async conclude(intent: AuditEntry, outcome: Outcome): Promise<AuditEntry> {
+    const entry: AuditEntry = { ...intent, ...outcome };
+    try {
+      await this.options.audit.append(entry);
+    } catch (error) {
+      throw new ApiError(
+        'INTERNAL',
+        `${intent.flagKey} for ${intent.tenantId} ended ${outcome.outcome}, but the audit could not record it: ${errorText(error)}`,
+      );
+    }
+    return entry;
+  }
+}
+
+function failed(error: string): Outcome {
+  return { outcome: 'failed', error, confirmedAt: null, revertAt: null };
+}
+
+// The hosts validate these already; the core checks again because reverts and tests call it directly.
+function checkReasonAndTimebox(request: FlipRequest): void {
+  const issues = [
+    ...(reasonSchema.safeParse(request.reason).error?.issues ?? []).map((i) => `reason: ${i.message}`),
+    ...(request.timeboxMs == null
+      ? []
+      : (timeboxMsSchema.safeParse(request.timeboxMs).error?.issues ?? [])
+    ).map((i) => `timeboxMs: ${i.message}`),
+  ];
+  if (issues.length > 0) throw new ApiError('INVALID_INPUT', `invalid flip: ${issues.join('; ')}`, issues);
+}
+
+/** A kill switch turned off: the tenant's traffic should fall to zero. */
+function stopsTraffic(flag: FlagInfo, value: FlagValue): boolean {
+  return flag.kind === 'kill-switch' && value === false;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

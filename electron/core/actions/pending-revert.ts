@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { type FlagValue, flagKeySchema, flagValueSchema, tenantIdSchema } from '../api';
+
+/** A time box waiting to expire: at `revertAt` the switch goes back to `revertTo`. */
+export interface PendingRevert {
+  /** the audit entry of the time-boxed flip */
+  auditId: string;
+  flagKey: string;
+  tenantId: string;
+  revertTo: FlagValue;
+  /** ISO time */
+  revertAt: string;
+  /** the time box asked for, for the revert's reason ("time box expired (15 min)") */
+  timeboxMs: number;
+}
+
+const pendingRevertSchema = z
+  .object({
+    auditId: z.string().min(1),
+    flagKey: flagKeySchema,
+    tenantId: tenantIdSchema,
+    revertTo: flagValueSchema,
+    revertAt: z.iso.datetime({ error: 'expected an ISO date-time' }),
+    timeboxMs: z.number().int().positive(),
+  })
+  .strict();
+
+/** `pending-reverts.json`: `{"reverts":[...]}`. */
+export const pendingRevertsFileSchema = z.object({ reverts: z.array(pendingRevertSchema) }).strict();
+
+/**
+ * Which value a new time box returns to. Normally what was served just before the flip; but when a
+ * time box is already running and the new flip is not a return to its target (an operator extending
+ * "off for 15 min" with "off for 1 h"), keep the original target — otherwise the extension would
+ * revert to "off", making the kill permanent.
+ */
+export function revertTarget(
+  running: PendingRevert | null,
+  previous: FlagValue,
+  value: FlagValue,
+): FlagValue {
+  if (running && running.revertTo !== value) return running.revertTo;
+  return previous;
+}

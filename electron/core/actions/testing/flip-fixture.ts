@@ -1,0 +1,51 @@
+import { AuditLog } from '../audit-log';
+import { EffectTracker } from '../effect-tracker';
+import { FlipService } from '../flip-service';
+import { type RevertFailure, TimeBox } from '../time-box';
+import { FakeClock } from './fake-clock';
+import { MemoryFlagProvider, testFlags } from './memory-flag-provider';
+
+export interface FlipFixtureOptions {
+  dataDir: string;
+  clock?: FakeClock;
+  provider?: MemoryFlagProvider;
+  tenants?: string[];
+  readOnly?: boolean;
+  rates?: Map<string, number>;
+}
+
+/** The actions wired the way the core wires them, over one data directory, with a fake clock. */
+export async function openFlipFixture(options: FlipFixtureOptions) {
+  const clock = options.clock ?? new FakeClock();
+  const provider = options.provider ?? new MemoryFlagProvider(testFlags);
+  const tenants = new Set(options.tenants ?? ['acme', 'globex']);
+  const rates = options.rates ?? new Map<string, number>();
+  const state = { readOnly: options.readOnly ?? false };
+  const failures: RevertFailure[] = [];
+  let ids = 0;
+  const audit = await AuditLog.open({ dataDir: options.dataDir });
+  const effects = new EffectTracker({ audit, latestRate: (id) => rates.get(id) ?? null });
+  const timeBox = new TimeBox({
+    dataDir: options.dataDir,
+    now: clock.now,
+    timers: clock,
+    revert: (pending) => flips.revert(pending),
+    onRevertFailed: (failure) => failures.push(failure),
+  });
+  const flips: FlipService = new FlipService({
+    provider,
+    audit,
+    tenantExists: (id) => tenants.has(id),
+    isReadOnly: () => state.readOnly,
+    reverts: timeBox,
+    effects,
+    now: clock.now,
+    newId: () => `a${++ids}-${clock.now()}`,
+  });
+  await timeBox.start();
+  const close = async () => {
+    await timeBox.stop();
+    await audit.close();
+  };
+  return { clock, provider, tenants, rates, state, failures, audit, effects, timeBox, flips, close };
+}

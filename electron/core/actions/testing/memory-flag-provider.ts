@@ -1,0 +1,145 @@
+import type { FlagInfo, FlagValue, TenantFlag } from '../../api';
+import { type FlagProvider, FlagProviderError, type WriteContext } from '../../flags/flag-provider';
+
+export interface RecordedWrite {
+  flagKey: string;
+  tenantId: string;
+  value: FlagValue;
+  ctx: WriteContext;
+}
+
+/**
+ * A FlagProvider double for the actions' tests: per-tenant overrides in memory, with switches to fail
+ * writes or reads and to keep serving a stale value after a write (a lost race).
+ */
+export class MemoryFlagProvider implements FlagProvider {
+  readonly kind = 'memory';
+  readonly label = 'in-memory test provider';
+  readonly writes: RecordedWrite[] = [];
+  /** Runs inside setTenantValue, before anything changes: tests look at the world from there. */
+  beforeWrite: ((write: RecordedWrite) => void) | null = null;
+  private readonly overrides = new Map<string, FlagValue>();
+  private readonly stale = new Map<string, FlagValue>();
+  private readonly failingWrites: Error[] = [];
+  private readFailure: Error | null = null;
+  private readonly listeners = new Set<(change: { flagKeys: string[]; etag: string }) => void>();
+
+  constructor(private readonly flags: FlagInfo[]) {}
+
+  /** The next `count` writes fail with this error. */
+  failWrites(error: Error = new FlagProviderError('provider unavailable', true), count = 1): void {
+    for (let i = 0; i < count; i++) this.failingWrites.push(error);
+  }
+
+  /** servedValue fails until cleared with null. */
+  failReads(error: Error | null): void {
+    this.readFailure = error;
+  }
+
+  /** Keep serving this value for the switch whatever is written (someone else won the race). */
+  serveStale(flagKey: string, tenantId: string, value: FlagValue | null): void {
+    if (value === null) this.stale.delete(key(flagKey, tenantId));
+    else this.stale.set(key(flagKey, tenantId), value);
+  }
+
+  /** Set a value behind Switchboard's back (another console, a script). */
+  setDirectly(flagKey: string, tenantId: string, value: FlagValue): void {
+    this.overrides.set(key(flagKey, tenantId), value);
+  }
+
+  async listFlags(): Promise<FlagInfo[]> {
+    return this.flags;
+  }
+
+  async tenantFlags(tenantId: string): Promise<TenantFlag[]> {
+    return this.flags.map((flag) => {
+      const override = this.overrides.get(key(flag.key, tenantId));
+      const value = override ?? defaultValue(flag);
+      return {
+        ...flag,
+        value,
+        variant: null,
+        source: override === undefined ? 'default' : 'tenant-override',
+      };
+    });
+  }
+
+  valuesFor(flagKey: string, tenantIds: readonly string[]): Map<string, FlagValue> {
+    const flag = this.flag(flagKey);
+    return new Map(tenantIds.map((id) => [id, this.overrides.get(key(flagKey, id)) ?? defaultValue(flag)]));
+  }
+
+  async setTenantValue(
+    flagKey: string,
+    tenantId: string,
+    value: FlagValue,
+    ctx: WriteContext,
+  ): Promise<void> {
+    const write = { flagKey, tenantId, value, ctx };
+    this.beforeWrite?.(write);
+    this.writes.push(write);
+    const failure = this.failingWrites.shift();
+    if (failure) throw failure;
+    this.overrides.set(key(flagKey, tenantId), value);
+    for (const listener of this.listeners)
+      listener({ flagKeys: [flagKey], etag: String(this.writes.length) });
+  }
+
+  async servedValue(flagKey: string, tenantId: string): Promise<FlagValue> {
+    if (this.readFailure) throw this.readFailure;
+    const k = key(flagKey, tenantId);
+    return this.stale.get(k) ?? this.overrides.get(k) ?? defaultValue(this.flag(flagKey));
+  }
+
+  onChange(listener: (change: { flagKeys: string[]; etag: string }) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {}
+
+  private flag(flagKey: string): FlagInfo {
+    const flag = this.flags.find((f) => f.key === flagKey);
+    if (!flag) throw new FlagProviderError(`no flag ${flagKey}`);
+    return flag;
+  }
+}
+
+function key(flagKey: string, tenantId: string): string {
+  return `${flagKey} ${tenantId}`;
+}
+
+function defaultValue(flag: FlagInfo): FlagValue {
+  return flag.variants[flag.defaultVariant]!;
+}
+
+/** The flags the actions' tests use: a kill switch, a release flag with string variants, a number. */
+export const testFlags: FlagInfo[] = [
+  {
+    key: 'publish-events',
+    kind: 'kill-switch',
+    description: 'tenant may publish events',
+    enabled: true,
+    valueType: 'boolean',
+    variants: { on: true, off: false },
+    defaultVariant: 'on',
+  },
+  {
+    key: 'checkout-flow',
+    kind: 'release',
+    description: 'which checkout a tenant gets',
+    enabled: true,
+    valueType: 'string',
+    variants: { classic: 'classic', beta: 'beta' },
+    defaultVariant: 'classic',
+  },
+  {
+    key: 'batch-size',
+    kind: 'operational',
+    description: 'publisher batch size',
+    enabled: true,
+    valueType: 'number',
+    variants: { small: 10, large: 500 },
+    defaultVariant: 'small',
+  },
+];

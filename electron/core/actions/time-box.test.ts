@@ -1,0 +1,162 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../api';
+import type { PendingRevert } from './pending-revert';
+import { FakeClock } from './testing/fake-clock';
+import { openFlipFixture } from './testing/flip-fixture';
+import { MemoryFlagProvider, testFlags } from './testing/memory-flag-provider';
+import { makeTempDir } from './testing/temp-dir';
+import { TimeBox } from './time-box';
+
+const fifteenMinutes = 15 * 60_000;
+const kill = {
+  flagKey: 'publish-events',
+  tenantId: 'acme',
+  value: false,
+  reason: 'acme is flooding the broker',
+  actor: 'ops',
+  timeboxMs: fifteenMinutes,
+};
+
+describe('TimeBox', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()));
+  afterEach(() => remove());
+
+  it('survives a restart: new instances on the same directory revert when the box expires', async () => {
+    const clock = new FakeClock();
+    const provider = new MemoryFlagProvider(testFlags);
+    const first = await openFlipFixture({ dataDir: dir, clock, provider });
+    const flip = await first.flips.apply(kill);
+    await first.close();
+
+    clock.advance(5 * 60_000);
+    const second = await openFlipFixture({ dataDir: dir, clock, provider });
+    expect(second.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id, revertTo: true })]);
+    expect(second.audit.get(flip.id)?.outcome).toBe('applied');
+
+    clock.advance(10 * 60_000 - 1);
+    await second.timeBox.idle();
+    expect(await provider.servedValue('publish-events', 'acme')).toBe(false);
+    clock.advance(1);
+    await second.timeBox.idle();
+    expect(await provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect(second.audit.query({ limit: 1 })[0]).toMatchObject({
+      action: 'revert',
+      actor: 'system',
+      outcome: 'applied',
+    });
+    await second.close();
+  });
+
+  it('runs an overdue revert at start', async () => {
+    const clock = new FakeClock();
+    const provider = new MemoryFlagProvider(testFlags);
+    const first = await openFlipFixture({ dataDir: dir, clock, provider });
+    const flip = await first.flips.apply(kill);
+    await first.close();
+
+    clock.advance(2 * 3_600_000); // the app was closed past the end of the box
+    const second = await openFlipFixture({ dataDir: dir, clock, provider });
+    clock.advance(0);
+    await second.timeBox.idle();
+    expect(await provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect(second.audit.query({ limit: 1 })[0]?.reason).toBe(`time box expired (15 min) for ${flip.id}`);
+    expect(JSON.parse(await readFile(join(dir, 'pending-reverts.json'), 'utf8')).reverts).toEqual([]);
+    await second.close();
+  });
+
+  it('keeps a failed revert pending, reports it and retries with backoff until it succeeds', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    const flip = await fx.flips.apply(kill);
+    fx.provider.failWrites(new Error('unleash answered 503'), 2);
+
+    fx.clock.advance(fifteenMinutes);
+    await fx.timeBox.idle();
+    expect(fx.failures).toEqual([
+      expect.objectContaining({ attempt: 1, error: 'unleash answered 503', retryAt: fx.clock.now() + 5_000 }),
+    ]);
+    expect(fx.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id })]);
+    const persisted = JSON.parse(await readFile(join(dir, 'pending-reverts.json'), 'utf8'));
+    expect(persisted.reverts).toHaveLength(1);
+
+    fx.clock.advance(5_000);
+    await fx.timeBox.idle();
+    expect(fx.failures.map((f) => [f.attempt, f.retryAt - fx.clock.now()])).toEqual([
+      [1, 0],
+      [2, 15_000],
+    ]);
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(false);
+
+    fx.clock.advance(15_000);
+    await fx.timeBox.idle();
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect(fx.timeBox.list()).toEqual([]);
+    const outcomes = fx.audit.query({ tenantId: 'acme' }).map((e: AuditEntry) => `${e.action} ${e.outcome}`);
+    expect(outcomes).toEqual(['revert applied', 'revert failed', 'revert failed', 'set-tenant-flag applied']);
+    await fx.close();
+  });
+
+  it('keeps retrying a revert that is refused before it reaches the provider (read-only profile)', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    await fx.flips.apply(kill);
+    fx.state.readOnly = true;
+    fx.clock.advance(fifteenMinutes);
+    await fx.timeBox.idle();
+    expect(fx.failures).toEqual([
+      expect.objectContaining({ attempt: 1, error: expect.stringMatching(/read-only/) }),
+    ]);
+    fx.state.readOnly = false;
+    fx.clock.advance(5_000);
+    await fx.timeBox.idle();
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    await fx.close();
+  });
+
+  it('leaves an invalid pending-reverts.json untouched, reports it, and refuses to save over it', async () => {
+    const path = join(dir, 'pending-reverts.json');
+    const original =
+      '{"reverts":[{"auditId":"a1","flagKey":"publish-events","tenantId":"acme","revertTo":true}]}\n';
+    await writeFile(path, original);
+    const ran: PendingRevert[] = [];
+    const clock = new FakeClock();
+    const timeBox = new TimeBox({
+      dataDir: dir,
+      now: clock.now,
+      timers: clock,
+      revert: async (p) => {
+        ran.push(p);
+        throw new Error('not expected');
+      },
+    });
+    await timeBox.start();
+    expect(timeBox.problem()).toMatchObject({ path, where: 'reverts[0].revertAt' });
+
+    const revert: PendingRevert = {
+      auditId: 'a2',
+      flagKey: 'publish-events',
+      tenantId: 'globex',
+      revertTo: true,
+      revertAt: new Date(clock.now() + fifteenMinutes).toISOString(),
+      timeboxMs: fifteenMinutes,
+    };
+    await expect(timeBox.schedule(revert)).rejects.toThrow(/left untouched/);
+    expect(timeBox.list()).toEqual([revert]);
+    expect(await readFile(path, 'utf8')).toBe(original);
+    await timeBox.stop();
+    expect(ran).toEqual([]);
+  });
+
+  it('does not run a revert whose time box was replaced while it waited', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    const flip = await fx.flips.apply(kill);
+    const stale = fx.timeBox.pendingFor('publish-events', 'acme')!;
+    await fx.flips.apply({ ...kill, reason: 'longer', timeboxMs: 60 * 60_000 });
+    await expect(fx.flips.revert(stale)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(stale.auditId).toBe(flip.id);
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(false);
+    await fx.close();
+  });
+});

@@ -1,0 +1,106 @@
+import type { Alert, AuditEntry } from '../api';
+import type { AuditLog } from '../actions/audit-log';
+import { effectText } from '../actions/effect-text';
+import type { EffectTracker } from '../actions/effect-tracker';
+import type { RevertFailure } from '../actions/time-box';
+import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
+import type { FlagProvider } from '../flags/flag-provider';
+import type { MetricsSample } from '../metrics/metrics-source';
+import type { TenantDirectory } from '../tenants/tenant-directory';
+import type { TrafficModel } from '../traffic/traffic-model';
+import type { EventBus } from './event-bus';
+import type { SourceBoard } from './source-board';
+
+export interface ConsoleEventsOptions {
+  bus: EventBus;
+  model: TrafficModel;
+  tenants: TenantDirectory;
+  provider: FlagProvider;
+  audit: AuditLog;
+  effects: EffectTracker;
+  sources: SourceBoard;
+}
+
+/**
+ * Joins the parts' own events into what the UI sees: flag changes update the table's switch column,
+ * audit outcomes become chart markers and alerts, effects become "acme: 8,400 → 0 ev/s in 1.3 s".
+ */
+export class ConsoleEvents {
+  private readonly publishing = new Map<string, boolean>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly marked = new Set<string>();
+  private alertSeq = 0;
+
+  constructor(private readonly o: ConsoleEventsOptions) {}
+
+  start(): void {
+    const { model, tenants, provider, audit, effects, bus } = this.o;
+    model.setTenants(tenants.list());
+    model.setPublishing((id) => this.isPublishing(id));
+    this.unsubscribers.push(
+      provider.onChange((change) => {
+        this.publishing.clear();
+        bus.emit('flags.onChange', change);
+      }),
+      tenants.onChange((list) => model.setTenants(list)),
+      audit.onEntry((entry) => this.auditEntry(entry)),
+      effects.onEffect((entry) => this.alert('info', 'revert', entry.tenantId, this.effectMessage(entry), 'effect')),
+    );
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+  }
+
+  /** Tenants seen in traffic but not in the tenants file still appear, marked unknown. */
+  observe(sample: MetricsSample): void {
+    this.o.tenants.observe(sample.rates.keys());
+  }
+
+  afterTick(now: number): void {
+    for (const alert of this.o.model.drainAlerts()) this.o.bus.emit('alerts.onAlert', alert);
+    void this.o.effects.onTick(now);
+    this.o.sources.publishIfChanged(now);
+  }
+
+  revertFailed(failure: RevertFailure): void {
+    const { revert, error, retryAt } = failure;
+    const message = `time-box revert of ${revert.flagKey} for ${revert.tenantId} failed: ${error}; retrying at ${new Date(retryAt).toLocaleTimeString()}`;
+    this.alert('critical', 'flip-failed', revert.tenantId, message);
+  }
+
+  private isPublishing(tenantId: string): boolean {
+    let value = this.publishing.get(tenantId);
+    if (value === undefined) {
+      value = this.o.provider.valuesFor(KILL_SWITCH_FLAG, [tenantId]).get(tenantId) !== false;
+      this.publishing.set(tenantId, value);
+    }
+    return value;
+  }
+
+  private auditEntry(entry: AuditEntry): void {
+    this.o.bus.emit('audit.onEntry', entry);
+    if (entry.outcome === 'pending' || this.marked.has(entry.id)) return;
+    this.marked.add(entry.id);
+    if (entry.outcome === 'failed') {
+      this.alert('critical', 'flip-failed', entry.tenantId, `${entry.flagKey} for ${entry.tenantId} failed: ${entry.error}`);
+      return;
+    }
+    this.o.model.addMarker({
+      t: Date.parse(entry.confirmedAt ?? entry.at),
+      kind: entry.action === 'revert' ? 'revert' : 'flip',
+      tenantId: entry.tenantId,
+      label: `${entry.flagKey} → ${String(entry.value)}${entry.action === 'revert' ? ' (time box ended)' : ''}`,
+    });
+    if (entry.action === 'revert') this.alert('info', 'revert', entry.tenantId, `time box ended: ${entry.flagKey} for ${entry.tenantId} is back to ${String(entry.value)}`);
+  }
+
+  private effectMessage(entry: AuditEntry & { effect: NonNullable<AuditEntry['effect']> }): string {
+    const name = this.o.tenants.get(entry.tenantId)?.name ?? entry.tenantId;
+    return effectText(name, entry.effect);
+  }
+
+  private alert(severity: Alert['severity'], kind: Alert['kind'], tenantId: string | null, message: string, _tag?: string): void {
+    this.o.bus.emit('alerts.onAlert', { id: `core-${++this.alertSeq}`, at: Date.now(), kind, severity, tenantId, message });
+  }
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { type DataFileRead, readJsonDataFile } from '../settings/json-data-file';
+import { writeFileAtomic } from '../storage/atomic-file';
+import { type TenantRecord, tenantRecordsSchema } from './tenant-record';
+
+/** `tenants.json`: `{"tenants":[{"id","name","plan","limit"}]}`. */
+export const tenantsFileSchema = z.object({ tenants: tenantRecordsSchema }).strict();
+
+export function readTenantsFile(path: string): Promise<DataFileRead<{ tenants: TenantRecord[] }>> {
+  return readJsonDataFile(path, tenantsFileSchema);
+}
+
+export function writeTenantsFile(path: string, tenants: readonly TenantRecord[]): Promise<void> {
+  return writeFileAtomic(path, `${JSON.stringify({ tenants }, null, 2)}\n`);
+}

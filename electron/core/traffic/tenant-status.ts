@@ -1,0 +1,43 @@
+import type { TenantStatus } from '../api';
+import { ELEVATED, type Level, SPIKE } from './spike-detector';
+import { aboveBaselineWhy, offWhy, overLimitWhy } from './why-text';
+
+/**
+ * Precedence: off > spike > over-limit > elevated > normal. Off first because once the switch is
+ * flipped the operator's question is answered (its traffic is draining, not a new incident); a
+ * spike outranks over-limit because it is sudden and usually the cause of the overage.
+ * Positional arguments: this runs for every tenant on every tick and must not allocate.
+ */
+export function statusOf(publishing: boolean, level: Level, overLimit: boolean): TenantStatus {
+  if (!publishing) return 'off';
+  if (level === SPIKE) return 'spike';
+  if (overLimit) return 'over-limit';
+  return level === ELEVATED ? 'elevated' : 'normal';
+}
+
+/** What a reason is built from. */
+export interface WhyFigures {
+  rate: number;
+  baseline: number;
+  /** 0..1 of all traffic */
+  share: number;
+  limit: number | null;
+  overLimit: boolean;
+}
+
+/** The reason in words; a spike that is also over limit says both. Empty when normal. */
+export function whyOf(status: TenantStatus, f: WhyFigures): string {
+  switch (status) {
+    case 'off':
+      return offWhy(f.rate);
+    case 'spike':
+    case 'elevated': {
+      const above = aboveBaselineWhy(f.rate, f.baseline, f.share);
+      return f.overLimit && f.limit !== null ? `${above}; ${overLimitWhy(f.rate, f.limit)}` : above;
+    }
+    case 'over-limit':
+      return f.limit === null ? '' : overLimitWhy(f.rate, f.limit);
+    default:
+      return '';
+  }
+}

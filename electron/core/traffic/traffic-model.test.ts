@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import type { TenantInfo, TrafficTick } from '../api';
+import { SeededRandom } from '../metrics/simulated/seeded-random';
+import { TrafficModel, type TrafficModelOptions } from './traffic-model';
+
+const T0 = 1_700_000_000_000;
+const SECOND = 1_000;
+
+const info = (id: string, limit: number | null = null): TenantInfo => ({
+  id,
+  name: id.toUpperCase(),
+  plan: 'team',
+  limit,
+  known: true,
+});
+
+/** A model fed explicit rates once a second; `feed` returns the tick. */
+function harness(tenants: TenantInfo[], options: TrafficModelOptions = {}) {
+  const model = new TrafficModel(options);
+  model.setTenants(tenants);
+  let k = 0;
+  const feed = (rates: Record<string, number>): TrafficTick =>
+    model.ingest({ t: T0 + k++ * SECOND, rates: new Map(Object.entries(rates)) }, SECOND);
+  const row = (tick: TrafficTick, id: string) => tick.tenants.find((r) => r.id === id)!;
+  return { model, feed, row };
+}
+
+/** Steady rates with ±5% noise, for `ticks` seconds; returns the last tick. */
+function steady(
+  feed: (r: Record<string, number>) => TrafficTick,
+  rates: Record<string, number>,
+  ticks: number,
+  seed = 1,
+) {
+  const random = new SeededRandom(seed);
+  let last: TrafficTick | undefined;
+  for (let k = 0; k < ticks; k++) {
+    last = feed(
+      Object.fromEntries(Object.entries(rates).map(([id, r]) => [id, r * (1 + 0.05 * random.normal())])),
+    );
+  }
+  return last!;
+}
+
+describe('TrafficModel rows', () => {
+  it('has a row for every tenant: listed ones (absent = 0/s) and ones seen only in traffic', () => {
+    const { feed, row } = harness([info('acme'), info('globex')]);
+    const tick = feed({ acme: 10, stranger: 5 });
+    expect(tick.tenants.map((r) => r.id)).toEqual(['acme', 'globex', 'stranger']);
+    expect(row(tick, 'globex')).toMatchObject({
+      rate: 0,
+      known: true,
+      name: 'GLOBEX',
+      status: 'normal',
+      why: '',
+    });
+    expect(row(tick, 'stranger')).toMatchObject({ rate: 5, known: false, name: 'stranger', limit: null });
+    expect(tick.total).toBe(15);
+    expect(tick.seq).toBe(1);
+    expect(tick.t).toBe(T0);
+  });
+
+  it('shares sum to 1', () => {
+    const { feed } = harness([info('a'), info('b'), info('c')]);
+    const tick = steady(feed, { a: 1_234, b: 0.5, c: 77 }, 3);
+    expect(tick.tenants.reduce((sum, r) => sum + r.share, 0)).toBeCloseTo(1, 12);
+    expect(feed({}).tenants.every((r) => r.share === 0)).toBe(true);
+  });
+
+  it('says ratio 1 while a baseline is still learning', () => {
+    const { feed, row } = harness([info('a')]);
+    expect(row(feed({ a: 50 }), 'a').ratio).toBe(1);
+    const later = steady(feed, { a: 50 }, 30);
+    expect(row(later, 'a').ratio).toBeGreaterThan(0.8);
+    expect(row(later, 'a').baseline).toBeGreaterThan(45);
+  });
+
+  it('treats a glitching source (NaN, negative, infinite) as nothing sent', () => {
+    const { feed, row } = harness([info('a'), info('b'), info('c')]);
+    const tick = feed({ a: Number.NaN, b: -3, c: Number.POSITIVE_INFINITY });
+    expect(tick.tenants.map((r) => r.rate)).toEqual([0, 0, 0]);
+    expect(row(tick, 'a').baseline).toBe(0);
+  });
+
+  it('limits limitUse to tenants with a limit', () => {
+    const { feed, row } = harness([info('a', 200), info('b')]);
+    const tick = feed({ a: 50, b: 50 });
+    expect(row(tick, 'a').limitUse).toBe(0.25);
+    expect(row(tick, 'b').limitUse).toBeNull();
+  });
+});
+
+describe('TrafficModel detection', () => {
+  it('marks a 10× jump as a spike within two ticks, says why, marks the chart and alerts once', () => {
+    const { model, feed, row } = harness([info('acme'), info('rest')]);
+    steady(feed, { acme: 600, rest: 5_148 }, 60);
+    model.drainAlerts();
+    const first = feed({ acme: 6_000, rest: 5_148 });
+    const second = feed({ acme: 6_000, rest: 5_148 });
+    expect([row(first, 'acme').status, row(second, 'acme').status]).toContain('spike');
+    expect(row(second, 'acme').status).toBe('spike');
+    expect(second.spiking).toBe(1);
+    expect(model.spikingCount()).toBe(1);
+    expect(row(second, 'acme').why).toMatch(/^(9\.\d|10|11)× baseline, \+5,\d{3}\/s, 5\d% of all traffic$/);
+    const alerts = model.drainAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'spike', severity: 'critical', tenantId: 'acme' });
+    expect(alerts[0]!.message).toBe(
+      `ACME is spiking: ${row(first, 'acme').status === 'spike' ? row(first, 'acme').why : row(second, 'acme').why}`,
+    );
+    const markers = model.markers('acme');
+    expect(markers).toHaveLength(1);
+    expect(markers[0]).toMatchObject({
+      t: alerts[0]!.at,
+      kind: 'spike',
+      tenantId: 'acme',
+      label: 'ACME spike',
+    });
+    expect(model.markers('rest')).toEqual([]);
+    expect(model.drainAlerts()).toEqual([]);
+  });
+
+  it('words a spike the way the console shows it', () => {
+    // A noiseless baseline of exactly 600/s makes the figures exact.
+    const { feed, row } = harness([info('acme', 4_000), info('rest')]);
+    for (let k = 0; k < 40; k++) feed({ acme: 600, rest: 5_148 });
+    feed({ acme: 8_400, rest: 5_148 });
+    const tick = feed({ acme: 8_400, rest: 5_148 });
+    expect(row(tick, 'acme').status).toBe('spike');
+    expect(row(tick, 'acme').why).toBe('14× baseline, +7,800/s, 62% of all traffic; 210% of limit (4,000/s)');
+    expect(row(tick, 'acme').ratio).toBe(14);
+  });
+
+  it('freezes the baseline while spiking, so a long spike never becomes normal', () => {
+    const { model, feed, row } = harness([info('acme')]);
+    const before = row(steady(feed, { acme: 500 }, 120), 'acme').baseline;
+    const during = steady(feed, { acme: 5_000 }, 10 * 60, 2);
+    expect(row(during, 'acme').status).toBe('spike');
+    expect(row(during, 'acme').baseline).toBe(before);
+    model.drainAlerts();
+    const after = steady(feed, { acme: 500 }, 10, 3);
+    expect(row(after, 'acme').status).toBe('normal');
+    const alerts = model.drainAlerts();
+    expect(alerts.map((a) => a.kind)).toEqual(['spike-ended']);
+    expect(alerts[0]!.message).toMatch(/^ACME spike ended: \d+\/s against a 5\d\d\/s baseline$/);
+  });
+
+  it('does not call 0.2/s → 2/s an incident', () => {
+    const { model, feed, row } = harness([info('tiny')]);
+    steady(feed, { tiny: 0.2 }, 60);
+    const tick = steady(feed, { tiny: 2 }, 120, 2);
+    expect(row(tick, 'tiny').status).toBe('normal');
+    expect(model.drainAlerts()).toEqual([]);
+  });
+
+  it('marks over limit with the limit in words, and alerts when it starts', () => {
+    const { model, feed, row } = harness([info('big', 4_000)]);
+    steady(feed, { big: 3_000 }, 60);
+    model.drainAlerts();
+    feed({ big: 8_400 });
+    // 8,400 is only 2.8× a 3,000 baseline: not a spike, so over limit shows (it outranks elevated)
+    const tick = feed({ big: 8_400 });
+    expect(row(tick, 'big').status).toBe('over-limit');
+    expect(row(tick, 'big').why).toBe('210% of limit (4,000/s)');
+    expect(row(tick, 'big').limitUse).toBeCloseTo(2.1, 12);
+    const alerts = model.drainAlerts().filter((a) => a.kind === 'over-limit');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.message).toBe('BIG is over its limit: 210% of limit (4,000/s)');
+  });
+
+  it('ranks spike above over-limit, and elevated below it', () => {
+    const { feed, row } = harness([info('a', 1_000), info('b', 10_000)]);
+    steady(feed, { a: 200, b: 1_000 }, 60);
+    let tick = steady(feed, { a: 4_000, b: 2_500 }, 4, 2);
+    expect(row(tick, 'a').status).toBe('spike');
+    expect(row(tick, 'a').why).toContain('of limit (1,000/s)');
+    expect(row(tick, 'b').status).toBe('elevated');
+    expect(row(tick, 'b').why).toMatch(/^2\.\d× baseline, \+1,\d{3}\/s, \d+% of all traffic$/);
+    tick = steady(feed, { a: 4_000, b: 12_000 }, 3, 3);
+    expect(row(tick, 'b').status).toBe('spike');
+  });
+
+  it('shows an off tenant as off, does not learn its silence, and ends its spike', () => {
+    const { model, feed, row } = harness([info('acme'), info('other')]);
+    let publishing = true;
+    model.setPublishing((id) => id !== 'acme' || publishing);
+    const baseline = row(steady(feed, { acme: 500, other: 100 }, 120), 'acme').baseline;
+    steady(feed, { acme: 5_000, other: 100 }, 5, 2);
+    model.drainAlerts();
+
+    publishing = false;
+    let tick = feed({ acme: 4_000, other: 100 }); // the switch has not reached the publisher yet
+    expect(row(tick, 'acme')).toMatchObject({
+      status: 'off',
+      publishing: false,
+      why: 'publishing switched off; still 4,000/s',
+    });
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({ kind: 'spike-ended', message: 'ACME spike ended: publishing switched off' }),
+    ]);
+    tick = steady(feed, { acme: 0, other: 100 }, 5 * 60, 3);
+    expect(row(tick, 'acme')).toMatchObject({ status: 'off', why: 'publishing switched off', baseline });
+    expect(tick.spiking).toBe(0);
+
+    publishing = true;
+    tick = steady(feed, { acme: 500, other: 100 }, 10, 4);
+    expect(row(tick, 'acme').status).toBe('normal');
+    expect(model.drainAlerts()).toEqual([]);
+  });
+
+  it('accepts a map for publishing (unlisted tenants may publish)', () => {
+    const { model, feed, row } = harness([info('a'), info('b')]);
+    model.setPublishing(new Map([['a', false]]));
+    const tick = feed({ a: 1, b: 1 });
+    expect([row(tick, 'a').status, row(tick, 'b').publishing]).toEqual(['off', true]);
+  });
+});
+
+describe('TrafficModel top', () => {
+  it('keeps the top 5 steady while tenants jitter', () => {
+    const rates = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, 1_000 - i * 5]));
+    const { feed } = harness(Object.keys(rates).map((id) => info(id)));
+    const first = steady(feed, rates, 1).top;
+    expect(first).toHaveLength(5);
+    for (let k = 0; k < 60; k++) expect(steady(feed, rates, 1, k + 2).top).toEqual(first);
+  });
+
+  it('puts a spiking tenant on top at once', () => {
+    const rates = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, 1_000 - i * 5]));
+    const { feed } = harness(Object.keys(rates).map((id) => info(id)));
+    steady(feed, rates, 30);
+    expect(feed({ ...rates, t39: 20_000 }).top[0]).toBe('t39');
+  });
+});
+
+describe('TrafficModel views', () => {
+  it('gives sparks of the last 60 samples, the overview and each tenant’s series', () => {
+    const { model, feed } = harness([info('a'), info('b')], { capacity: 100 });
+    steady(feed, { a: 10, b: 20 }, 150);
+    const snap = model.snapshot();
+    expect(snap.tick.seq).toBe(150);
+    expect(Object.keys(snap.sparks)).toEqual(['a', 'b']);
+    expect(snap.sparks.a).toHaveLength(60);
+    expect(snap.overview.t).toHaveLength(100);
+    expect(snap.overview.t[0]).toBe(T0 + 50 * SECOND);
+    expect(snap.overview.total).toHaveLength(100);
+    expect(snap.overview.top.map((s) => s.id)).toEqual(snap.tick.top);
+    expect(snap.overview.top[0]!.values).toHaveLength(100);
+    const series = model.tenantSeries('a')!;
+    expect([series.t.length, series.rate.length, series.baseline.length]).toEqual([100, 100, 100]);
+    expect(series.rate.at(-1)).toBeCloseTo(snap.tick.tenants[0]!.rate, 3);
+    expect(model.tenantSeries('nobody')).toBeNull();
+  });
+
+  it('has a snapshot before the first sample', () => {
+    const { model } = harness([info('a')]);
+    const snap = model.snapshot();
+    expect(snap.tick).toMatchObject({ seq: 0, total: 0, top: [] });
+    expect(snap.tick.tenants).toHaveLength(1);
+    expect(snap.sparks.a).toEqual([]);
+  });
+
+  it('knows each tenant’s latest rate, once it has one', () => {
+    const { model, feed } = harness([info('a')]);
+    expect(model.latestRate('a')).toBeNull();
+    feed({ a: 42 });
+    expect(model.latestRate('a')).toBe(42);
+    expect(model.latestRate('b')).toBeNull();
+    expect(model.latestRow('a')?.rate).toBe(42);
+    model.setTenants([info('a'), info('late')]);
+    expect(model.latestRate('late')).toBeNull();
+    expect(model.tenantIds()).toEqual(['a', 'late']);
+    expect(model.tenantInfo('late')).toMatchObject({ known: true, name: 'LATE' });
+  });
+
+  it('keeps markers while their time is on the charts', () => {
+    const { model, feed } = harness([info('a'), info('b')], { capacity: 10 });
+    feed({ a: 1, b: 1 });
+    model.addMarker({ t: T0, kind: 'flip', tenantId: 'a', label: 'a off' });
+    expect(model.markers('a')).toHaveLength(1);
+    expect(model.markers('b')).toEqual([]);
+    expect(model.overview().markers).toHaveLength(1);
+    steady(feed, { a: 1, b: 1 }, 10);
+    expect(model.markers()).toEqual([]);
+  });
+
+  it('unlists tenants dropped from the tenants file but keeps their history', () => {
+    const { model, feed, row } = harness([info('a', 10), info('b')]);
+    feed({ a: 1, b: 1 });
+    model.setTenants([info('b')]);
+    const tick = feed({ a: 1, b: 1 });
+    expect(row(tick, 'a')).toMatchObject({ known: false, name: 'a', limit: null });
+    expect(model.tenantSeries('a')!.rate).toEqual([1, 1]);
+  });
+
+  it('stops tracking new unlisted tenants at maxTenants, but still counts their traffic', () => {
+    const { model, feed } = harness([info('a')], { maxTenants: 2 });
+    const tick = feed({ a: 1, b: 2, c: 4 });
+    expect(tick.tenants.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(tick.total).toBe(7);
+    expect(model.tenantIds()).toEqual(['a', 'b']);
+  });
+});
+
+describe('TrafficModel sample order', () => {
+  it('follows samples whose tenant order changes, and tenants listed after being untracked', () => {
+    const { model, feed, row } = harness([info('a')], { maxTenants: 2 });
+    feed({ a: 1, b: 2, c: 4 });
+    let tick = feed({ c: 4, b: 2, a: 1 });
+    expect([row(tick, 'a').rate, row(tick, 'b').rate]).toEqual([1, 2]);
+    model.setTenants([info('a'), info('c')]);
+    tick = feed({ c: 4, b: 2, a: 1 });
+    expect(tick.tenants.map((r) => [r.id, r.rate])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 4],
+    ]);
+  });
+});

@@ -1,0 +1,320 @@
+import type {
+  Alert,
+  OverviewSeries,
+  TenantInfo,
+  TenantRow,
+  TrafficMarker,
+  TrafficSnapshot,
+  TrafficTick,
+} from '../api';
+import type { MetricsSample } from '../metrics/metrics-source';
+import { Baselines, slowAlpha } from './baseline';
+import {
+  type DetectionOptions,
+  type DetectionOptionsPatch,
+  resolveDetectionOptions,
+} from './detection-options';
+import { LimitWatch } from './limit-watch';
+import { MarkerLog } from './marker-log';
+import { SampleOrder } from './sample-order';
+import { type Level, NORMAL, SPIKE, SpikeDetector } from './spike-detector';
+import { TenantRegistry } from './tenant-registry';
+import { type SeriesWindow, TenantSeries } from './tenant-series';
+import { statusOf, whyOf } from './tenant-status';
+import { TopTenants } from './top-tenants';
+import { AlertQueue } from './traffic-alerts';
+import { withRoom } from './typed-array-growth';
+import { NEAR_ZERO_BASELINE } from './why-text';
+
+export interface TrafficModelOptions {
+  detection?: DetectionOptionsPatch;
+  /** samples kept per tenant: 900 = 15 minutes at 1 s */
+  capacity?: number;
+  /**
+   * Most tenants tracked. Tenants from the tenants file are always tracked; tenants seen only in
+   * traffic are added until this many exist, so a misbehaving source cannot grow memory without end.
+   * Traffic from tenants beyond it still counts in the total.
+   */
+  maxTenants?: number;
+  /** samples per sparkline in the snapshot */
+  sparkLength?: number;
+}
+
+/** Whether a tenant may publish: the `publish-events` kill switch as the flag provider serves it. */
+export type PublishingLookup = (tenantId: string) => boolean;
+
+/**
+ * Per-tenant traffic: ring-buffered history, baselines, spike/limit detection, the per-tick batch,
+ * alerts on transitions and chart markers.
+ *
+ * One `ingest` is one pass over the tenants with flat per-tenant arrays: no sorting (top-N by
+ * partial selection), no per-tick typed-array allocation; the only allocations are the batch the UI
+ * receives (one row object per tenant) and the reasons of non-normal tenants.
+ *
+ * Tenants listed but absent from a sample count as rate 0 that tick: a source reports the tenants
+ * that sent something, and "sent nothing" is what absence means.
+ */
+export class TrafficModel {
+  private readonly options: DetectionOptions;
+  private readonly registry: TenantRegistry;
+  private readonly series: TenantSeries;
+  private readonly baselines = new Baselines();
+  private readonly detector: SpikeDetector;
+  private readonly limitWatch: LimitWatch;
+  private readonly top: TopTenants;
+  private readonly markerLog = new MarkerLog();
+  private readonly alerts = new AlertQueue();
+  private readonly sparkLength: number;
+  private readonly order = new SampleOrder((id) => this.registry.indexOf(id) ?? this.addUnseen(id));
+  /** this tick's rate per tenant index */
+  private rates = new Float64Array(0);
+  /** limit per tenant index, NaN when none (a NaN comparison is never "over") */
+  private limits = new Float64Array(0);
+  private publishing: PublishingLookup = () => true;
+  private seq = 0;
+  private lastTick: TrafficTick | null = null;
+  /** tenants that existed at the last ingest (later ones have no rate yet) */
+  private ingested = 0;
+
+  constructor(options: TrafficModelOptions = {}) {
+    this.options = resolveDetectionOptions(options.detection);
+    this.registry = new TenantRegistry(options.maxTenants ?? 20_000);
+    this.series = new TenantSeries(options.capacity ?? 900);
+    this.detector = new SpikeDetector(this.options);
+    this.limitWatch = new LimitWatch(this.options.overLimitEnterTicks, this.options.overLimitCalmTicks);
+    this.top = new TopTenants(this.options.topCount, this.options.topMargin, this.options.topSmoothing);
+    this.sparkLength = options.sparkLength ?? 60;
+  }
+
+  /** Names, plans, limits and `known` from the tenants file; unlisted tenants become unknown. */
+  setTenants(infos: readonly TenantInfo[]): void {
+    const size = this.registry.setTenants(infos);
+    // A tenant the sample order remembers as untracked (-1) may be listed now.
+    this.order.clear();
+    this.grow(size);
+    for (let i = 0; i < size; i++) this.limits[i] = this.registry.limits[i] ?? Number.NaN;
+  }
+
+  setPublishing(lookup: PublishingLookup | ReadonlyMap<string, boolean>): void {
+    this.publishing = typeof lookup === 'function' ? lookup : (id) => lookup.get(id) ?? true;
+  }
+
+  ingest(sample: MetricsSample, intervalMs: number): TrafficTick {
+    const total = this.collect(sample.rates);
+    const size = this.registry.size;
+    const slot = this.series.advance(sample.t, total);
+    const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
+    const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
+    const rows = new Array<TenantRow>(size);
+    let spiking = 0;
+    this.top.begin();
+    for (let i = 0; i < size; i++) {
+      const row = this.judge(i, sample.t, total, alpha, relearnTicks);
+      this.series.write(slot, i, row.rate, row.baseline);
+      this.top.offer(i, row.rate);
+      if (row.status === 'spike') spiking++;
+      rows[i] = row;
+    }
+    const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
+    this.markerLog.pruneBefore(this.series.oldestT());
+    this.ingested = size;
+    const tick: TrafficTick = {
+      seq: ++this.seq,
+      t: sample.t,
+      intervalMs,
+      total,
+      spiking,
+      top,
+      tenants: rows,
+    };
+    this.lastTick = tick;
+    return tick;
+  }
+
+  /** Alerts raised since the last drain (spike started/ended, over limit started), oldest first. */
+  drainAlerts(): Alert[] {
+    return this.alerts.drain();
+  }
+
+  snapshot(): Omit<TrafficSnapshot, 'paused'> {
+    const sparks: Record<string, number[]> = {};
+    for (let i = 0; i < this.registry.size; i++) {
+      sparks[this.registry.ids[i]!] = this.series.rates(i, this.sparkLength);
+    }
+    return { tick: this.lastTick ?? this.idleTick(), sparks, overview: this.overview() };
+  }
+
+  /** Total and the top tenants (tick.top, in order) over the history held, with its markers. */
+  overview(): OverviewSeries {
+    return {
+      t: this.series.timestamps(),
+      total: this.series.totalsWindow(),
+      top: this.top.current.map((i) => ({
+        id: this.registry.ids[i]!,
+        name: this.registry.names[i]!,
+        values: this.series.rates(i),
+      })),
+      markers: this.markerLog.list(this.series.oldestT()),
+    };
+  }
+
+  /** One tenant's history (up to 15 minutes, oldest first), or null for a tenant never seen. */
+  tenantSeries(id: string): SeriesWindow | null {
+    const i = this.registry.indexOf(id);
+    return i === undefined ? null : this.series.window(i);
+  }
+
+  addMarker(marker: TrafficMarker): void {
+    this.markerLog.add(marker);
+  }
+
+  /** Markers within the history held, oldest first; one tenant's when `tenantId` is given. */
+  markers(tenantId?: string): TrafficMarker[] {
+    return this.markerLog.list(this.series.oldestT(), tenantId);
+  }
+
+  /** The tenant's rate in the last tick, or null before it was ever part of one. */
+  latestRate(id: string): number | null {
+    const i = this.registry.indexOf(id);
+    return i === undefined || i >= this.ingested ? null : this.rates[i]!;
+  }
+
+  latestRow(id: string): TenantRow | null {
+    const i = this.registry.indexOf(id);
+    return i === undefined ? null : (this.lastTick?.tenants[i] ?? null);
+  }
+
+  spikingCount(): number {
+    return this.lastTick?.spiking ?? 0;
+  }
+
+  /** Every tracked tenant, in row order (file order, then as first seen in traffic). */
+  tenantIds(): string[] {
+    return this.registry.ids.slice();
+  }
+
+  tenantInfo(id: string): TenantInfo | null {
+    const i = this.registry.indexOf(id);
+    return i === undefined ? null : this.registry.info(i);
+  }
+
+  /** Bytes held by the history buffers (the bulk of the model's memory). */
+  seriesBytes(): number {
+    return this.series.bytes;
+  }
+
+  /** Fill this tick's rates (absent tenants: 0), registering tenants first seen; returns the total. */
+  private collect(sampleRates: ReadonlyMap<string, number>): number {
+    this.rates.fill(0, 0, this.registry.size);
+    let total = 0;
+    let k = 0;
+    for (const [id, raw] of sampleRates) {
+      // A source glitch (NaN, negative, infinite) must not poison a baseline: count it as nothing.
+      const rate = raw >= 0 && raw < Number.POSITIVE_INFINITY ? raw : 0;
+      total += rate;
+      const i = this.order.resolve(k++, id);
+      if (i >= 0) this.rates[i] = rate;
+    }
+    return total;
+  }
+
+  private addUnseen(id: string): number {
+    const i = this.registry.addUnseen(id);
+    if (i >= 0) {
+      this.grow(i + 1);
+      this.rates[i] = 0;
+      this.limits[i] = Number.NaN;
+    }
+    return i;
+  }
+
+  private grow(size: number): void {
+    this.rates = withRoom(this.rates, size);
+    this.limits = withRoom(this.limits, size);
+    this.baselines.ensureCapacity(size);
+    this.detector.ensureCapacity(size);
+    this.limitWatch.ensureCapacity(size);
+    this.top.ensureCapacity(size);
+    this.series.ensureTenants(size);
+  }
+
+  /** Detection, learning and transitions for tenant i on this tick; returns its row. */
+  private judge(i: number, t: number, total: number, alpha: number, relearnTicks: number): TenantRow {
+    const id = this.registry.ids[i]!;
+    const rate = this.rates[i]!;
+    const publishing = this.publishing(id);
+    const wasLevel = this.detector.levelOf(i);
+    const wasOver = this.limitWatch.isOver(i);
+    const ready = this.baselines.ready(i, this.options.warmupSamples);
+    let level: Level = NORMAL;
+    let over = false;
+    if (publishing) {
+      if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
+      over = this.limitWatch.step(i, rate, this.limits[i]!);
+      if (!ready || this.detector.mayLearn(i, relearnTicks)) this.baselines.learn(i, rate, alpha);
+    } else {
+      // Off: nothing to detect, and a silenced tenant must not learn that zero is its normal.
+      this.detector.reset(i);
+      this.limitWatch.reset(i);
+    }
+    const row = this.row(i, rate, total, publishing, level, over, ready);
+    if (wasLevel !== level || wasOver !== over) this.transition(row, t, wasLevel === SPIKE, wasOver, over);
+    return row;
+  }
+
+  private row(
+    i: number,
+    rate: number,
+    total: number,
+    publishing: boolean,
+    level: Level,
+    overLimit: boolean,
+    ready: boolean,
+  ): TenantRow {
+    const baseline = this.baselines.value(i);
+    const limit = this.registry.limits[i]!;
+    const share = total > 0 ? rate / total : 0;
+    const status = statusOf(publishing, level, overLimit);
+    return {
+      id: this.registry.ids[i]!,
+      name: this.registry.names[i]!,
+      known: this.registry.known[i]!,
+      limit,
+      rate,
+      baseline,
+      ratio: ready && baseline >= NEAR_ZERO_BASELINE ? rate / baseline : 1,
+      share,
+      limitUse: limit !== null && limit > 0 ? rate / limit : null,
+      status,
+      why: status === 'normal' ? '' : whyOf(status, { rate, baseline, share, limit, overLimit }),
+      publishing,
+    };
+  }
+
+  private transition(row: TenantRow, t: number, wasSpike: boolean, wasOver: boolean, isOver: boolean): void {
+    const isSpike = row.status === 'spike';
+    if (isSpike && !wasSpike) {
+      this.alerts.spikeStarted(t, row.id, row.name, row.why);
+      this.markerLog.add({ t, kind: 'spike', tenantId: row.id, label: `${row.name} spike` });
+    } else if (wasSpike && !isSpike) {
+      const end = row.publishing
+        ? { kind: 'calmed' as const, rate: row.rate, baseline: row.baseline }
+        : { kind: 'switched-off' as const };
+      this.alerts.spikeEnded(t, row.id, row.name, end);
+    }
+    if (isOver && !wasOver && row.limit !== null) {
+      this.alerts.overLimitStarted(t, row.id, row.name, whyOf('over-limit', { ...row, overLimit: true }));
+    }
+  }
+
+  /** The batch before any sample: every tenant at rate 0. */
+  private idleTick(): TrafficTick {
+    const size = this.registry.size;
+    const rows = new Array<TenantRow>(size);
+    for (let i = 0; i < size; i++) {
+      const publishing = this.publishing(this.registry.ids[i]!);
+      rows[i] = this.row(i, 0, 0, publishing, NORMAL, false, false);
+    }
+    return { seq: 0, t: 0, intervalMs: 0, total: 0, spiking: 0, top: [], tenants: rows };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The Electron app's composition root: build the core, then wire each concern to it. Each concern is
+ * its own module taking its dependencies as options (and tested without Electron); nothing here
+ * decides anything worth a test.
+ *
+ * Bundled by build.ts to dist/electron/main.cjs; paths below are relative to that file.
+ */
+
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  protocol,
+  Tray,
+} from 'electron';
+import { createConsoleCore } from '../../core/console-core';
+import type { ConsoleCore } from '../../core/console-core.types';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
+import { registerIpc } from './ipc';
+import { createSpikeNotifier } from './notifications';
+import { createSpikeTray } from './tray';
+import { dataDirFromArgv } from './user-data-dir';
+import { createMainWindow, hardenWebContents, type MainWindow } from './window';
+
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+const PRELOAD = join(__dirname, 'preload.cjs');
+const ASSETS = join(__dirname, 'assets');
+const ICON = join(ASSETS, 'icon.png');
+
+// Before `ready`: the scheme's privileges, and where userData lives (the same folder packaged or not).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.setPath('userData', dataDirFromArgv(process.argv) ?? join(app.getPath('appData'), 'Switchboard'));
+// Any webContents that ever appears gets the same deny-by-default rules as the main window.
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let main: MainWindow | null = null;
+  const showWindow = () => {
+    if (!main || main.window.isDestroyed()) return;
+    if (main.window.isMinimized()) main.window.restore();
+    main.window.show();
+    main.window.focus();
+  };
+  app.on('second-instance', showWindow);
+  app.on('window-all-closed', () => app.quit());
+
+  app.whenReady().then(async () => {
+    try {
+      const actor = osUser();
+      const core = await createConsoleCore({ dataDir: app.getPath('userData'), host: 'electron', actor });
+      registerAppProtocol(protocol, createAppProtocolHandler({ rendererDir: RENDERER_DIR }));
+      // IPC first: the page calls while it loads, and getWindow sees the window as soon as it exists.
+      const disposeIpc = registerIpc({
+        ipcMain,
+        core,
+        actor,
+        getWindow: () => main?.window ?? null,
+        log: console.warn,
+      });
+      main = await createMainWindow({ BrowserWindow, core, actor, preloadPath: PRELOAD, icon: ICON });
+      main.loaded.catch((error: Error) =>
+        console.error(`Switchboard: the page did not load: ${error.message}`),
+      );
+      const disposeTray = startTray(core, showWindow);
+      const disposeNotifier = startNotifications(core, showWindow);
+      quitCleanly(async () => {
+        await main?.state.flush();
+        disposeNotifier();
+        disposeTray();
+        disposeIpc();
+        await core.stop();
+      });
+    } catch (error) {
+      dialog.showErrorBox(
+        'Switchboard could not start',
+        error instanceof Error ? error.message : String(error),
+      );
+      app.exit(1);
+    }
+  });
+}
+
+function startTray(core: ConsoleCore, showWindow: () => void): () => void {
+  const images = {
+    normal: nativeImage.createFromPath(join(ASSETS, 'tray.png')),
+    alert: nativeImage.createFromPath(join(ASSETS, 'tray-alert.png')),
+  };
+  const tray = createSpikeTray({
+    tray: new Tray(images.normal),
+    images,
+    contextMenu: Menu.buildFromTemplate([
+      { label: 'Show Switchboard', click: showWindow },
+      { type: 'separator' },
+      { label: 'Quit', click: () => app.quit() },
+    ]),
+    subscribe: (listener) => core.subscribe(listener),
+    initialSpiking: core.spikingCount(),
+    onActivate: showWindow,
+  });
+  return () => tray.dispose();
+}
+
+function startNotifications(core: ConsoleCore, showWindow: () => void): () => void {
+  return createSpikeNotifier({
+    subscribe: (listener) => core.subscribe(listener),
+    isSupported: () => Notification.isSupported(),
+    notify: ({ title, body }) => {
+      const notification = new Notification({ title, body, icon: ICON, urgency: 'critical' });
+      notification.on('click', showWindow);
+      notification.show();
+    },
+  });
+}
+
+/** Hold the first quit until the window size is saved and the core has stopped, then quit for real. */
+function quitCleanly(shutdown: () => Promise<void>): void {
+  let state: 'running' | 'stopping' | 'stopped' = 'running';
+  app.on('before-quit', (event) => {
+    if (state === 'stopped') return;
+    event.preventDefault();
+    if (state === 'stopping') return;
+    state = 'stopping';
+    shutdown()
+      .catch((error: Error) => console.error(`Switchboard: shutdown failed: ${error.message}`))
+      .finally(() => {
+        state = 'stopped';
+        app.quit();
+      });
+  });
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

@@ -1,0 +1,86 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** `npm run serve -- [options]`: what the web host needs to start, checked before anything starts. */
+
+export interface ServeOptions {
+  port: number;
+  ofrepPort: number;
+  dataDir: string;
+  tenants: number;
+  /** ms until the scripted demo spike; null with --no-spike (off) */
+  spikeAfterMs: number | null;
+}
+
+export type ServeArgs = { help: true } | ({ help: false } & ServeOptions);
+
+export const SERVE_USAGE = `Usage: npm run serve -- [options]
+
+Serves the Switchboard console on http://127.0.0.1 for a browser.
+
+Options:
+  --port <n>          console port (default 7410; 0 picks a free port)
+  --ofrep-port <n>    embedded flag server (OFREP) port (default 8016; 0 picks a free port)
+  --data-dir <dir>    where flags, tenants, audit and settings live
+                      (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)
+  --tenants <n>       simulated tenants (default 50)
+  --spike-after <s>   seconds until the scripted demo spike (default 30)
+  --no-spike          do not script the demo spike
+  --help              show this help`;
+
+export class ArgsError extends Error {
+  override readonly name = 'ArgsError';
+}
+
+const MAX_TENANTS = 100_000;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv, home = homedir()): string {
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(home, '.local', 'share');
+  return join(base, 'switchboard');
+}
+
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        'ofrep-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        tenants: { type: 'string' },
+        'spike-after': { type: 'string' },
+        'no-spike': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new ArgsError(`${(error as Error).message.split('\n')[0]}\n\n${SERVE_USAGE}`);
+  }
+  if (values.help) return { help: true };
+  const dataDir = values['data-dir'] as string | undefined;
+  if (dataDir !== undefined && dataDir.trim() === '') throw new ArgsError('--data-dir must not be empty');
+  return {
+    help: false,
+    port: integerOption('--port', values.port, 7410, 0, 65_535),
+    ofrepPort: integerOption('--ofrep-port', values['ofrep-port'], 8016, 0, 65_535),
+    dataDir: dataDir ? resolve(dataDir) : defaultDataDir(env),
+    tenants: integerOption('--tenants', values.tenants, 50, 1, MAX_TENANTS),
+    spikeAfterMs: values['no-spike'] ? null : integerOption('--spike-after', values['spike-after'], 30, 0, 86_400) * 1000,
+  };
+}
+
+function integerOption(flag: string, raw: unknown, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const text = String(raw).trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ArgsError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,151 @@
+/**
+ * The one window. Both entries render `<App client={…}/>`; nothing below knows which host it runs in.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import type { ConnectionInfo, RendererClient } from '../client/client';
+import { ChangeDialog } from '../features/actions/ChangeDialog';
+import { connectAlerts, expireToasts, pushError } from '../features/alerts/alerts-store';
+import { Toasts } from '../features/alerts/Toasts';
+import { AuditView } from '../features/audit/AuditView';
+import { connectAudit, loadAudit } from '../features/audit/audit-store';
+import { CommandPalette } from '../features/palette/CommandPalette';
+import { connectSettings, loadSettings, updateSettings } from '../features/settings/settings-store';
+import { connectSources, loadSources } from '../features/sources/sources-store';
+import { TenantDetailPanel } from '../features/tenants/TenantDetailPanel';
+import { markerFromEntry, openTenant } from '../features/tenants/tenant-detail-store';
+import { TrafficView } from '../features/traffic/TrafficView';
+import { addMarker, connectTraffic, loadTraffic } from '../features/traffic/traffic-store';
+import { ConnectionBanner } from './ConnectionBanner';
+import { AppContext, type AppContextValue, createAppStores, useSlice } from './context';
+import { Header } from './Header';
+import { useKeyboard } from './keyboard';
+import { useResolvedTheme } from './theme';
+import './app.css';
+
+function useConnection(client: RendererClient): ConnectionInfo {
+  const [info, setInfo] = useState(() => client.connection.get());
+  useEffect(() => {
+    setInfo(client.connection.get());
+    return client.connection.subscribe(setInfo);
+  }, [client]);
+  return info;
+}
+
+export function App({ client }: { client: RendererClient }) {
+  const stores = useMemo(() => createAppStores(), []);
+  const value = useMemo<AppContextValue>(() => ({ client, stores }), [client, stores]);
+  const connection = useConnection(client);
+
+  // Event subscriptions: one per store, each effect returns its unsubscribe.
+  useEffect(() => connectTraffic(stores.traffic, client), [stores, client]);
+  useEffect(() => connectSources(stores.sources, client), [stores, client]);
+  useEffect(() => connectSettings(stores.settings, client), [stores, client]);
+  useEffect(() => connectAudit(stores.audit, client), [stores, client]);
+  useEffect(
+    () =>
+      connectAlerts(stores.alerts, client, (alert) => {
+        if (alert.kind === 'spike' && alert.tenantId) {
+          addMarker(stores.traffic, {
+            t: alert.at,
+            kind: 'spike',
+            tenantId: alert.tenantId,
+            label: alert.tenantId,
+          });
+        }
+      }),
+    [stores, client],
+  );
+  // Flip markers on the overview from audit outcomes.
+  useEffect(
+    () =>
+      client.on('audit.onEntry', (entry) => {
+        const marker = markerFromEntry(entry);
+        if (marker) addMarker(stores.traffic, { ...marker, label: `${entry.tenantId} ${marker.label}` });
+      }),
+    [stores, client],
+  );
+  useEffect(() => {
+    const timer = setInterval(() => expireToasts(stores.alerts, Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [stores]);
+
+  // (Re)load everything each time the link comes up: first connect and every reconnect.
+  const restored = useRef(false);
+  const [connects, setConnects] = useState(0);
+  useEffect(() => {
+    if (connection.state !== 'connected') return;
+    setConnects((n) => n + 1);
+    loadSources(stores.sources, client);
+    loadTraffic(stores.traffic, client);
+    loadAudit(stores.audit, client);
+    loadSettings(stores.settings, client).then((settings) => {
+      if (!settings || restored.current) return;
+      restored.current = true;
+      const { view, tenantId } = settings.lastView;
+      stores.ui.setState({ view, openTenantId: tenantId });
+    });
+  }, [connection.state, stores, client]);
+
+  // The detail panel follows ui.openTenantId (reloaded after a reconnect, too).
+  const openTenantId = useStore(stores.ui, (s) => s.openTenantId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `connects` reopens the tenant after a reconnect
+  useEffect(() => openTenant(stores.detail, client, openTenantId), [stores, client, openTenantId, connects]);
+
+  // Persist the last view (not on the restore itself).
+  const view = useStore(stores.ui, (s) => s.view);
+  const persisted = useRef<string | null>(null);
+  useEffect(() => {
+    const key = `${view}|${openTenantId ?? ''}`;
+    if (!restored.current) return;
+    if (persisted.current === null) {
+      persisted.current = key;
+      return;
+    }
+    if (persisted.current === key) return;
+    persisted.current = key;
+    updateSettings(stores.settings, client, { lastView: { view, tenantId: openTenantId } }).then((error) => {
+      if (error) pushError(stores.alerts, error);
+    });
+  }, [view, openTenantId, stores, client]);
+
+  return (
+    <AppContext.Provider value={value}>
+      <Shell connection={connection} />
+    </AppContext.Provider>
+  );
+}
+
+function Shell({ connection }: { connection: ConnectionInfo }) {
+  const theme = useSlice(
+    (s) => s.settings,
+    (s) => s.settings?.theme ?? 'system',
+  );
+  const resolved = useResolvedTheme(theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = resolved;
+  }, [theme, resolved]);
+  const view = useSlice(
+    (s) => s.ui,
+    (s) => s.view,
+  );
+  const openTenantId = useSlice(
+    (s) => s.ui,
+    (s) => s.openTenantId,
+  );
+  useKeyboard();
+  return (
+    <div className="app" data-testid="app-root" data-connection={connection.state} data-view={view}>
+      <Header connection={connection} />
+      <ConnectionBanner info={connection} />
+      <main className={`main${openTenantId ? ' main--with-detail' : ''}`}>
+        <div className="main__view">{view === 'traffic' ? <TrafficView /> : <AuditView />}</div>
+        {openTenantId ? <TenantDetailPanel tenantId={openTenantId} /> : null}
+      </main>
+      <ChangeDialog />
+      <CommandPalette />
+      <Toasts />
+    </div>
+  );
+}

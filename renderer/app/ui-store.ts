@@ -1,0 +1,26 @@
+/** Window-level UI state: which view, which tenant is open, whether the palette is open. */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+export type View = 'traffic' | 'audit';
+
+export interface UiState {
+  view: View;
+  /** tenant shown in the detail panel */
+  openTenantId: string | null;
+  paletteOpen: boolean;
+  /** bumped to ask the tenants filter to take focus */
+  focusFilterSeq: number;
+  /** bumped to ask the table to scroll the selection into view */
+  revealSeq: number;
+}
+export type UiStore = StoreApi<UiState>;
+
+export function createUiStore(): UiStore {
+  return createStore<UiState>(() => ({
+    view: 'traffic',
+    openTenantId: null,
+    paletteOpen: false,
+    focusFilterSeq: 0,
+    revealSeq: 0,
+  }));
+}

@@ -1,0 +1,102 @@
+/**
+ * The change dialog: flip a tenant's kill switch (actions.flip) or set any flag for a tenant
+ * (actions.setFlag), always with a reason and an optional time box. The dialog stays open after the
+ * call to show its outcome; the effect on traffic arrives later as an audit.onEntry update, which the
+ * dialog reads from the audit store by entry id.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AuditEntry, FlagValue, SwitchboardClient } from '../../../electron/core/api';
+import { errorText } from '../../client/client';
+
+export type ChangeIntent =
+  | { kind: 'flip'; tenantId: string; publish: boolean }
+  | { kind: 'flag'; tenantId: string; flagKey: string; value: FlagValue; previous: FlagValue };
+
+export type TimeboxChoice = 'none' | '15m' | '1h' | '4h' | 'custom';
+export const TIMEBOX_MS: Record<Exclude<TimeboxChoice, 'none' | 'custom'>, number> = {
+  '15m': 15 * 60_000,
+  '1h': 3_600_000,
+  '4h': 4 * 3_600_000,
+};
+export const MIN_REASON = 3;
+export const MAX_CUSTOM_MINUTES = 7 * 24 * 60;
+
+export interface ActionsState {
+  intent: ChangeIntent | null;
+  phase: 'edit' | 'submitting' | 'done' | 'failed';
+  entry: AuditEntry | null;
+  error: string | null;
+}
+export type ActionsStore = StoreApi<ActionsState>;
+
+export function createActionsStore(): ActionsStore {
+  return createStore<ActionsState>(() => ({ intent: null, phase: 'edit', entry: null, error: null }));
+}
+
+export function openChange(store: ActionsStore, intent: ChangeIntent): void {
+  if (store.getState().phase === 'submitting') return;
+  store.setState({ intent, phase: 'edit', entry: null, error: null });
+}
+
+export function closeChange(store: ActionsStore): void {
+  // a call in flight keeps running; its outcome still lands in the audit view and as an alert
+  store.setState({ intent: null, phase: 'edit', entry: null, error: null });
+}
+
+/** The time box in ms for a choice, or an error text; `null` ms = no time box. */
+export function timeboxFrom(
+  choice: TimeboxChoice,
+  customMinutes: string,
+): { ms: number | null; error: string | null } {
+  if (choice === 'none') return { ms: null, error: null };
+  if (choice !== 'custom') return { ms: TIMEBOX_MS[choice], error: null };
+  const trimmed = customMinutes.trim();
+  if (!/^\d+$/.test(trimmed)) return { ms: null, error: 'minutes: a whole number' };
+  const minutes = Number(trimmed);
+  if (minutes < 1 || minutes > MAX_CUSTOM_MINUTES) {
+    return { ms: null, error: `minutes: 1 to ${MAX_CUSTOM_MINUTES.toLocaleString('en-US')} (one week)` };
+  }
+  return { ms: minutes * 60_000, error: null };
+}
+
+export function reasonOk(reason: string): boolean {
+  return reason.trim().length >= MIN_REASON;
+}
+
+export async function submitChange(
+  store: ActionsStore,
+  client: SwitchboardClient,
+  reason: string,
+  timeboxMs: number | null,
+): Promise<void> {
+  const { intent, phase } = store.getState();
+  if (!intent || phase === 'submitting' || !reasonOk(reason)) return;
+  store.setState({ phase: 'submitting', error: null });
+  const box = timeboxMs === null ? {} : { timeboxMs };
+  try {
+    const entry =
+      intent.kind === 'flip'
+        ? await client.call('actions.flip', {
+            tenantId: intent.tenantId,
+            publish: intent.publish,
+            reason: reason.trim(),
+            ...box,
+          })
+        : await client.call('actions.setFlag', {
+            tenantId: intent.tenantId,
+            flagKey: intent.flagKey,
+            value: intent.value,
+            reason: reason.trim(),
+            ...box,
+          });
+    if (store.getState().intent !== intent) return;
+    store.setState({
+      phase: entry.outcome === 'failed' ? 'failed' : 'done',
+      entry,
+      error: entry.outcome === 'failed' ? (entry.error ?? 'the provider reported a failure') : null,
+    });
+  } catch (error) {
+    if (store.getState().intent !== intent) return;
+    store.setState({ phase: 'failed', error: errorText(error) });
+  }
+}

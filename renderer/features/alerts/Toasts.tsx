@@ -1,0 +1,75 @@
+/** Alerts as toasts, bottom-right. Critical ones stay until dismissed. */
+import { useApp, useSlice } from '../../app/context';
+import { formatClock } from '../../app/format';
+import { dismissToast, MAX_VISIBLE } from './alerts-store';
+
+const KIND_LABEL: Record<string, string> = {
+  spike: 'Spike',
+  'spike-ended': 'Spike ended',
+  'over-limit': 'Over limit',
+  'flip-failed': 'Flip failed',
+  revert: 'Reverted',
+  source: 'Source',
+  error: 'Error',
+};
+
+export function Toasts() {
+  const { stores } = useApp();
+  const toasts = useSlice(
+    (s) => s.alerts,
+    (s) => s.toasts,
+  );
+  if (toasts.length === 0) return null;
+  const visible = toasts.slice(0, MAX_VISIBLE);
+  const hidden = toasts.length - visible.length;
+  return (
+    <section className="toasts" aria-live="polite" aria-label="Alerts">
+      {visible.map((t) => (
+        <div
+          key={t.id}
+          className={`toast toast--${t.severity}`}
+          role={t.severity === 'critical' ? 'alert' : 'status'}
+          data-testid="alert-toast"
+          data-kind={t.kind}
+        >
+          <div className="toast__head">
+            <span className="toast__kind">{KIND_LABEL[t.kind] ?? t.kind}</span>
+            <span className="toast__time">{formatClock(t.at)}</span>
+            <button
+              type="button"
+              className="btn btn--icon btn--tiny"
+              aria-label="Dismiss"
+              onClick={() => dismissToast(stores.alerts, t.id)}
+            >
+              ✕
+            </button>
+          </div>
+          <div className="toast__msg">{t.message}</div>
+          {t.tenantId ? (
+            <button
+              type="button"
+              className="link toast__open"
+              onClick={() => {
+                stores.ui.setState({ view: 'traffic', openTenantId: t.tenantId });
+                dismissToast(stores.alerts, t.id);
+              }}
+            >
+              Open {t.tenantId}
+            </button>
+          ) : null}
+        </div>
+      ))}
+      {hidden > 0 ? (
+        <button
+          type="button"
+          className="btn btn--small toasts__more"
+          onClick={() => {
+            for (const t of toasts.slice(MAX_VISIBLE)) dismissToast(stores.alerts, t.id);
+          }}
+        >
+          +{hidden} more · dismiss
+        </button>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Toasts: alerts pushed by the core (spike started, flip failed, revert, source trouble) and notices
+ * the UI raises itself (a call that failed outside a dialog). Critical ones stay until dismissed;
+ * the rest leave after a while. Nothing is dropped silently: the newest MAX_VISIBLE are shown and the
+ * rest are counted.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Alert, SwitchboardClient } from '../../../electron/core/api';
+
+export const MAX_VISIBLE = 4;
+export const AUTO_DISMISS_MS = 10_000;
+
+export interface Toast {
+  id: string;
+  at: number;
+  kind: Alert['kind'] | 'error';
+  severity: Alert['severity'];
+  tenantId: string | null;
+  message: string;
+}
+
+export interface AlertsState {
+  toasts: Toast[];
+  /** every alert this session, newest first (bounded) */
+  history: Toast[];
+}
+export type AlertsStore = StoreApi<AlertsState>;
+
+export function createAlertsStore(): AlertsStore {
+  return createStore<AlertsState>(() => ({ toasts: [], history: [] }));
+}
+
+let localId = 0;
+
+export function pushToast(store: AlertsStore, toast: Toast): void {
+  const { toasts, history } = store.getState();
+  if (toasts.some((t) => t.id === toast.id)) return;
+  store.setState({ toasts: [toast, ...toasts], history: [toast, ...history].slice(0, 200) });
+}
+
+/** A UI-side error (a call that failed outside a dialog): shown like a warning alert. */
+export function pushError(store: AlertsStore, message: string): void {
+  pushToast(store, {
+    id: `local-${++localId}`,
+    at: Date.now(),
+    kind: 'error',
+    severity: 'warning',
+    tenantId: null,
+    message,
+  });
+}
+
+export function dismissToast(store: AlertsStore, id: string): void {
+  store.setState({ toasts: store.getState().toasts.filter((t) => t.id !== id) });
+}
+
+/** Drop non-critical toasts older than AUTO_DISMISS_MS. */
+export function expireToasts(store: AlertsStore, now: number): void {
+  const { toasts } = store.getState();
+  const keep = toasts.filter((t) => t.severity === 'critical' || now - t.at < AUTO_DISMISS_MS);
+  if (keep.length !== toasts.length) store.setState({ toasts: keep });
+}
+
+export function connectAlerts(
+  store: AlertsStore,
+  client: SwitchboardClient,
+  onAlert?: (alert: Alert) => void,
+): () => void {
+  return client.on('alerts.onAlert', (alert) => {
+    // toasts time out against the local clock, whatever the host's
+    pushToast(store, { ...alert, at: Date.now() });
+    onAlert?.(alert);
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * Total rate over the last 15 minutes, stacked by the top 5 tenants + "others", with spike and flip
+ * markers. Data are averaged into ≤ MAX_POINTS time-aligned buckets so recharts redraws cheaply once
+ * per tick.
+ */
+import { memo, useMemo } from 'react';
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { TrafficMarker } from '../../../electron/core/api';
+import { useApp, useSlice } from '../../app/context';
+import { formatClock, formatClockShort, formatRate, formatRateCompact } from '../../app/format';
+import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
+import { type ChartPoint, markerOffsets, timeTicks, toChartPoints } from './overview';
+
+const MAX_POINTS = 300;
+
+interface SeriesDef {
+  key: string;
+  name: string;
+  color: string;
+}
+
+function markerColor(kind: TrafficMarker['kind'], p: Palette): string {
+  return kind === 'spike' ? p.spike : kind === 'flip' ? p.flip : p.revert;
+}
+
+const Chart = memo(function Chart({
+  data,
+  series,
+  markers,
+  palette,
+}: {
+  data: ChartPoint[];
+  series: SeriesDef[];
+  markers: TrafficMarker[];
+  palette: Palette;
+}) {
+  const t0 = data[0]?.t ?? 0;
+  const t1 = data[data.length - 1]?.t ?? 0;
+  const axis = timeTicks(t0, t1, 10);
+  const shown = markers.filter((m) => m.t >= t0 && m.t <= t1);
+  const offsets = markerOffsets(
+    shown.map((m) => m.t),
+    t1 - t0,
+  );
+  return (
+    <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>
+      <AreaChart data={data} margin={{ top: 14, right: 16, bottom: 0, left: 4 }}>
+        <CartesianGrid stroke={palette.grid} vertical={false} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={[t0, t1]}
+          ticks={axis.ticks}
+          tickFormatter={axis.seconds ? formatClock : formatClockShort}
+          stroke={palette.axis}
+          tick={{ fontSize: 11, fill: palette.axis }}
+          tickLine={false}
+        />
+        <YAxis
+          width={56}
+          stroke={palette.axis}
+          tick={{ fontSize: 11, fill: palette.axis }}
+          tickFormatter={formatRateCompact}
+          tickLine={false}
+          axisLine={false}
+        />
+        <Tooltip
+          isAnimationActive={false}
+          contentStyle={{
+            background: palette.tooltipBg,
+            border: `1px solid ${palette.tooltipBorder}`,
+            borderRadius: 6,
+            fontSize: 12,
+            color: palette.text,
+          }}
+          labelFormatter={(t) => formatClock(Number(t))}
+          formatter={(v, name) => [formatRate(Number(v)), name]}
+          itemSorter={(item) => -Number(item.value)}
+        />
+        {series.map((s) => (
+          <Area
+            key={s.key}
+            type="monotone"
+            dataKey={s.key}
+            name={s.name}
+            stackId="rate"
+            stroke={s.color}
+            strokeWidth={1}
+            fill={s.color}
+            fillOpacity={0.55}
+            isAnimationActive={false}
+            dot={false}
+            activeDot={false}
+          />
+        ))}
+        {shown.map((m, i) => (
+          <ReferenceLine
+            key={`${m.kind}-${m.tenantId}-${m.t}`}
+            x={m.t}
+            stroke={markerColor(m.kind, palette)}
+            strokeDasharray={m.kind === 'spike' ? '3 3' : undefined}
+            strokeWidth={1.5}
+            ifOverflow="hidden"
+            label={{
+              value: `${m.kind === 'spike' ? '▲' : m.kind === 'flip' ? '◆' : '↺'} ${m.label}`,
+              // labels near the right edge go left of their line so they are not cut off
+              position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
+              offset: offsets[i],
+              fill: markerColor(m.kind, palette),
+              fontSize: 11,
+            }}
+          />
+        ))}
+      </AreaChart>
+    </ResponsiveContainer>
+  );
+});
+
+export function OverviewChart() {
+  const { stores } = useApp();
+  const overviewSeq = useSlice(
+    (s) => s.traffic,
+    (s) => s.overviewSeq,
+  );
+  const overviewError = useSlice(
+    (s) => s.traffic,
+    (s) => s.overviewError,
+  );
+  const theme = useSlice(
+    (s) => s.settings,
+    (s) => s.settings?.theme ?? 'system',
+  );
+  const palette = PALETTES[useResolvedTheme(theme)];
+  const overview = stores.traffic.getState().overview;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer is mutated in place; `overviewSeq` marks changes
+  const { data, series, markers, latest } = useMemo(() => {
+    const points = toChartPoints(overview.t, overview.total, overview.top, MAX_POINTS);
+    const defs: SeriesDef[] = overview.top.map((s, i) => ({
+      key: `s${i}`,
+      name: s.name,
+      color: palette.series[i % palette.series.length]!,
+    }));
+    defs.push({ key: 'others', name: 'others', color: palette.others });
+    const last = overview.t.length - 1;
+    return {
+      data: points,
+      series: defs,
+      markers: [...overview.markers],
+      latest:
+        last >= 0
+          ? {
+              total: overview.total[last]!,
+              values: overview.top.map((s) => s.values[last] ?? 0),
+            }
+          : null,
+    };
+  }, [overviewSeq, palette, overview]);
+
+  const topSum = latest ? latest.values.reduce((a, b) => a + b, 0) : 0;
+  return (
+    <section className="overview" aria-label="Traffic overview" data-testid="overview-chart">
+      <div className="overview__head">
+        <span className="overview__title">All traffic · last 15 min</span>
+        <ul className="legend">
+          {series.map((s, i) => (
+            <li key={s.key} className="legend__item">
+              <span className="legend__swatch" style={{ background: s.color }} />
+              <span className="legend__name">{s.name}</span>
+              <span className="legend__value">
+                {latest
+                  ? formatRateCompact(
+                      s.key === 'others' ? Math.max(0, latest.total - topSum) : latest.values[i]!,
+                    )
+                  : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {overviewError ? <span className="overview__error">{overviewError}</span> : null}
+      </div>
+      <div className="overview__chart">
+        {data.length > 1 ? (
+          <Chart data={data} series={series} markers={markers} palette={palette} />
+        ) : (
+          <div className="empty">Collecting samples…</div>
+        )}
+      </div>
+    </section>
+  );
+}

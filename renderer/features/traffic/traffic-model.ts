@@ -1,0 +1,217 @@
+/**
+ * The live per-tenant table kept in typed arrays, so that a tick with 10,000 tenants costs one O(n)
+ * pass and no per-tenant objects survive it.
+ *
+ * Every tenant gets a slot the first time it is seen and keeps it (slots only grow), so other
+ * structures (the row order, the selection) can hold slot numbers across ticks. The sparkline history
+ * is one ring buffer of SPARK_POINTS columns shared by every slot: each tick writes one column (NaN
+ * for a tenant missing from that tick), so the write head is the same for all tenants.
+ *
+ * The model is mutated in place; the store bumps a sequence number after each change, and components
+ * re-render from that number (see traffic-store.ts).
+ */
+import type { TenantRow, TenantStatus, TrafficSnapshot, TrafficTick } from '../../../electron/core/api';
+
+export const SPARK_POINTS = 60;
+
+export const STATUS_CODES: readonly TenantStatus[] = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
+const STATUS_INDEX: Record<TenantStatus, number> = {
+  normal: 0,
+  elevated: 1,
+  spike: 2,
+  'over-limit': 3,
+  off: 4,
+};
+/** How alarming a status is, for sorting by status (descending puts spikes first). */
+export const STATUS_SEVERITY: readonly number[] = [0, 2, 4, 3, 1];
+export const STATUS_LABEL: Record<TenantStatus, string> = {
+  normal: 'normal',
+  elevated: 'elevated',
+  spike: 'spike',
+  'over-limit': 'over limit',
+  off: 'off',
+};
+
+export class TrafficModel {
+  /** slot → id / name / lower-cased "name id" for filtering */
+  ids: string[] = [];
+  names: string[] = [];
+  searchText: string[] = [];
+  why: string[] = [];
+  readonly index = new Map<string, number>();
+  size = 0;
+  capacity = 0;
+  rate = new Float64Array(0);
+  baseline = new Float64Array(0);
+  ratio = new Float64Array(0);
+  share = new Float64Array(0);
+  /** NaN when the tenant has no limit */
+  limit = new Float64Array(0);
+  /** NaN when the tenant has no limit */
+  limitUse = new Float64Array(0);
+  status = new Uint8Array(0);
+  /** 1 = may publish (kill switch on), 0 = switched off */
+  publishing = new Uint8Array(0);
+  known = new Uint8Array(0);
+  /** 1 = present in the latest tick */
+  present = new Uint8Array(0);
+  /** capacity × SPARK_POINTS, row-major per slot */
+  spark = new Float32Array(0);
+  /** column written by the latest tick */
+  sparkHead = SPARK_POINTS - 1;
+  /** latest tick seq applied, -1 before the snapshot */
+  seq = -1;
+  t = 0;
+  total = 0;
+  spiking = 0;
+  intervalMs = 1000;
+  top: string[] = [];
+
+  constructor(initialCapacity = 64) {
+    this.grow(initialCapacity);
+  }
+
+  slotOf(id: string): number {
+    return this.index.get(id) ?? -1;
+  }
+
+  /** Replace everything with a snapshot (on load and after every reconnect). */
+  applySnapshot(snapshot: TrafficSnapshot): void {
+    this.index.clear();
+    this.ids = [];
+    this.names = [];
+    this.searchText = [];
+    this.why = [];
+    this.size = 0;
+    this.grow(Math.max(64, snapshot.tick.tenants.length + Object.keys(snapshot.sparks).length));
+    this.spark.fill(Number.NaN);
+    this.sparkHead = SPARK_POINTS - 1;
+    this.seq = -1;
+    this.writeTick(snapshot.tick, false);
+    for (const [id, values] of Object.entries(snapshot.sparks)) {
+      const slot = this.ensureSlot(id, id, true);
+      const base = slot * SPARK_POINTS;
+      const n = Math.min(values.length, SPARK_POINTS);
+      // oldest first, right-aligned so the newest value sits at the head
+      for (let k = 0; k < n; k++) {
+        const col = (this.sparkHead - (n - 1 - k) + SPARK_POINTS) % SPARK_POINTS;
+        this.spark[base + col] = values[values.length - n + k]!;
+      }
+    }
+  }
+
+  /** Apply one tick. Returns false (and changes nothing) for a tick that is not newer than the model. */
+  applyTick(tick: TrafficTick): boolean {
+    if (tick.seq <= this.seq) return false;
+    this.writeTick(tick, true);
+    return true;
+  }
+
+  private writeTick(tick: TrafficTick, advanceSpark: boolean): void {
+    this.seq = tick.seq;
+    this.t = tick.t;
+    this.total = tick.total;
+    this.spiking = tick.spiking;
+    this.intervalMs = tick.intervalMs;
+    this.top = tick.top;
+    this.present.fill(0, 0, this.size);
+    let head = this.sparkHead;
+    if (advanceSpark) {
+      head = (head + 1) % SPARK_POINTS;
+      this.sparkHead = head;
+      const spark = this.spark;
+      for (let s = 0, i = head; s < this.size; s++, i += SPARK_POINTS) spark[i] = Number.NaN;
+    }
+    const rows = tick.tenants;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const slot = this.ensureSlot(row.id, row.name, row.known);
+      this.writeRow(slot, row);
+      if (advanceSpark) this.spark[slot * SPARK_POINTS + head] = row.rate;
+    }
+  }
+
+  private writeRow(slot: number, row: TenantRow): void {
+    if (this.names[slot] !== row.name) {
+      this.names[slot] = row.name;
+      this.searchText[slot] = `${row.name} ${row.id}`.toLowerCase();
+    }
+    this.rate[slot] = row.rate;
+    this.baseline[slot] = row.baseline;
+    this.ratio[slot] = row.ratio;
+    this.share[slot] = row.share;
+    this.limit[slot] = row.limit ?? Number.NaN;
+    this.limitUse[slot] = row.limitUse ?? Number.NaN;
+    this.status[slot] = STATUS_INDEX[row.status] ?? 0;
+    this.publishing[slot] = row.publishing ? 1 : 0;
+    this.known[slot] = row.known ? 1 : 0;
+    this.why[slot] = row.why;
+    this.present[slot] = 1;
+  }
+
+  private ensureSlot(id: string, name: string, known: boolean): number {
+    const existing = this.index.get(id);
+    if (existing !== undefined) return existing;
+    if (this.size === this.capacity) this.grow(this.capacity * 2);
+    const slot = this.size++;
+    this.index.set(id, slot);
+    this.ids[slot] = id;
+    this.names[slot] = name;
+    this.searchText[slot] = `${name} ${id}`.toLowerCase();
+    this.why[slot] = '';
+    this.known[slot] = known ? 1 : 0;
+    this.limit[slot] = Number.NaN;
+    this.limitUse[slot] = Number.NaN;
+    this.publishing[slot] = 1;
+    this.spark.fill(Number.NaN, slot * SPARK_POINTS, (slot + 1) * SPARK_POINTS);
+    return slot;
+  }
+
+  private grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const f64 = (old: Float64Array) => {
+      const next = new Float64Array(capacity);
+      next.set(old);
+      return next;
+    };
+    const u8 = (old: Uint8Array) => {
+      const next = new Uint8Array(capacity);
+      next.set(old);
+      return next;
+    };
+    this.rate = f64(this.rate);
+    this.baseline = f64(this.baseline);
+    this.ratio = f64(this.ratio);
+    this.share = f64(this.share);
+    this.limit = f64(this.limit);
+    this.limitUse = f64(this.limitUse);
+    this.status = u8(this.status);
+    this.publishing = u8(this.publishing);
+    this.known = u8(this.known);
+    this.present = u8(this.present);
+    const spark = new Float32Array(capacity * SPARK_POINTS);
+    spark.set(this.spark);
+    spark.fill(Number.NaN, this.spark.length);
+    this.spark = spark;
+    this.capacity = capacity;
+  }
+
+  /**
+   * Copy one tenant's spark history, oldest first, into `out` (length ≥ SPARK_POINTS).
+   * Missing samples are NaN. Returns the number of finite samples.
+   */
+  readSpark(slot: number, out: Float32Array): number {
+    const base = slot * SPARK_POINTS;
+    let finite = 0;
+    for (let k = 0; k < SPARK_POINTS; k++) {
+      const v = this.spark[base + ((this.sparkHead + 1 + k) % SPARK_POINTS)]!;
+      out[k] = v;
+      if (!Number.isNaN(v)) finite++;
+    }
+    return finite;
+  }
+
+  statusOf(slot: number): TenantStatus {
+    return STATUS_CODES[this.status[slot]!] ?? 'normal';
+  }
+}
