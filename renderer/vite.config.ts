@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const CSP: Record<string, string> = {
   // 'self' covers ws:// to the same host in current Chromium (CSP 3)
   'index.html':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'",
   'electron.html':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'",
 };

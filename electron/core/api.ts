@@ -181,7 +181,7 @@ export interface SourceStatus {
 export interface Alert {
   id: string;
   at: number;
-  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'source';
+  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'effect' | 'source';
   severity: 'info' | 'warning' | 'critical';
   tenantId: string | null;
   message: string;

@@ -106,6 +106,7 @@ export async function assembleConsole(options: ConsoleCoreOptions): Promise<{ co
       bus.emit('traffic.onPaused', { paused });
     },
     problems: () => dataProblems(parts),
+    writeRefusal: () => provider.store.error?.message ?? null,
   });
   settings.onChange((next) => {
     loop.setInterval(next.intervalMs);

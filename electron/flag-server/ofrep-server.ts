@@ -22,7 +22,7 @@ import type { FlagSnapshot } from '../core/flags/embedded/flag-snapshot';
 import type { FlagsChange } from '../core/flags/embedded/flag-store';
 import { bearerMatches, sameSecret, sseKeyFor } from './bearer-token';
 import { type AllowedOrigins, corsHeaders, preflightHeaders } from './cors';
-import { parseEvaluationRequest } from './evaluation-request';
+import { type ParsedRequest, parseEvaluationRequest } from './evaluation-request';
 import { bulkBody, type EventStream, singleReply } from './ofrep-responses';
 import { BodyTooLargeError, readBody } from './request-body';
 import { refetchEvent, SseHub } from './sse-hub';
@@ -66,6 +66,12 @@ const PREFIX = '/ofrep/v1';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 type Route = { kind: 'single'; key: string } | { kind: 'bulk' } | { kind: 'sse' };
+
+interface Refusal {
+  status: number;
+  details: string;
+  headers?: OutgoingHttpHeaders;
+}
 
 export async function startOfrepServer(options: OfrepServerOptions): Promise<OfrepServer> {
   const source = options.store ?? options.provider?.store;
@@ -145,43 +151,61 @@ class OfrepHandler {
 
   private async route(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://ofrep.invalid');
-    // A page elsewhere can point a DNS name at 127.0.0.1 (DNS rebinding); a loopback server only
-    // answers requests that were addressed to loopback.
-    if (this.loopbackOnly && !LOOPBACK.has(hostName(req.headers.host))) {
-      return sendJson(res, 403, { errorDetails: 'unexpected Host header' }, cors);
+    if (req.method === 'OPTIONS' && this.hostAllowed(req)) {
+      return send(res, 204, { ...cors, ...preflightHeaders });
     }
-    if (req.method === 'OPTIONS') return send(res, 204, { ...cors, ...preflightHeaders });
-    const route = matchRoute(url.pathname);
-    if (!this.authorized(req, url, route)) {
-      return sendJson(
-        res,
-        401,
-        { errorDetails: 'missing or invalid bearer token' },
-        { ...cors, 'WWW-Authenticate': 'Bearer' },
-      );
+    const admission = this.admit(req, url);
+    if ('refusal' in admission) {
+      const { status, details, headers } = admission.refusal;
+      return sendJson(res, status, { errorDetails: details }, { ...cors, ...headers });
     }
-    if (!route) return sendJson(res, 404, { errorDetails: `no such OFREP route: ${url.pathname}` }, cors);
-    const method = route.kind === 'sse' ? 'GET' : 'POST';
-    if (req.method !== method) {
-      return sendJson(res, 405, { errorDetails: `use ${method}` }, { ...cors, Allow: `${method}, OPTIONS` });
-    }
+    const { route } = admission;
     if (route.kind === 'sse') return this.openStream(req, res, cors);
     const parsed = parseEvaluationRequest(await readBody(req, this.maxBodyBytes));
-    if (route.kind === 'single') {
-      if (!parsed.ok)
-        return sendJson(
-          res,
-          400,
-          { key: route.key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails },
-          cors,
-        );
-      const reply = singleReply(this.source.snapshot(), route.key, parsed.context);
-      return sendJson(res, reply.status, reply.body, cors);
-    }
-    if (!parsed.ok)
+    if (route.kind === 'single') return this.evaluateOne(res, cors, route.key, parsed);
+    if (!parsed.ok) {
       return sendJson(res, 400, { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, cors);
+    }
     const body = bulkBody(this.source.snapshot(), parsed.context, this.eventStreams);
-    return this.sendBulk(req, res, cors, JSON.stringify(body), JSON.stringify(parsed.context));
+    this.sendBulk(req, res, cors, JSON.stringify(body), JSON.stringify(parsed.context));
+  }
+
+  /** The route to serve, or why not (host, token, path, method — in that order). */
+  private admit(req: IncomingMessage, url: URL): { route: Route } | { refusal: Refusal } {
+    const route = matchRoute(url.pathname);
+    if (!this.hostAllowed(req)) return { refusal: { status: 403, details: 'unexpected Host header' } };
+    if (!this.authorized(req, url, route)) {
+      const headers = { 'WWW-Authenticate': 'Bearer' };
+      return { refusal: { status: 401, details: 'missing or invalid bearer token', headers } };
+    }
+    if (!route) return { refusal: { status: 404, details: `no such OFREP route: ${url.pathname}` } };
+    const method = route.kind === 'sse' ? 'GET' : 'POST';
+    if (req.method !== method) {
+      return { refusal: { status: 405, details: `use ${method}`, headers: { Allow: `${method}, OPTIONS` } } };
+    }
+    return { route };
+  }
+
+  /**
+   * A page elsewhere can point a DNS name at 127.0.0.1 (DNS rebinding); a loopback server only
+   * answers requests that were addressed to loopback.
+   */
+  private hostAllowed(req: IncomingMessage): boolean {
+    return !this.loopbackOnly || LOOPBACK.has(hostName(req.headers.host));
+  }
+
+  private evaluateOne(
+    res: ServerResponse,
+    cors: OutgoingHttpHeaders,
+    key: string,
+    parsed: ParsedRequest,
+  ): void {
+    if (!parsed.ok) {
+      sendJson(res, 400, { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }, cors);
+      return;
+    }
+    const reply = singleReply(this.source.snapshot(), key, parsed.context);
+    sendJson(res, reply.status, reply.body, cors);
   }
 
   private authorized(req: IncomingMessage, url: URL, route: Route | null): boolean {

@@ -16,7 +16,7 @@ import { TenantDetailPanel } from '../features/tenants/TenantDetailPanel';
 import { markerFromEntry, openTenant } from '../features/tenants/tenant-detail-store';
 import { TrafficView } from '../features/traffic/TrafficView';
 import { addMarker, connectTraffic, loadTraffic } from '../features/traffic/traffic-store';
-import { ConnectionBanner } from './ConnectionBanner';
+import { ConnectionBanner, ProblemsBanner } from './ConnectionBanner';
 import { AppContext, type AppContextValue, createAppStores, useSlice } from './context';
 import { Header } from './Header';
 import { useKeyboard } from './keyboard';
@@ -139,6 +139,7 @@ function Shell({ connection }: { connection: ConnectionInfo }) {
     <div className="app" data-testid="app-root" data-connection={connection.state} data-view={view}>
       <Header connection={connection} />
       <ConnectionBanner info={connection} />
+      <ProblemsBanner />
       <main className={`main${openTenantId ? ' main--with-detail' : ''}`}>
         <div className="main__view">{view === 'traffic' ? <TrafficView /> : <AuditView />}</div>
         {openTenantId ? <TenantDetailPanel tenantId={openTenantId} /> : null}

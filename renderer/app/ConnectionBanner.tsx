@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionInfo } from '../client/client';
-import { useApp } from './context';
+import { useApp, useSlice } from './context';
 
 /** Shown whenever the link to the host is not up: the data on screen is then frozen, and says so. */
 export function ConnectionBanner({ info }: { info: ConnectionInfo }) {
@@ -35,6 +35,43 @@ export function ConnectionBanner({ info }: { info: ConnectionInfo }) {
           Retry now
         </button>
       ) : null}
+    </div>
+  );
+}
+
+const NO_PROBLEMS: string[] = [];
+
+/**
+ * Data files that failed validation (reported by app.info with path and field). The core leaves them
+ * untouched and runs on what it has; the operator must know, so this stays until the files are fixed.
+ */
+export function ProblemsBanner() {
+  const problems = useSlice(
+    (s) => s.sources,
+    (s) => s.info?.problems ?? NO_PROBLEMS,
+  );
+  const error = useSlice(
+    (s) => s.sources,
+    (s) => s.error,
+  );
+  if (problems.length === 0 && !error) return null;
+  return (
+    <div className="banner banner--problems" role="alert" data-testid="data-problems">
+      <span className="banner__text">
+        {error ? <span>{error}. </span> : null}
+        {problems.length > 0 ? (
+          <>
+            {problems.length === 1 ? 'A data file' : `${problems.length} data files`} failed validation and{' '}
+            {problems.length === 1 ? 'was' : 'were'} left untouched:{' '}
+            {problems.map((p, i) => (
+              <code key={p} className="banner__code">
+                {p}
+                {i < problems.length - 1 ? '; ' : ''}
+              </code>
+            ))}
+          </>
+        ) : null}
+      </span>
     </div>
   );
 }

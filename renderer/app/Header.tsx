@@ -201,9 +201,13 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           data-testid="theme-toggle"
           disabled={!settings}
           onClick={() => save({ theme: THEME_CYCLE[theme] })}
-          title="Theme: system → dark → light"
+          title={`Theme: ${theme} (click: system → dark → light)`}
+          aria-label={`Theme: ${theme}`}
         >
-          {theme === 'system' ? '◐ System' : theme === 'dark' ? '● Dark' : '○ Light'}
+          <span aria-hidden="true">{theme === 'system' ? '◐' : theme === 'dark' ? '●' : '○'}</span>
+          <span className="theme-label">
+            {theme === 'system' ? 'System' : theme === 'dark' ? 'Dark' : 'Light'}
+          </span>
         </button>
         <button
           type="button"

@@ -56,6 +56,8 @@ export interface MemoryClientOptions {
   /** ticks of overview history to pre-fill (default: 15 minutes' worth) */
   historyTicks?: number;
   theme?: Settings['theme'];
+  /** data-file problems reported by app.info */
+  problems?: string[];
 }
 
 const NAMED = [
@@ -201,6 +203,7 @@ export class MemoryClient implements RendererClient {
       latencyMs: 0,
       historyTicks: -1,
       theme: 'system',
+      problems: [],
       ...options,
       failFlipsFor: new Set(options.failFlipsFor ?? []),
     };
@@ -513,6 +516,7 @@ export class MemoryClient implements RendererClient {
       ofrepEndpoint: null,
       sources: this.sources(),
       paused: this.paused,
+      problems: [...this.opts.problems],
     };
   }
 

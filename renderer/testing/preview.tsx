@@ -24,6 +24,8 @@ const client = new MemoryClient({
   theme: theme === 'dark' || theme === 'light' ? theme : 'system',
   failFlipsFor: ['initech'],
   effectDelayMs: 1300,
+  problems:
+    q.get('problems') === '1' ? ['/data/tenants.json: tenants[3].limit: expected a number, got "lots"'] : [],
 });
 // warm up: the spike and some history
 for (let i = 0; i < Number(q.get('ticks') ?? 0); i++) client.step();

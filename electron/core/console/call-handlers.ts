@@ -29,6 +29,8 @@ export interface CallHandlerDeps {
   paused(): boolean;
   setPaused(paused: boolean): void;
   problems(): string[];
+  /** why flag writes are refused right now (an invalid flags file), or null */
+  writeRefusal(): string | null;
 }
 
 const version = readVersion();
@@ -62,10 +64,14 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       requireTenant(d, tenantId);
       return d.provider.tenantFlags(tenantId);
     },
-    'actions.flip': async ({ tenantId, publish, reason, timeboxMs }, ctx) =>
-      d.flips.apply({ flagKey: KILL_SWITCH_FLAG, tenantId, value: publish, reason, timeboxMs, actor: ctx.actor }),
-    'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs }, ctx) =>
-      d.flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor }),
+    'actions.flip': async ({ tenantId, publish, reason, timeboxMs }, ctx) => {
+      refuseWhenUnwritable(d);
+      return d.flips.apply({ flagKey: KILL_SWITCH_FLAG, tenantId, value: publish, reason, timeboxMs, actor: ctx.actor });
+    },
+    'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs }, ctx) => {
+      refuseWhenUnwritable(d);
+      return d.flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
+    },
     'audit.query': async (query) => d.audit.query(query),
     'settings.get': async () => d.settings.get(),
     'settings.update': async (patch) => d.settings.update(patch),
@@ -82,6 +88,11 @@ async function tenantDetail(d: CallHandlerDeps, tenantId: string): Promise<Tenan
     flags: await d.provider.tenantFlags(tenantId),
     audit: d.audit.query({ tenantId, limit: 200 }),
   };
+}
+
+function refuseWhenUnwritable(d: CallHandlerDeps): void {
+  const refusal = d.writeRefusal();
+  if (refusal) throw new ApiError('DATA_FILE_INVALID', `flag writes are refused: ${refusal}`);
 }
 
 function requireTenant(d: CallHandlerDeps, tenantId: string) {

@@ -44,7 +44,7 @@ export class ConsoleEvents {
       }),
       tenants.onChange((list) => model.setTenants(list)),
       audit.onEntry((entry) => this.auditEntry(entry)),
-      effects.onEffect((entry) => this.alert('info', 'revert', entry.tenantId, this.effectMessage(entry), 'effect')),
+      effects.onEffect((entry) => this.alert('info', 'effect', entry.tenantId, this.effectMessage(entry))),
     );
   }
 
@@ -100,7 +100,7 @@ export class ConsoleEvents {
     return effectText(name, entry.effect);
   }
 
-  private alert(severity: Alert['severity'], kind: Alert['kind'], tenantId: string | null, message: string, _tag?: string): void {
+  private alert(severity: Alert['severity'], kind: Alert['kind'], tenantId: string | null, message: string): void {
     this.o.bus.emit('alerts.onAlert', { id: `core-${++this.alertSeq}`, at: Date.now(), kind, severity, tenantId, message });
   }
 }

@@ -81,7 +81,8 @@ export class SourceBoard {
       id: 'workload-flag-client',
       kind: 'ofrep-client',
       label: 'workload OFREP client',
-      state: healthy ? 'ok' : state.error ? 'down' : 'connecting',
+      // A connected stream with one failed evaluation still hears flips: degraded, not down.
+      state: healthy ? 'ok' : state.connected ? 'degraded' : state.error ? 'down' : 'connecting',
       message: state.error,
       lastOkAt: state.lastOkAt,
       stale: !healthy,

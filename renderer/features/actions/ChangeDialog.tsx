@@ -6,7 +6,14 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp, useSlice } from '../../app/context';
-import { formatDuration, formatEffect, formatFlagValue, formatPercent, formatRate } from '../../app/format';
+import {
+  formatClock,
+  formatDuration,
+  formatEffect,
+  formatFlagValue,
+  formatPercent,
+  formatRate,
+} from '../../app/format';
 import {
   type ChangeIntent,
   closeChange,
@@ -42,7 +49,16 @@ function label(name: string, id: string): string {
 }
 
 function Impact({ intent }: { intent: ChangeIntent }) {
-  const f = useTenantFigures(intent.tenantId);
+  const live = useTenantFigures(intent.tenantId);
+  const phase = useSlice(
+    (s) => s.actions,
+    (s) => s.phase,
+  );
+  // Live while the operator decides; frozen from the moment they confirm, so the line keeps saying
+  // what was stopped rather than the (falling) rate after the flip.
+  const frozen = useRef(live);
+  if (phase === 'edit' || phase === 'failed') frozen.current = live;
+  const f = frozen.current;
   const who = label(f.name, intent.tenantId);
   if (intent.kind === 'flip') {
     if (!intent.publish) {
@@ -132,7 +148,7 @@ function Outcome() {
       <div>
         <strong>{current.outcome === 'applied' ? 'Applied' : 'Pending'}:</strong> {what} for{' '}
         {label(f.name, current.tenantId)}
-        {current.revertAt ? `, reverts at ${new Date(current.revertAt).toLocaleTimeString()}` : ''}.
+        {current.revertAt ? `, reverts at ${formatClock(Date.parse(current.revertAt))}` : ''}.
       </div>
       {current.flagKey === 'publish-events' ? (
         <div className="outcome__effect" data-testid="flip-effect">

@@ -9,6 +9,7 @@ const KIND_LABEL: Record<string, string> = {
   'over-limit': 'Over limit',
   'flip-failed': 'Flip failed',
   revert: 'Reverted',
+  effect: 'Effect',
   source: 'Source',
   error: 'Error',
 };

@@ -52,7 +52,9 @@ export function AuditView() {
           />
         </label>
         <span className="toolbar__count">
-          {filter ? `${shown.length} of ${entries.length} entries` : `${entries.length} entries`}
+          {filter
+            ? `${shown.length} of ${entries.length} entries`
+            : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`}
           {entries.length > SHOWN && !filter ? ` (newest ${SHOWN} shown)` : ''}
         </span>
         {error ? <span className="toolbar__error">{error}</span> : null}

@@ -49,8 +49,8 @@ function matchTerm(label: string, lower: string, term: string): MatchResult | nu
         break;
       }
       score += 1;
-      if (found === prev + 1) score += 3;
-      if (isBoundary(label, found)) score += 4;
+      if (found === prev + 1) score += 4;
+      if (isBoundary(label, found)) score += 3;
       positions.push(found);
       prev = found;
       li = found + 1;
@@ -59,12 +59,10 @@ function matchTerm(label: string, lower: string, term: string): MatchResult | nu
     // whole word
     const first = positions[0]!;
     const end = positions[positions.length - 1]! + 1;
-    if (
-      end - first === term.length &&
-      isBoundary(label, first) &&
-      (end === label.length || !/[a-z0-9]/.test(lower[end]!))
-    ) {
-      score += 6;
+    if (end - first === term.length) {
+      // the term as one run of letters, better still as a whole word
+      score += 2 * term.length;
+      if (isBoundary(label, first) && (end === label.length || !/[a-z0-9]/.test(lower[end]!))) score += 6;
     }
     if (first === 0) score += 2;
     if (!best || score > best.score) best = { score, positions };

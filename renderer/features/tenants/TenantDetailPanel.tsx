@@ -29,7 +29,7 @@ import {
 } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { openChange } from '../actions/actions-store';
-import { markerOffsets, timeTicks } from '../traffic/overview';
+import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
 import { STATUS_LABEL } from '../traffic/traffic-model';
 
 const SOURCE_LABEL: Record<TenantFlag['source'], string> = {
@@ -56,6 +56,7 @@ const RateChart = memo(function RateChart({
   const offsets = markerOffsets(
     shown.map((m) => m.t),
     t1 - t0,
+    0.3,
   );
   return (
     <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>
@@ -118,7 +119,7 @@ const RateChart = memo(function RateChart({
             strokeDasharray={m.kind === 'spike' ? '3 3' : undefined}
             ifOverflow="hidden"
             label={{
-              value: m.kind === 'spike' ? '▲ spike' : `◆ ${m.label}`,
+              value: `${m.kind === 'spike' ? '▲' : m.kind === 'flip' ? '◆' : '↺'} ${shortMarkerLabel(m)}`,
               position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
               offset: offsets[i],
               fontSize: 11,

@@ -15,6 +15,7 @@ import { STATUS_LABEL, type TrafficModel } from './traffic-model';
 import { resort, select, setFilter, toggleSort } from './traffic-store';
 
 export const ROW_HEIGHT = 30;
+const SMALL_TABLE = 250;
 
 const COLUMNS: { key: SortKey | null; label: string; className: string; title?: string }[] = [
   { key: 'name', label: 'Tenant', className: 'c-tenant' },
@@ -208,7 +209,9 @@ export function TenantTable() {
     count: order.length,
     getScrollElement: () => bodyRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
+    // Up to SMALL_TABLE rows every row stays in the DOM (find-in-page works, nothing to virtualize);
+    // above that only the visible rows and a few either side exist.
+    overscan: order.length <= SMALL_TABLE ? SMALL_TABLE : 8,
   });
 
   useEffect(() => {

@@ -168,3 +168,11 @@ export function markerOffsets(times: readonly number[], span: number, near = 0.0
   }
   return out;
 }
+
+/** A marker's label for a chart that is about one tenant: "off", "on", "spike" rather than the full text. */
+export function shortMarkerLabel(m: TrafficMarker): string {
+  if (m.kind === 'spike') return 'spike';
+  const v = /→\s*(\S+)\s*$/.exec(m.label)?.[1];
+  const word = v === 'false' ? 'off' : v === 'true' ? 'on' : (v ?? m.label);
+  return m.kind === 'revert' ? `revert ${word}` : word;
+}

@@ -39,7 +39,10 @@ export function postJson(
           const etag = res.headers.etag ?? null;
           resolve({ status: res.statusCode ?? 0, etag, body: Buffer.concat(chunks).toString('utf8') });
         });
-        res.on('error', reject);
+        res.on('error', (error) => {
+          clearTimeout(timer);
+          reject(new Error(`the answer from ${url.host} was cut: ${error.message}`));
+        });
       },
     );
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

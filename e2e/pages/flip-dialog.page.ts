@@ -1,0 +1,34 @@
+import type { Locator, Page } from '@playwright/test';
+
+export type TimeBox = 'none' | '15m' | '1h' | '4h';
+
+/** The dialog every flag change goes through: impact, reason, time box, outcome. */
+export class FlipDialogPage {
+  readonly dialog: Locator;
+  constructor(readonly page: Page) {
+    this.dialog = page.getByTestId('flip-dialog');
+  }
+
+  impact(): Locator {
+    return this.dialog.getByTestId('flip-impact');
+  }
+
+  result(): Locator {
+    return this.dialog.getByTestId('flip-result');
+  }
+
+  effect(): Locator {
+    return this.dialog.getByTestId('flip-effect');
+  }
+
+  async confirm(reason: string, timeBox: TimeBox = 'none'): Promise<void> {
+    await this.dialog.getByTestId('flip-reason').fill(reason);
+    await this.dialog.getByTestId('flip-timebox').selectOption(timeBox);
+    await this.dialog.getByTestId('flip-confirm').click();
+  }
+
+  async close(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.dialog.waitFor({ state: 'hidden' });
+  }
+}

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '../../fixtures/app.fixture';
+import { saveScreenshot } from '../../fixtures/screenshots';
+import { FlipDialogPage } from '../../pages/flip-dialog.page';
+import { TrafficPage } from '../../pages/traffic.page';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-corrupt-'));
+const corrupt = '{\n  "flags": {\n    "publish-events": { "state": "ENABLED",, }\n  }\n}\n';
+writeFileSync(join(dataDir, 'flags.json'), corrupt);
+
+test.use({ consoleOptions: { tenants: 20, spikeAfterSec: null, dataDir } });
+
+test('a corrupt flags file is reported with its line, refuses flips with the reason, and is left untouched', async ({
+  app,
+  server,
+}, testInfo) => {
+  test.skip(!server, 'Electron target: the data directory is the app’s own');
+  await expect(app.getByTestId('data-problems')).toContainText(/flags\.json: line 3, column \d+/);
+  await expect(app.getByTestId('source-status-flags')).toHaveAttribute('data-state', 'degraded');
+  await saveScreenshot(app, testInfo, 'corrupt-flags');
+
+  const traffic = new TrafficPage(app);
+  await traffic.killSwitch('acme').click();
+  const dialog = new FlipDialogPage(app);
+  await dialog.confirm('should be refused');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'failed');
+  await expect(dialog.result()).toContainText('flags.json');
+  expect(readFileSync(join(dataDir, 'flags.json'), 'utf8')).toBe(corrupt);
+});

@@ -1,0 +1,47 @@
+import { expect, test } from '../../fixtures/app.fixture';
+import { saveScreenshot } from '../../fixtures/screenshots';
+import { AuditPage } from '../../pages/audit.page';
+import { FlipDialogPage } from '../../pages/flip-dialog.page';
+import { TrafficPage } from '../../pages/traffic.page';
+
+// The spike is scripted after the baselines have learned (they judge a tenant after 20 samples).
+test.use({ consoleOptions: { tenants: 50, spikeAfterSec: 22 } });
+
+test('incident drill: the spike is marked, the operator switches the tenant off with a reason, its traffic falls to zero, the audit shows it', async ({
+  app,
+}, testInfo) => {
+  const traffic = new TrafficPage(app);
+  await expect(traffic.row('acme')).toHaveAttribute('data-status', /normal|over-limit|elevated/);
+  await saveScreenshot(app, testInfo, '01-traffic-calm');
+
+  await expect(traffic.row('acme')).toHaveAttribute('data-status', 'spike', { timeout: 45_000 });
+  await expect(traffic.row('acme').locator('.why')).toContainText('× baseline');
+  await expect(traffic.row('globex')).not.toHaveAttribute('data-status', 'spike');
+  await saveScreenshot(app, testInfo, '02-traffic-spike');
+
+  await traffic.killSwitch('acme').click();
+  const dialog = new FlipDialogPage(app);
+  await expect(dialog.impact()).toContainText('Acme');
+  await expect(dialog.impact()).toContainText('/s');
+  await expect(dialog.dialog.getByTestId('flip-confirm')).toBeDisabled();
+  await saveScreenshot(app, testInfo, '03-flip-dialog');
+  await dialog.confirm('INC-42: acme spike, broker near watermark');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
+  await expect(dialog.effect()).toContainText('→ 0', { timeout: 15_000 });
+  await saveScreenshot(app, testInfo, '04-flip-applied');
+  await dialog.close();
+
+  await expect(traffic.row('acme')).toHaveAttribute('data-status', 'off');
+  await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
+  await expect(traffic.rate('acme')).toHaveText(/^0(\/s)?$/);
+  // the others keep publishing
+  await expect(traffic.rate('globex')).not.toHaveText(/^0(\/s)?$/);
+
+  const audit = new AuditPage(app);
+  await audit.open();
+  const entry = audit.rows('acme').first();
+  await expect(entry).toHaveAttribute('data-outcome', 'applied');
+  await expect(entry).toContainText('INC-42: acme spike, broker near watermark');
+  await expect(entry).toContainText('publish-events');
+  await saveScreenshot(app, testInfo, '05-audit');
+});

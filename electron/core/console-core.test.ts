@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppInfo, AuditEntry, TenantDetail, TrafficSnapshot } from './api';
+import { assembleConsole, type ConsoleParts } from './console-core';
+import type { ConsoleCore } from './console-core.types';
+
+const actor = { actor: 'oncall' };
+let running: { core: ConsoleCore; parts: ConsoleParts } | null = null;
+let dataDir = '';
+
+async function start(options: { tenants?: number } = {}) {
+  dataDir ||= await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+  running = await assembleConsole({ dataDir, host: 'web', tenants: options.tenants ?? 12, ofrepPort: 0, spikeAfterMs: null });
+  return running;
+}
+
+function gateSees(parts: ConsoleParts, tenantId: string, allowed: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (parts.gate.allowed(tenantId) === allowed) return resolve();
+    const off = parts.gate.onChange(() => {
+      if (parts.gate.allowed(tenantId) !== allowed) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+afterEach(async () => {
+  await running?.core.stop();
+  running = null;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = '';
+});
+
+describe('console core, assembled over real files and a real OFREP server', () => {
+  it('flips a tenant off: durable audit, the workload stops publishing, the row says off', async () => {
+    const { core, parts } = await start();
+    await parts.gate.whenIdle();
+    const entry = (await core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident 42' }, actor)) as AuditEntry;
+    expect(entry).toMatchObject({ outcome: 'applied', tenantId: 'acme', value: false, previous: true, actor: 'oncall' });
+    await gateSees(parts, 'acme', false);
+    const sample = await parts.source.sample(Date.now());
+    expect(sample.rates.get('acme')).toBe(0);
+    expect([...sample.rates.values()].some((rate) => rate > 0)).toBe(true);
+    const audit = await readFile(join(dataDir, 'audit.jsonl'), 'utf8');
+    expect(audit.split('\n').filter(Boolean).map((line) => JSON.parse(line).outcome)).toEqual(['pending', 'applied']);
+    const flags = JSON.parse(await readFile(join(dataDir, 'flags.json'), 'utf8'));
+    expect(JSON.stringify(flags.flags['publish-events'].targeting)).toContain('acme');
+  });
+
+  it('answers snapshot, detail and info with the seeded tenants, and marks unlisted ones unknown', async () => {
+    const { core } = await start();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const snapshot = (await core.call('traffic.snapshot', {}, actor)) as TrafficSnapshot;
+    expect(snapshot.tick.tenants.length).toBe(12);
+    expect(snapshot.tick.tenants.filter((row) => !row.known)).toHaveLength(2);
+    const detail = (await core.call('tenants.detail', { tenantId: 'acme' }, actor)) as TenantDetail;
+    expect(detail.tenant.name).toBe('Acme Corp');
+    expect(detail.flags.map((f) => f.key)).toContain('publish-events');
+    const info = (await core.call('app.info', {}, actor)) as AppInfo;
+    expect(info.problems).toEqual([]);
+    expect(info.sources.map((s) => s.id)).toEqual(['simulated', 'flags', 'workload-flag-client']);
+  });
+
+  it('rejects bad input, unknown calls, tenants and flags with a clear error and changes nothing', async () => {
+    const { core } = await start();
+    const before = await readFile(join(dataDir, 'flags.json'), 'utf8');
+    await expect(core.call('actions.flip', { tenantId: 'acme', publish: false, reason: '' }, actor)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(core.call('actions.nuke', {}, actor)).rejects.toMatchObject({ code: 'UNKNOWN_CALL' });
+    await expect(core.call('actions.flip', { tenantId: 'nobody', publish: false, reason: 'because' }, actor)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      core.call('actions.setFlag', { tenantId: 'acme', flagKey: 'no-such-flag', value: true, reason: 'because' }, actor),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(core.call('tenants.detail', { tenantId: 'nobody' }, actor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await readFile(join(dataDir, 'flags.json'), 'utf8')).toBe(before);
+    expect(await readFile(join(dataDir, 'audit.jsonl'), 'utf8').catch(() => '')).toBe('');
+  });
+
+  it('reports a corrupt flags file, leaves it untouched, and refuses flips with the reason', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+    const corrupt = '{\n  "flags": {\n    "publish-events": { "state": "ENABLED", \n}';
+    await writeFile(join(dataDir, 'flags.json'), corrupt);
+    const { core } = await start();
+    const info = (await core.call('app.info', {}, actor)) as AppInfo;
+    expect(info.problems.join('\n')).toMatch(/flags\.json: line \d+, column \d+/);
+    expect(info.sources.find((s) => s.id === 'flags')?.state).toBe('degraded');
+    const entry = (await core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor).catch(
+      (error) => error,
+    )) as AuditEntry | { code: string; message: string };
+    const failure = 'outcome' in entry ? entry.error : entry.message;
+    expect(failure).toMatch(/flags\.json/);
+    expect(await readFile(join(dataDir, 'flags.json'), 'utf8')).toBe(corrupt);
+  });
+
+  it('pushes one traffic batch per tick, and none while paused', async () => {
+    const { core } = await start();
+    const ticks: number[] = [];
+    const off = core.subscribe((event, payload) => {
+      if (event === 'traffic.onTick') ticks.push((payload as { tenants: unknown[] }).tenants.length);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.every((n) => n === 12)).toBe(true);
+    await core.call('traffic.setPaused', { paused: true }, actor);
+    const seen = ticks.length;
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(ticks.length).toBe(seen);
+    off();
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryClient } from '../../testing/memory-client';
+import { createTenantDetailStore, openTenant } from './tenant-detail-store';
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('tenant detail', () => {
+  it('loads the tenant, appends its rate from ticks and follows its audit entries and flags', async () => {
+    const client = new MemoryClient({ tenants: 20, historyTicks: 10 });
+    const store = createTenantDetailStore();
+    const off = openTenant(store, client, 'globex');
+    await flush();
+    const d = store.getState().detail!;
+    expect(d.tenant.id).toBe('globex');
+    const n = d.series.t.length;
+    client.step();
+    expect(store.getState().detail!.series.t.length).toBe(n + 1);
+    await client.call('actions.setFlag', {
+      tenantId: 'globex',
+      flagKey: 'new-checkout',
+      value: true,
+      reason: 'beta',
+    });
+    await flush();
+    await flush();
+    const after = store.getState().detail!;
+    expect(after.audit.map((e) => e.reason)).toContain('beta');
+    expect(after.flags.find((f) => f.key === 'new-checkout')).toMatchObject({
+      value: true,
+      source: 'tenant-override',
+    });
+    off();
+    expect(client.listenerCount()).toBe(0);
+  });
+
+  it('reports a tenant that does not exist', async () => {
+    const client = new MemoryClient({ tenants: 20 });
+    const store = createTenantDetailStore();
+    openTenant(store, client, 'nope');
+    await flush();
+    expect(store.getState()).toMatchObject({ loading: false, error: 'no tenant "nope"' });
+  });
+});
