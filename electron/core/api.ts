@@ -197,6 +197,56 @@ export interface TenantDetail {
   audit: AuditEntry[];
 }
 
+/** One broker's health in one tick (RabbitMQ management API). */
+export interface BrokerHealth {
+  sourceId: string;
+  label: string;
+  /** epoch ms of the sample */
+  t: number;
+  version: string | null;
+  /** the broker's stats refresh, as observed (1 s or the stock 5 s) */
+  statsIntervalMs: number | null;
+  memory: {
+    used: number;
+    /** the watermark in bytes */
+    limit: number;
+    alarm: boolean;
+    /** linear trend over the last minutes; null until the fit is steady */
+    bytesPerSec: number | null;
+    /** projected seconds until the watermark; null when not rising steadily */
+    alarmInSec: number | null;
+  };
+  diskAlarm: boolean;
+  /** alarms listed by /api/health/checks/alarms (503) */
+  alarms: string[];
+  connections: number;
+  channels: number;
+  channelsPerConnection: number;
+  channelsCreatedPerSec: number | null;
+  channelsClosedPerSec: number | null;
+  leak: { suspected: boolean; why: string };
+  /** connections at or above 80% of their channel_max */
+  nearChannelMax: { connection: string; channels: number; max: number }[];
+  /** blocked (publishing, stalled) and blocking (idle, would block) connections */
+  blocked: { name: string; user: string; state: 'blocked' | 'blocking' }[];
+  queues: { count: number; messages: number; deepest: { vhost: string; name: string; messages: number }[] };
+  /** messages/s computed from the cumulative counters */
+  publishRate: number;
+  deliverRate: number;
+  fd: { used: number; total: number } | null;
+  /** human sentences for the banner: "channel leak suspected: …", "memory alarm in ~9 min" */
+  warnings: string[];
+}
+
+export interface BrokerHistory {
+  t: number[];
+  memUsed: number[];
+  memLimit: number[];
+  channels: number[];
+  connections: number[];
+  publishRate: number[];
+}
+
 export interface Settings {
   theme: Theme;
   intervalMs: number;
@@ -301,6 +351,10 @@ export const calls = {
       .strict(),
     output: output<AuditEntry[]>(),
   },
+  'broker.health': {
+    input: empty,
+    output: output<{ current: BrokerHealth[]; history: Record<string, BrokerHistory> }>(),
+  },
   'settings.get': { input: empty, output: output<Settings>() },
   'settings.update': { input: settingsPatchSchema, output: output<Settings>() },
 } as const satisfies Record<string, CallSpec>;
@@ -314,6 +368,8 @@ export const events = {
   /** A new or updated audit entry (intent, outcome, effect). */
   'audit.onEntry': output<AuditEntry>(),
   'settings.onChange': output<Settings>(),
+  /** Every broker source's health, once per tick. */
+  'broker.onHealth': output<BrokerHealth[]>(),
   'traffic.onPaused': output<{ paused: boolean }>(),
 } as const satisfies Record<string, Output<unknown>>;
 

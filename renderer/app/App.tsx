@@ -74,6 +74,7 @@ export function App({ client }: { client: RendererClient }) {
   const restored = useRef(false);
   const [connects, setConnects] = useState(0);
   useEffect(() => {
+    stores.ui.setState({ connection: connection.state });
     if (connection.state !== 'connected') return;
     setConnects((n) => n + 1);
     loadSources(stores.sources, client);

@@ -174,6 +174,7 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           className={`btn btn--small${paused ? ' btn--active' : ''}`}
           data-testid="pause-toggle"
           aria-pressed={paused}
+          disabled={connection.state !== 'connected'}
           onClick={togglePause}
           title={paused ? 'Live updates are paused: resume' : 'Pause live updates'}
         >

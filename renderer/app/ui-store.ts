@@ -1,5 +1,6 @@
 /** Window-level UI state: which view, which tenant is open, whether the palette is open. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionState } from '../client/client';
 
 export type View = 'traffic' | 'audit';
 
@@ -12,6 +13,8 @@ export interface UiState {
   focusFilterSeq: number;
   /** bumped to ask the table to scroll the selection into view */
   revealSeq: number;
+  /** mirror of the client's link state, for views that explain why they are empty */
+  connection: ConnectionState;
 }
 export type UiStore = StoreApi<UiState>;
 
@@ -22,5 +25,6 @@ export function createUiStore(): UiStore {
     paletteOpen: false,
     focusFilterSeq: 0,
     revealSeq: 0,
+    connection: 'connecting',
   }));
 }

@@ -186,7 +186,7 @@ export class WebClient implements RendererClient {
       this.setInfo({
         state: 'unauthorized',
         retryAt: null,
-        detail: 'no access token: open the link the host printed',
+        detail: 'this tab has no access token',
       });
       return;
     }

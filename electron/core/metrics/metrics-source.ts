@@ -1,10 +1,12 @@
-import type { SourceStatus } from '../api';
+import type { BrokerHealth, SourceStatus } from '../api';
 
-/** One sample from a source: per-tenant rates in events/s. */
+/** One sample from a source: per-tenant rates in events/s and, for a broker, its health. */
 export interface MetricsSample {
   /** epoch ms the sample describes */
   t: number;
+  /** per-tenant events/s; empty for a source that gives broker health only */
   rates: Map<string, number>;
+  broker?: BrokerHealth;
 }
 
 /** Where per-tenant rates (and later broker health) come from. */
@@ -13,6 +15,8 @@ export interface MetricsSource {
   readonly kind: string;
   readonly label: string;
   readonly simulated: boolean;
+  /** what this source contributes: per-tenant rates, broker health, or both */
+  readonly provides: { tenantRates: boolean; broker: boolean };
   start(): Promise<void>;
   /** Called once per tick; resolves with the latest rates or rejects with the reason the source is down. */
   sample(now: number): Promise<MetricsSample>;

@@ -172,7 +172,7 @@ export function OverviewChart() {
     <section className="overview" aria-label="Traffic overview" data-testid="overview-chart">
       <div className="overview__head">
         <span className="overview__title">All traffic · last 15 min</span>
-        <ul className="legend">
+        <ul className="legend" hidden={!latest}>
           {series.map((s, i) => (
             <li key={s.key} className="legend__item">
               <span className="legend__swatch" style={{ background: s.color }} />
@@ -193,7 +193,7 @@ export function OverviewChart() {
         {data.length > 1 ? (
           <Chart data={data} series={series} markers={markers} palette={palette} />
         ) : (
-          <div className="empty">Collecting samples…</div>
+          <div className="empty">{latest ? 'Collecting samples…' : 'No traffic data yet.'}</div>
         )}
       </div>
     </section>

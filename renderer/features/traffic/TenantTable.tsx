@@ -200,6 +200,10 @@ export function TenantTable() {
     (s) => s.ui,
     (s) => s.openTenantId,
   );
+  const connection = useSlice(
+    (s) => s.ui,
+    (s) => s.connection,
+  );
   const palette = PALETTES[useResolvedTheme(theme)];
   const model = stores.traffic.getState().model;
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -321,7 +325,14 @@ export function TenantTable() {
           data-testid="tenant-table"
         >
           {!loaded ? (
-            <div className="empty">{loadError ?? 'Waiting for the first sample…'}</div>
+            <div className="empty">
+              {loadError ??
+                (connection === 'unauthorized'
+                  ? 'No data: this session is not authorized.'
+                  : connection === 'reconnecting'
+                    ? 'No data yet: waiting for the connection to the host.'
+                    : 'Waiting for the first sample…')}
+            </div>
           ) : order.length === 0 ? (
             <div className="empty">
               {filter ? `No tenant matches “${filter}”.` : 'No tenants reported yet.'}

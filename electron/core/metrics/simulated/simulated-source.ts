@@ -39,6 +39,7 @@ export class SimulatedSource implements MetricsSource {
   readonly kind = 'simulated';
   readonly label = 'simulated workload';
   readonly simulated = true;
+  readonly provides = { tenantRates: true, broker: false };
   private readonly profiles: SimulatedProfile[];
   private readonly random: SeededRandom;
   private readonly wander: Float64Array;
