@@ -107,6 +107,7 @@ export async function assembleConsole(options: ConsoleCoreOptions): Promise<{ co
     },
     problems: () => dataProblems(parts),
     writeRefusal: () => provider.store.error?.message ?? null,
+    brokerHealth: () => ({ current: [], history: {} }),
   });
   settings.onChange((next) => {
     loop.setInterval(next.intervalMs);

@@ -70,7 +70,13 @@ export function useKeyboard(): void {
       if (e.key === 'Enter') {
         const target = e.target as HTMLElement | null;
         if (!inFilter && target && target !== document.body && target.closest('button, a, select')) return;
-        const id = stores.traffic.getState().selectedId;
+        const t = stores.traffic.getState();
+        let id = t.selectedId;
+        // typed a name in the filter and pressed Enter: open the first match unless one is selected
+        if (inFilter && t.order.length > 0 && (id === null || t.order.indexOf(t.model.slotOf(id)) === -1)) {
+          id = t.model.ids[t.order[0]!]!;
+          stores.traffic.setState({ selectedId: id });
+        }
         if (id) {
           e.preventDefault();
           stores.ui.setState({ openTenantId: id });

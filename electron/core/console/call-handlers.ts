@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../actions/audit-log';
 import type { FlipService } from '../actions/flip-service';
-import { ApiError, type CallName, type CallOutput, type ParsedInput, type TenantDetail } from '../api';
+import { ApiError, type BrokerHealth, type BrokerHistory, type CallName, type CallOutput, type ParsedInput, type TenantDetail } from '../api';
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import type { FlagProvider } from '../flags/flag-provider';
@@ -29,6 +29,7 @@ export interface CallHandlerDeps {
   paused(): boolean;
   setPaused(paused: boolean): void;
   problems(): string[];
+  brokerHealth(): { current: BrokerHealth[]; history: Record<string, BrokerHistory> };
   /** why flag writes are refused right now (an invalid flags file), or null */
   writeRefusal(): string | null;
 }
@@ -73,6 +74,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       return d.flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
     },
     'audit.query': async (query) => d.audit.query(query),
+    'broker.health': async () => d.brokerHealth(),
     'settings.get': async () => d.settings.get(),
     'settings.update': async (patch) => d.settings.update(patch),
   };
