@@ -7,6 +7,7 @@ export default defineConfig({
       'renderer/**/*.test.{ts,tsx}',
       'demo/**/*.test.ts',
       'bench/**/*.test.ts',
+      'test-services/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

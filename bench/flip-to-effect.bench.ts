@@ -14,7 +14,13 @@ const TENANT = 'globex';
 
 export default async function run(): Promise<BenchResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-flip-'));
-  const { core, parts } = await assembleConsole({ dataDir, host: 'web', tenants: 50, ofrepPort: 0, spikeAfterMs: null });
+  const { core, parts } = await assembleConsole({
+    dataDir,
+    host: 'web',
+    tenants: 50,
+    ofrepPort: 0,
+    spikeAfterMs: null,
+  });
   try {
     await parts.gate.whenIdle();
     const samples: number[] = [];
@@ -22,14 +28,26 @@ export default async function run(): Promise<BenchResult> {
       const publish = i % 2 === 1;
       const started = performance.now();
       const seen = gateSees(parts, TENANT, publish);
-      await core.call('actions.flip', { tenantId: TENANT, publish, reason: `bench flip ${i}` }, { actor: 'bench' });
+      await core.call(
+        'actions.flip',
+        { tenantId: TENANT, publish, reason: `bench flip ${i}` },
+        { actor: 'bench' },
+      );
       await seen;
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
     return {
-      flip_to_effect_median_ms: { value: quantile(samples, 0.5), unit: 'ms', note: `${FLIPS} flips, 50 tenants, loopback` },
-      flip_to_effect_p99_ms: { value: quantile(samples, 0.99), unit: 'ms', note: `${FLIPS} flips, 50 tenants, loopback` },
+      flip_to_effect_median_ms: {
+        value: quantile(samples, 0.5),
+        unit: 'ms',
+        note: `${FLIPS} flips, 50 tenants, loopback`,
+      },
+      flip_to_effect_p99_ms: {
+        value: quantile(samples, 0.99),
+        unit: 'ms',
+        note: `${FLIPS} flips, 50 tenants, loopback`,
+      },
     };
   } finally {
     await core.stop();

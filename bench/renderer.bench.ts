@@ -14,22 +14,43 @@ export default async function run(): Promise<BenchResult> {
   const server = await startConsoleServer({ tenants: TENANTS, spikeAfterSec: 5 });
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(server.url);
     await page.getByTestId('tenant-table').waitFor();
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tenant-row-"]').length > 0 && n > 0, TENANTS);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid^="tenant-row-"]').length > 0 && n > 0,
+      TENANTS,
+    );
     await page.waitForTimeout(5_000); // let ticks flow before measuring
     const scroll = await measureScrollFps(page, 8_000, false);
     const scrollSort = await measureScrollFps(page, 8_000, true);
     await page.waitForTimeout(45_000);
     const heapMb = await measureHeapMb(page);
     return {
-      scroll_10k_fps: { value: scroll, unit: 'fps', note: '10,000 tenants ticking at 1 s, 1920×1080, scrolling 8 s' },
-      scroll_sort_10k_fps: { value: scrollSort, unit: 'fps', note: 'as above, re-sorting by another column every second' },
-      renderer_heap_10k_mb: { value: heapMb, unit: 'MB', note: 'JS heap used after ~1 min of 10,000-tenant ticks, after GC' },
+      scroll_10k_fps: {
+        value: scroll,
+        unit: 'fps',
+        note: '10,000 tenants ticking at 1 s, 1920×1080, scrolling 8 s',
+      },
+      scroll_sort_10k_fps: {
+        value: scrollSort,
+        unit: 'fps',
+        note: 'as above, re-sorting by another column every second',
+      },
+      renderer_heap_10k_mb: {
+        value: heapMb,
+        unit: 'MB',
+        note: 'JS heap used after ~1 min of 10,000-tenant ticks, after GC',
+      },
     };
   } finally {
     await browser.close();
@@ -51,7 +72,8 @@ async function measureScrollFps(page: Page, durationMs: number, resort: boolean)
       await new Promise<void>((resolve) => {
         const step = (now: number) => {
           frames++;
-          scroller.scrollTop = (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+          scroller.scrollTop =
+            (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
           if (resort && headers.length > 0 && now - lastSort > 1000) {
             headers[sortIndex++ % headers.length]!.click();
             lastSort = now;
@@ -65,7 +87,11 @@ async function measureScrollFps(page: Page, durationMs: number, resort: boolean)
 
       function findScroller(element: HTMLElement): HTMLElement {
         const candidates = [element, ...Array.from(element.querySelectorAll<HTMLElement>('*'))];
-        return candidates.find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== 'visible') ?? element;
+        return (
+          candidates.find(
+            (e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== 'visible',
+          ) ?? element
+        );
       }
     },
     { durationMs, resort },

@@ -25,18 +25,33 @@ function machine(): string {
 
 async function main(): Promise<void> {
   const filter = process.argv[2];
-  const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)));
-  const previous = JSON.parse(await readFile(resultsPath, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  const files = (await readdir(benchDir)).filter(
+    (f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)),
+  );
+  const previous = JSON.parse(await readFile(resultsPath, 'utf8').catch(() => '{}')) as Record<
+    string,
+    unknown
+  >;
   const date = new Date().toISOString();
   const host = machine();
   console.log(`machine: ${host}`);
   for (const file of files.sort()) {
     console.log(`\n▶ ${file}`);
-    const module = (await import(pathToFileURL(join(benchDir, file)).href)) as { default: () => Promise<BenchResult> };
+    const module = (await import(pathToFileURL(join(benchDir, file)).href)) as {
+      default: () => Promise<BenchResult>;
+    };
     const figures = await module.default();
     for (const [name, figure] of Object.entries(figures)) {
-      console.log(`  ${name.padEnd(28)} ${String(round(figure.value)).padStart(10)} ${figure.unit}${figure.note ? `  (${figure.note})` : ''}`);
-      previous[name] = { value: round(figure.value), unit: figure.unit, date, machine: host, ...(figure.note ? { note: figure.note } : {}) };
+      console.log(
+        `  ${name.padEnd(28)} ${String(round(figure.value)).padStart(10)} ${figure.unit}${figure.note ? `  (${figure.note})` : ''}`,
+      );
+      previous[name] = {
+        value: round(figure.value),
+        unit: figure.unit,
+        date,
+        machine: host,
+        ...(figure.note ? { note: figure.note } : {}),
+      };
     }
   }
   await writeFile(resultsPath, `${JSON.stringify(previous, null, 2)}\n`);

@@ -21,7 +21,11 @@ export const flagKeySchema = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - only');
 export const flagValueSchema = z.union([z.boolean(), z.string().max(1024), z.number().finite()]);
-export const reasonSchema = z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500);
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(3, 'a reason of at least 3 characters is required')
+  .max(500);
 /** Time boxes run from one minute to one week; the revert is persisted and survives restarts. */
 export const timeboxMsSchema = z
   .number()
@@ -283,9 +287,7 @@ const settingsPatchSchema = z
       })
       .strict()
       .nullable(),
-    lastView: z
-      .object({ view: z.enum(['traffic', 'audit']), tenantId: tenantIdSchema.nullable() })
-      .strict(),
+    lastView: z.object({ view: z.enum(['traffic', 'audit']), tenantId: tenantIdSchema.nullable() }).strict(),
   })
   .partial()
   .strict();
@@ -305,17 +307,24 @@ export const calls = {
   'app.info': { input: empty, output: output<AppInfo>() },
   'traffic.snapshot': { input: empty, output: output<TrafficSnapshot>() },
   'traffic.overview': { input: empty, output: output<OverviewSeries>() },
-  'traffic.setPaused': { input: z.object({ paused: z.boolean() }).strict(), output: output<{ paused: boolean }>() },
+  'traffic.setPaused': {
+    input: z.object({ paused: z.boolean() }).strict(),
+    output: output<{ paused: boolean }>(),
+  },
   'tenants.list': { input: empty, output: output<TenantInfo[]>() },
-  'tenants.detail': { input: z.object({ tenantId: tenantIdSchema }).strict(), output: output<TenantDetail>() },
+  'tenants.detail': {
+    input: z.object({ tenantId: tenantIdSchema }).strict(),
+    output: output<TenantDetail>(),
+  },
   'tenants.import': {
-    input: z
-      .object({ format: z.enum(['json', 'csv']), content: z.string().max(10_000_000) })
-      .strict(),
+    input: z.object({ format: z.enum(['json', 'csv']), content: z.string().max(10_000_000) }).strict(),
     output: output<{ imported: number; total: number }>(),
   },
   'flags.list': { input: empty, output: output<FlagInfo[]>() },
-  'flags.forTenant': { input: z.object({ tenantId: tenantIdSchema }).strict(), output: output<TenantFlag[]>() },
+  'flags.forTenant': {
+    input: z.object({ tenantId: tenantIdSchema }).strict(),
+    output: output<TenantFlag[]>(),
+  },
   /** The kill switch: `publish-events` for one tenant. */
   'actions.flip': {
     input: z
@@ -401,7 +410,9 @@ type Feature = FeatureOf<CallName | EventName>;
 /** The shape the Electron preload exposes as `window.switchboard`: exactly the contract, nested by feature. */
 export type BridgeApi = {
   [F in Feature]: {
-    [N in CallName as N extends `${F}.${infer M}` ? M : never]: (input: CallInput<N>) => Promise<CallOutput<N>>;
+    [N in CallName as N extends `${F}.${infer M}` ? M : never]: (
+      input: CallInput<N>,
+    ) => Promise<CallOutput<N>>;
   } & {
     [E in EventName as E extends `${F}.${infer M}` ? M : never]: (
       listener: (payload: EventPayload<E>) => void,
@@ -443,7 +454,9 @@ export class ApiError extends Error {
     this.issues = issues;
   }
   toData(): ApiErrorData {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
   }
   static from(error: unknown): ApiError {
     if (error instanceof ApiError) return error;
@@ -455,8 +468,12 @@ export const isCallName = (name: unknown): name is CallName =>
   typeof name === 'string' && Object.hasOwn(calls, name);
 
 /** Validate one incoming call. Both hosts run this before the core sees the payload. */
-export function parseCall<N extends CallName>(name: unknown, input: unknown): { name: N; input: ParsedInput<N> } {
-  if (!isCallName(name)) throw new ApiError('UNKNOWN_CALL', `unknown call: ${JSON.stringify(name)?.slice(0, 80)}`);
+export function parseCall<N extends CallName>(
+  name: unknown,
+  input: unknown,
+): { name: N; input: ParsedInput<N> } {
+  if (!isCallName(name))
+    throw new ApiError('UNKNOWN_CALL', `unknown call: ${JSON.stringify(name)?.slice(0, 80)}`);
   const parsed = calls[name].input.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);

@@ -12,7 +12,13 @@ let dataDir = '';
 
 async function start(options: { tenants?: number } = {}) {
   dataDir ||= await mkdtemp(join(tmpdir(), 'switchboard-core-'));
-  running = await assembleConsole({ dataDir, host: 'web', tenants: options.tenants ?? 12, ofrepPort: 0, spikeAfterMs: null });
+  running = await assembleConsole({
+    dataDir,
+    host: 'web',
+    tenants: options.tenants ?? 12,
+    ofrepPort: 0,
+    spikeAfterMs: null,
+  });
   return running;
 }
 
@@ -38,14 +44,29 @@ describe('console core, assembled over real files and a real OFREP server', () =
   it('flips a tenant off: durable audit, the workload stops publishing, the row says off', async () => {
     const { core, parts } = await start();
     await parts.gate.whenIdle();
-    const entry = (await core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident 42' }, actor)) as AuditEntry;
-    expect(entry).toMatchObject({ outcome: 'applied', tenantId: 'acme', value: false, previous: true, actor: 'oncall' });
+    const entry = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'incident 42' },
+      actor,
+    )) as AuditEntry;
+    expect(entry).toMatchObject({
+      outcome: 'applied',
+      tenantId: 'acme',
+      value: false,
+      previous: true,
+      actor: 'oncall',
+    });
     await gateSees(parts, 'acme', false);
     const sample = await parts.source.sample(Date.now());
     expect(sample.rates.get('acme')).toBe(0);
     expect([...sample.rates.values()].some((rate) => rate > 0)).toBe(true);
     const audit = await readFile(join(dataDir, 'audit.jsonl'), 'utf8');
-    expect(audit.split('\n').filter(Boolean).map((line) => JSON.parse(line).outcome)).toEqual(['pending', 'applied']);
+    expect(
+      audit
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).outcome),
+    ).toEqual(['pending', 'applied']);
     const flags = JSON.parse(await readFile(join(dataDir, 'flags.json'), 'utf8'));
     expect(JSON.stringify(flags.flags['publish-events'].targeting)).toContain('acme');
   });
@@ -67,17 +88,27 @@ describe('console core, assembled over real files and a real OFREP server', () =
   it('rejects bad input, unknown calls, tenants and flags with a clear error and changes nothing', async () => {
     const { core } = await start();
     const before = await readFile(join(dataDir, 'flags.json'), 'utf8');
-    await expect(core.call('actions.flip', { tenantId: 'acme', publish: false, reason: '' }, actor)).rejects.toMatchObject({
+    await expect(
+      core.call('actions.flip', { tenantId: 'acme', publish: false, reason: '' }, actor),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     await expect(core.call('actions.nuke', {}, actor)).rejects.toMatchObject({ code: 'UNKNOWN_CALL' });
-    await expect(core.call('actions.flip', { tenantId: 'nobody', publish: false, reason: 'because' }, actor)).rejects.toMatchObject({
+    await expect(
+      core.call('actions.flip', { tenantId: 'nobody', publish: false, reason: 'because' }, actor),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     await expect(
-      core.call('actions.setFlag', { tenantId: 'acme', flagKey: 'no-such-flag', value: true, reason: 'because' }, actor),
+      core.call(
+        'actions.setFlag',
+        { tenantId: 'acme', flagKey: 'no-such-flag', value: true, reason: 'because' },
+        actor,
+      ),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(core.call('tenants.detail', { tenantId: 'nobody' }, actor)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(core.call('tenants.detail', { tenantId: 'nobody' }, actor)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await readFile(join(dataDir, 'flags.json'), 'utf8')).toBe(before);
     expect(await readFile(join(dataDir, 'audit.jsonl'), 'utf8').catch(() => '')).toBe('');
   });
@@ -90,9 +121,9 @@ describe('console core, assembled over real files and a real OFREP server', () =
     const info = (await core.call('app.info', {}, actor)) as AppInfo;
     expect(info.problems.join('\n')).toMatch(/flags\.json: line \d+, column \d+/);
     expect(info.sources.find((s) => s.id === 'flags')?.state).toBe('degraded');
-    const entry = (await core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor).catch(
-      (error) => error,
-    )) as AuditEntry | { code: string; message: string };
+    const entry = (await core
+      .call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor)
+      .catch((error) => error)) as AuditEntry | { code: string; message: string };
     const failure = 'outcome' in entry ? entry.error : entry.message;
     expect(failure).toMatch(/flags\.json/);
     expect(await readFile(join(dataDir, 'flags.json'), 'utf8')).toBe(corrupt);

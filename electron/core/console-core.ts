@@ -3,6 +3,7 @@
  * a `ConsoleCore` (call + subscribe); benchmarks and tests may reach the parts.
  */
 import { mkdir } from 'node:fs/promises';
+import { type OfrepServer, startOfrepServer } from '../flag-server/ofrep-server';
 import { currentActor } from './actions/actor';
 import { AuditLog } from './actions/audit-log';
 import { EffectTracker } from './actions/effect-tracker';
@@ -22,7 +23,6 @@ import { SimulatedSource } from './metrics/simulated/simulated-source';
 import { SettingsStore } from './settings/settings-store';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { TrafficModel } from './traffic/traffic-model';
-import { type OfrepServer, startOfrepServer } from '../flag-server/ofrep-server';
 
 /** Simulated tenants left out of the seeded tenants file, so "seen in traffic, not in the file" shows. */
 const UNLISTED_SIMULATED_TENANTS = 2;
@@ -47,7 +47,9 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   return (await assembleConsole(options)).core;
 }
 
-export async function assembleConsole(options: ConsoleCoreOptions): Promise<{ core: ConsoleCore; parts: ConsoleParts }> {
+export async function assembleConsole(
+  options: ConsoleCoreOptions,
+): Promise<{ core: ConsoleCore; parts: ConsoleParts }> {
   await mkdir(options.dataDir, { recursive: true });
   const { dataDir } = options;
   const [settings, tenants, audit, provider] = await Promise.all([
@@ -58,8 +60,14 @@ export async function assembleConsole(options: ConsoleCoreOptions): Promise<{ co
   ]);
   const ofrep = await startFlagServer(provider, options);
   const gate = new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken });
-  const source = new SimulatedSource({ tenants: options.tenants ?? 50, spikeAfterMs: spikeAfter(options), gate });
-  await tenants.seed(source.tenants().slice(0, Math.max(0, source.tenants().length - UNLISTED_SIMULATED_TENANTS)));
+  const source = new SimulatedSource({
+    tenants: options.tenants ?? 50,
+    spikeAfterMs: spikeAfter(options),
+    gate,
+  });
+  await tenants.seed(
+    source.tenants().slice(0, Math.max(0, source.tenants().length - UNLISTED_SIMULATED_TENANTS)),
+  );
 
   const model = new TrafficModel();
   const bus = new EventBus();
@@ -93,7 +101,21 @@ export async function assembleConsole(options: ConsoleCoreOptions): Promise<{ co
     (error) => console.error('switchboard: tick failed:', error instanceof Error ? error.message : error),
   );
 
-  const parts: ConsoleParts = { provider, ofrep, gate, source, model, tenants, settings, audit, flips, timeBox, effects, bus, loop };
+  const parts: ConsoleParts = {
+    provider,
+    ofrep,
+    gate,
+    source,
+    model,
+    tenants,
+    settings,
+    audit,
+    flips,
+    timeBox,
+    effects,
+    bus,
+    loop,
+  };
   const handlers: CallHandlers = createCallHandlers({
     ...parts,
     sources,
@@ -148,14 +170,19 @@ function spikeAfter(options: ConsoleCoreOptions): number | null {
   return options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs;
 }
 
-async function startFlagServer(provider: EmbeddedFlagProvider, options: ConsoleCoreOptions): Promise<OfrepServer> {
+async function startFlagServer(
+  provider: EmbeddedFlagProvider,
+  options: ConsoleCoreOptions,
+): Promise<OfrepServer> {
   const port = options.ofrepPort ?? 8016;
   try {
     return await startOfrepServer({ provider, port, host: '127.0.0.1', token: options.ofrepToken });
   } catch (error) {
     await provider.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`the OFREP port ${port} is in use on 127.0.0.1; choose another with --ofrep-port (0 picks a free one)`);
+      throw new Error(
+        `the OFREP port ${port} is in use on 127.0.0.1; choose another with --ofrep-port (0 picks a free one)`,
+      );
     }
     throw error;
   }

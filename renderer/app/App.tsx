@@ -72,6 +72,7 @@ export function App({ client }: { client: RendererClient }) {
 
   // (Re)load everything each time the link comes up: first connect and every reconnect.
   const restored = useRef(false);
+  const persisted = useRef<string | null>(null);
   const [connects, setConnects] = useState(0);
   useEffect(() => {
     stores.ui.setState({ connection: connection.state });
@@ -84,6 +85,7 @@ export function App({ client }: { client: RendererClient }) {
       if (!settings || restored.current) return;
       restored.current = true;
       const { view, tenantId } = settings.lastView;
+      persisted.current = `${view}|${tenantId ?? ''}`;
       stores.ui.setState({ view, openTenantId: tenantId });
     });
   }, [connection.state, stores, client]);
@@ -95,15 +97,10 @@ export function App({ client }: { client: RendererClient }) {
 
   // Persist the last view (not on the restore itself).
   const view = useStore(stores.ui, (s) => s.view);
-  const persisted = useRef<string | null>(null);
   useEffect(() => {
     const key = `${view}|${openTenantId ?? ''}`;
-    if (!restored.current) return;
-    if (persisted.current === null) {
-      persisted.current = key;
-      return;
-    }
-    if (persisted.current === key) return;
+    // nothing to persist before the saved view was restored, nor the restored view itself
+    if (!restored.current || persisted.current === key) return;
     persisted.current = key;
     updateSettings(stores.settings, client, { lastView: { view, tenantId: openTenantId } }).then((error) => {
       if (error) pushError(stores.alerts, error);

@@ -20,14 +20,33 @@ test.describe('bad input gets a clear error and changes nothing', () => {
     expect(await probe.next('error')).toMatchObject({ error: { code: 'INVALID_INPUT' } });
     probe.send(JSON.stringify({ type: 'call', id: 2, name: 'actions.explode', input: {} }));
     expect(await probe.next('result')).toMatchObject({ id: 2, ok: false, error: { code: 'UNKNOWN_CALL' } });
-    probe.send(JSON.stringify({ type: 'call', id: 3, name: 'actions.flip', input: { tenantId: 'acme', publish: 'no' } }));
+    probe.send(
+      JSON.stringify({
+        type: 'call',
+        id: 3,
+        name: 'actions.flip',
+        input: { tenantId: 'acme', publish: 'no' },
+      }),
+    );
     const invalid = await probe.next('result');
     expect(invalid).toMatchObject({ id: 3, ok: false, error: { code: 'INVALID_INPUT' } });
     expect(JSON.stringify(invalid)).toContain('reason');
-    probe.send(JSON.stringify({ type: 'call', id: 4, name: 'actions.flip', input: { tenantId: 'nobody', publish: false, reason: 'test' } }));
+    probe.send(
+      JSON.stringify({
+        type: 'call',
+        id: 4,
+        name: 'actions.flip',
+        input: { tenantId: 'nobody', publish: false, reason: 'test' },
+      }),
+    );
     expect(await probe.next('result')).toMatchObject({ id: 4, ok: false, error: { code: 'NOT_FOUND' } });
     probe.send(
-      JSON.stringify({ type: 'call', id: 5, name: 'actions.setFlag', input: { tenantId: 'acme', flagKey: 'nope', value: true, reason: 'test' } }),
+      JSON.stringify({
+        type: 'call',
+        id: 5,
+        name: 'actions.setFlag',
+        input: { tenantId: 'acme', flagKey: 'nope', value: true, reason: 'test' },
+      }),
     );
     expect(await probe.next('result')).toMatchObject({ id: 5, ok: false, error: { code: 'NOT_FOUND' } });
     // the socket is still usable after all that
@@ -43,10 +62,20 @@ test.describe('bad input gets a clear error and changes nothing', () => {
     const tenant = await postCall(s, 'tenants.detail', { tenantId: 'nobody' });
     expect(tenant.status).toBe(404);
     expect(JSON.stringify(tenant.body)).toContain('nobody');
-    const flag = await postCall(s, 'actions.setFlag', { tenantId: 'acme', flagKey: 'ghost', value: true, reason: 'test' });
+    const flag = await postCall(s, 'actions.setFlag', {
+      tenantId: 'acme',
+      flagKey: 'ghost',
+      value: true,
+      reason: 'test',
+    });
     expect(flag.status).toBe(404);
     expect(JSON.stringify(flag.body)).toContain('ghost');
-    const badValue = await postCall(s, 'actions.setFlag', { tenantId: 'acme', flagKey: 'export-format', value: 'xlsx', reason: 'test' });
+    const badValue = await postCall(s, 'actions.setFlag', {
+      tenantId: 'acme',
+      flagKey: 'export-format',
+      value: 'xlsx',
+      reason: 'test',
+    });
     expect(badValue.status).toBe(400);
     expect(JSON.stringify(badValue.body)).toContain('csv');
     expect(await readFile(join(s.dataDir, 'audit.jsonl'), 'utf8').catch(() => '')).toBe('');

@@ -54,7 +54,9 @@ for (const scheme of ['dark', 'light'] as const) {
 /** 0 (black) .. 1 (white) for the page background. */
 function backgroundLightness(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+    const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']).map(
+      Number,
+    );
     return ((r ?? 0) + (g ?? 0) + (b ?? 0)) / 765;
   });
 }

@@ -9,7 +9,9 @@ test.describe('the web host is closed by default', () => {
   test('every API request needs the per-launch token', async ({ server }) => {
     const s = server!;
     expect((await postCall(s, 'app.info', {}, {})).status).toBe(401);
-    expect((await postCall(s, 'app.info', {}, { authorization: `Bearer ${'0'.repeat(64)}` })).status).toBe(401);
+    expect((await postCall(s, 'app.info', {}, { authorization: `Bearer ${'0'.repeat(64)}` })).status).toBe(
+      401,
+    );
     expect((await postCall(s, 'app.info', {}, { authorization: s.token })).status).toBe(401);
     const ok = await postCall(s, 'app.info', {});
     expect(ok.status).toBe(200);
@@ -22,8 +24,15 @@ test.describe('the web host is closed by default', () => {
     const s = server!;
     await expect(openSocket(s, ['sb.v1'])).rejects.toThrow(/401/);
     await expect(openSocket(s, ['sb.v1', `sb.token.${'f'.repeat(64)}`])).rejects.toThrow(/401/);
-    await expect(openSocket(s, ['sb.v1', `sb.token.${s.token}`], 'http://evil.example')).rejects.toThrow(/403/);
-    const foreign = await postCall(s, 'app.info', {}, { authorization: `Bearer ${s.token}`, origin: 'http://evil.example' });
+    await expect(openSocket(s, ['sb.v1', `sb.token.${s.token}`], 'http://evil.example')).rejects.toThrow(
+      /403/,
+    );
+    const foreign = await postCall(
+      s,
+      'app.info',
+      {},
+      { authorization: `Bearer ${s.token}`, origin: 'http://evil.example' },
+    );
     expect(foreign.status).toBe(403);
     const probe = await openSocket(s, ['sb.v1', `sb.token.${s.token}`]);
     probe.send(JSON.stringify({ type: 'call', id: 1, name: 'app.info', input: {} }));

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditLog } from '../actions/audit-log';
 import type { FlipService } from '../actions/flip-service';
-import { ApiError, type BrokerHealth, type BrokerHistory, type CallName, type CallOutput, type ParsedInput, type TenantDetail } from '../api';
+import {
+  ApiError,
+  type BrokerHealth,
+  type BrokerHistory,
+  type CallName,
+  type CallOutput,
+  type ParsedInput,
+  type TenantDetail,
+} from '../api';
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import type { FlagProvider } from '../flags/flag-provider';
@@ -67,7 +75,14 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
     },
     'actions.flip': async ({ tenantId, publish, reason, timeboxMs }, ctx) => {
       refuseWhenUnwritable(d);
-      return d.flips.apply({ flagKey: KILL_SWITCH_FLAG, tenantId, value: publish, reason, timeboxMs, actor: ctx.actor });
+      return d.flips.apply({
+        flagKey: KILL_SWITCH_FLAG,
+        tenantId,
+        value: publish,
+        reason,
+        timeboxMs,
+        actor: ctx.actor,
+      });
     },
     'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs }, ctx) => {
       refuseWhenUnwritable(d);
@@ -99,13 +114,19 @@ function refuseWhenUnwritable(d: CallHandlerDeps): void {
 
 function requireTenant(d: CallHandlerDeps, tenantId: string) {
   const tenant = d.tenants.get(tenantId) ?? d.model.tenantInfo(tenantId);
-  if (!tenant) throw new ApiError('NOT_FOUND', `unknown tenant "${tenantId}": not in the tenants file and not seen in traffic`);
+  if (!tenant)
+    throw new ApiError(
+      'NOT_FOUND',
+      `unknown tenant "${tenantId}": not in the tenants file and not seen in traffic`,
+    );
   return tenant;
 }
 
 function readVersion(): string {
   try {
-    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8'),
+    );
     return String(manifest.version);
   } catch {
     return 'dev';

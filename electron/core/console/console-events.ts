@@ -1,8 +1,8 @@
-import type { Alert, AuditEntry } from '../api';
 import type { AuditLog } from '../actions/audit-log';
 import { effectText } from '../actions/effect-text';
 import type { EffectTracker } from '../actions/effect-tracker';
 import type { RevertFailure } from '../actions/time-box';
+import type { Alert, AuditEntry } from '../api';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import type { FlagProvider } from '../flags/flag-provider';
 import type { MetricsSample } from '../metrics/metrics-source';
@@ -83,7 +83,12 @@ export class ConsoleEvents {
     if (entry.outcome === 'pending' || this.marked.has(entry.id)) return;
     this.marked.add(entry.id);
     if (entry.outcome === 'failed') {
-      this.alert('critical', 'flip-failed', entry.tenantId, `${entry.flagKey} for ${entry.tenantId} failed: ${entry.error}`);
+      this.alert(
+        'critical',
+        'flip-failed',
+        entry.tenantId,
+        `${entry.flagKey} for ${entry.tenantId} failed: ${entry.error}`,
+      );
       return;
     }
     this.o.model.addMarker({
@@ -92,7 +97,13 @@ export class ConsoleEvents {
       tenantId: entry.tenantId,
       label: `${entry.flagKey} → ${String(entry.value)}${entry.action === 'revert' ? ' (time box ended)' : ''}`,
     });
-    if (entry.action === 'revert') this.alert('info', 'revert', entry.tenantId, `time box ended: ${entry.flagKey} for ${entry.tenantId} is back to ${String(entry.value)}`);
+    if (entry.action === 'revert')
+      this.alert(
+        'info',
+        'revert',
+        entry.tenantId,
+        `time box ended: ${entry.flagKey} for ${entry.tenantId} is back to ${String(entry.value)}`,
+      );
   }
 
   private effectMessage(entry: AuditEntry & { effect: NonNullable<AuditEntry['effect']> }): string {
@@ -100,7 +111,19 @@ export class ConsoleEvents {
     return effectText(name, entry.effect);
   }
 
-  private alert(severity: Alert['severity'], kind: Alert['kind'], tenantId: string | null, message: string): void {
-    this.o.bus.emit('alerts.onAlert', { id: `core-${++this.alertSeq}`, at: Date.now(), kind, severity, tenantId, message });
+  private alert(
+    severity: Alert['severity'],
+    kind: Alert['kind'],
+    tenantId: string | null,
+    message: string,
+  ): void {
+    this.o.bus.emit('alerts.onAlert', {
+      id: `core-${++this.alertSeq}`,
+      at: Date.now(),
+      kind,
+      severity,
+      tenantId,
+      message,
+    });
   }
 }

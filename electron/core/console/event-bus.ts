@@ -17,7 +17,10 @@ export class EventBus {
       try {
         listener(event, payload);
       } catch (error) {
-        console.error(`switchboard: a ${event} listener failed:`, error instanceof Error ? error.message : error);
+        console.error(
+          `switchboard: a ${event} listener failed:`,
+          error instanceof Error ? error.message : error,
+        );
       }
     }
   }

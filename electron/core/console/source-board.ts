@@ -66,7 +66,9 @@ export class SourceBoard {
       kind: provider.kind,
       label: `flags: ${provider.label}`,
       state: problem ? 'degraded' : 'ok',
-      message: problem ? `${problem.message} — serving the last good flags; writes are refused until it is fixed` : null,
+      message: problem
+        ? `${problem.message} — serving the last good flags; writes are refused until it is fixed`
+        : null,
       lastOkAt: null,
       stale: false,
       simulated: false,

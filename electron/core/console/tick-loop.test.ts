@@ -50,7 +50,11 @@ describe('TickLoop', () => {
   it('stops ticking after stop()', async () => {
     vi.useFakeTimers();
     let ticks = 0;
-    const loop = new TickLoop(100, async () => void ticks++, () => {});
+    const loop = new TickLoop(
+      100,
+      async () => void ticks++,
+      () => {},
+    );
     loop.start();
     await vi.advanceTimersByTimeAsync(250);
     loop.stop();

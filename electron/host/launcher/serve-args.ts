@@ -71,7 +71,9 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     ofrepPort: integerOption('--ofrep-port', values['ofrep-port'], 8016, 0, 65_535),
     dataDir: dataDir ? resolve(dataDir) : defaultDataDir(env),
     tenants: integerOption('--tenants', values.tenants, 50, 1, MAX_TENANTS),
-    spikeAfterMs: values['no-spike'] ? null : integerOption('--spike-after', values['spike-after'], 30, 0, 86_400) * 1000,
+    spikeAfterMs: values['no-spike']
+      ? null
+      : integerOption('--spike-after', values['spike-after'], 30, 0, 86_400) * 1000,
   };
 }
 

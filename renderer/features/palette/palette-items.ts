@@ -19,6 +19,8 @@ export interface PaletteItem {
   hint: string;
   group: 'command' | 'tenant' | 'action';
   action: PaletteAction;
+  /** other words that find the item ("stop", "kill"), matched but not shown */
+  keywords?: string;
 }
 
 export interface PaletteContext {
@@ -93,6 +95,7 @@ function* tenantItems(ctx: PaletteContext, slots: Iterable<number>): Generator<P
     yield {
       key: `flip-${id}`,
       label: publishing ? `Switch off publishing for ${who}` : `Switch on publishing for ${who}`,
+      keywords: publishing ? 'stop kill disable block' : 'start resume enable unblock',
       hint,
       group: 'action',
       action: { type: 'flip', tenantId: id, publish: !publishing },
@@ -118,5 +121,5 @@ export function paletteResults(query: string, ctx: PaletteContext, limit = 40): 
     yield* commands(ctx);
     yield* tenantItems(ctx, allSlots(ctx.model));
   })();
-  return rank(query, all, (item) => item.label, limit);
+  return rank(query, all, (item) => (item.keywords ? `${item.label} · ${item.keywords}` : item.label), limit);
 }

@@ -39,6 +39,20 @@ describe('rank', () => {
   });
 });
 
+describe('relevance cut', () => {
+  it('drops scattered matches when there is a real hit', () => {
+    const items = [
+      'Globex (globex)',
+      'Switch off publishing for Hooli (hooli)',
+      'Switch off publishing for Globex (globex)',
+    ];
+    expect(rank('glo', items, (s) => s, 10).map((r) => r.item)).toEqual([
+      'Globex (globex)',
+      'Switch off publishing for Globex (globex)',
+    ]);
+  });
+});
+
 describe('palette results', () => {
   const m = new TrafficModel();
   m.applySnapshot(
@@ -69,6 +83,25 @@ describe('palette results', () => {
         (r) => r.item.key === 'flip-initech' && r.item.label.includes('off'),
       ),
     ).toBe(false);
+  });
+
+  it('understands "stop <tenant>" and "resume <tenant>"', () => {
+    // initech is already stopped: nothing offers to stop it again
+    expect(
+      paletteResults('stop initech', ctx).some(
+        (r) => r.item.action.type === 'flip' && !r.item.action.publish,
+      ),
+    ).toBe(false);
+    expect(paletteResults('stop acme', ctx)[0]!.item.action).toEqual({
+      type: 'flip',
+      tenantId: 'acme',
+      publish: false,
+    });
+    expect(paletteResults('resume initech', ctx)[0]!.item.action).toEqual({
+      type: 'flip',
+      tenantId: 'initech',
+      publish: true,
+    });
   });
 
   it('finds the commands', () => {

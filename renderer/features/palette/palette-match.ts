@@ -115,5 +115,10 @@ export function rank<T>(
   }
   out.sort((a, b) => b.match.score - a.match.score);
   if (out.length > limit) out.length = limit;
-  return out;
+  // letters scattered across a long label ("glo" in "publishing for Hooli") are noise next to a real hit
+  const best = out[0]?.match.score ?? 0;
+  return best > 0 ? out.filter((r) => r.match.score >= best * RELEVANT) : out;
 }
+
+/** Results scoring below this share of the best one are dropped. */
+export const RELEVANT = 0.45;

@@ -47,9 +47,11 @@ const Chart = memo(function Chart({
   const t1 = data[data.length - 1]?.t ?? 0;
   const axis = timeTicks(t0, t1, 10);
   const shown = markers.filter((m) => m.t >= t0 && m.t <= t1);
+  // labels here are long ("Acme Corp spike"): stack any within a fifth of the window
   const offsets = markerOffsets(
     shown.map((m) => m.t),
     t1 - t0,
+    0.2,
   );
   return (
     <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>

@@ -1,0 +1,47 @@
+import { expect, test } from '../../fixtures/app.fixture';
+import { saveScreenshot } from '../../fixtures/screenshots';
+import { AuditPage } from '../../pages/audit.page';
+import { FlipDialogPage } from '../../pages/flip-dialog.page';
+import { TrafficPage } from '../../pages/traffic.page';
+
+test.use({ consoleOptions: { tenants: 30, spikeAfterSec: null } });
+
+test('customer success turns a release flag on for one account, with a time box, and services see it over OFREP', async ({
+  app,
+  server,
+}, testInfo) => {
+  const traffic = new TrafficPage(app);
+  await traffic.row('globex').click();
+  const detail = app.getByTestId('tenant-detail');
+  await expect(detail).toBeVisible();
+  const row = detail.getByTestId('flag-row-new-dashboard');
+  await expect(row).toHaveAttribute('data-source', 'default');
+
+  await row.getByTestId('flag-control-new-dashboard').click();
+  const dialog = new FlipDialogPage(app);
+  await dialog.confirm('CS-118: Globex beta of the new dashboard', '1h');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
+  await dialog.close();
+  await expect(row).toHaveAttribute('data-source', 'tenant-override');
+  await expect(detail.getByTestId('tenant-audit-row').first()).toContainText('CS-118');
+  await saveScreenshot(app, testInfo, 'tenant-flag-override');
+
+  if (server) {
+    const evaluate = async (tenant: string) => {
+      const response = await fetch(`${server.ofrepEndpoint}/evaluate/flags/new-dashboard`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ context: { targetingKey: tenant } }),
+      });
+      return (await response.json()) as { value: unknown; reason: string };
+    };
+    expect(await evaluate('globex')).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    expect((await evaluate('initech')).value).toBe(false);
+  }
+
+  const audit = new AuditPage(app);
+  await audit.open();
+  const entry = audit.rows('globex').first();
+  await expect(entry).toContainText('new-dashboard');
+  await expect(entry).toContainText(/1 h|60 min|revert/i);
+});

@@ -1,0 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '../../fixtures/app.fixture';
+import { startConsoleServer } from '../../fixtures/console-server';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-settings-'));
+test.use({ consoleOptions: { tenants: 10, spikeAfterSec: null, dataDir } });
+
+test('theme, refresh interval and the last view survive a restart', async ({ app, server, page }) => {
+  test.skip(!server, 'Electron target: restarts are covered by the settings store unit tests');
+  await app.getByTestId('theme-toggle').click();
+  const theme = await app.locator('html').getAttribute('data-theme');
+  expect(theme).not.toBe('system');
+  await app.getByTestId('interval-select').selectOption('5000');
+  await app.getByTestId('nav-audit').click();
+  await expect(app.getByTestId('audit-view')).toBeVisible();
+
+  await server!.stop();
+  const again = await startConsoleServer({ dataDir, tenants: 10, spikeAfterSec: null });
+  try {
+    await page.goto(again.url);
+    await expect(page.getByTestId('audit-view')).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme!);
+    await expect(page.getByTestId('interval-select')).toHaveValue('5000');
+  } finally {
+    await again.stop();
+  }
+});
