@@ -22,6 +22,7 @@ import {
 import { createConsoleCore } from '../../core/console-core';
 import type { ConsoleCore } from '../../core/console-core.types';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
+import { coreOptionsFromEnv } from './core-options';
 import { registerIpc } from './ipc';
 import { createSpikeNotifier } from './notifications';
 import { createSpikeTray } from './tray';
@@ -55,7 +56,9 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     try {
       const actor = osUser();
-      const core = await createConsoleCore({ dataDir: app.getPath('userData'), host: 'electron', actor });
+      const core = await createConsoleCore(
+        coreOptionsFromEnv(process.env, { dataDir: app.getPath('userData'), actor }),
+      );
       registerAppProtocol(protocol, createAppProtocolHandler({ rendererDir: RENDERER_DIR }));
       // IPC first: the page calls while it loads, and getWindow sees the window as soon as it exists.
       const disposeIpc = registerIpc({
