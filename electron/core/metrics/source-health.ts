@@ -69,15 +69,17 @@ export async function httpGet(url: string | URL, options: HttpGetOptions): Promi
     contentType: response.headers.get('content-type') ?? '',
     ms: Math.max(0, elapsed() - started),
   };
-  if (response.ok || options.accept?.includes(response.status)) return answer;
+  if (response.ok) return answer;
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'), (options.clock ?? Date.now)());
+  // Back-pressure (429, or 503 with Retry-After) is never data, even where a 503 otherwise is.
+  const backPressure = response.status === 429 || (response.status === 503 && retryAfter !== null);
+  if (!backPressure && options.accept?.includes(response.status)) return answer;
   const hint = options.hints?.[response.status];
   const reason = response.statusText || statusText(response.status);
   const detail = hint ? `: ${hint}` : answer.body.trim() ? `: ${snippet(answer.body)}` : '';
-  const text =
-    response.status === 429 || (response.status === 503 && retryAfter !== null)
-      ? `${options.service}: ${response.status} ${reason}`
-      : `${options.service} answered ${response.status}${hint ? '' : ` ${reason}`}${detail}`;
+  const text = backPressure
+    ? `${options.service}: ${response.status} ${reason}`
+    : `${options.service} answered ${response.status}${hint ? '' : ` ${reason}`}${detail}`;
   throw new SourceError(text, retryAfter);
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SafeStorage } from 'electron';
+import { checkSecretName, parseSecretsFile, type SecretStore } from '../../core/secrets/secret-store';
 import { writeFileAtomic } from '../../core/storage/atomic-file';
-import { DataFileError } from '../../core/storage/data-file-error';
 
 /**
  * Secrets for the Electron host, encrypted with the OS key store through `safeStorage` and kept in one
@@ -9,16 +9,6 @@ import { DataFileError } from '../../core/storage/data-file-error';
  * can change later without guessing. On Linux without a keyring Electron falls back to `basic_text`,
  * which is obfuscation, not protection: that is reported, and storing then needs an explicit opt-in.
  */
-
-/** Same shape as the web host's file store; the core sees only this. */
-export interface SecretStore {
-  readonly backend: string;
-  /** Set when secrets are not really protected; the UI shows it. */
-  readonly warning: string | null;
-  get(name: string): Promise<string | null>;
-  set(name: string, value: string): Promise<void>;
-  delete(name: string): Promise<void>;
-}
 
 export type SafeStorageLike = Pick<
   SafeStorage,
@@ -36,7 +26,6 @@ export interface SafeStorageSecretStoreOptions {
 }
 
 export const CIPHERTEXT_TAG = 'sb1:';
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const BASIC_TEXT_WARNING =
   'No OS keyring was found, so Electron would store secrets with its basic_text backend: obfuscated, not protected. ' +
@@ -72,7 +61,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
     backend,
     warning,
     async get(name) {
-      checkName(name);
+      checkSecretName(name);
       const stored = (await readCiphertexts(file))[name];
       if (stored === undefined) return null;
       const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(
@@ -87,7 +76,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       return result;
     },
     async set(name, value) {
-      checkName(name);
+      checkSecretName(name);
       if (warning && !options.allowPlainText) throw new Error(`refusing to store ${name}: ${warning}`);
       const ciphertext = await encrypt(value);
       await update((values) => {
@@ -95,16 +84,12 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       });
     },
     async delete(name) {
-      checkName(name);
+      checkSecretName(name);
       await update((values) => {
         delete values[name];
       });
     },
   };
-}
-
-function checkName(name: string): void {
-  if (!NAME.test(name)) throw new Error(`invalid secret name ${JSON.stringify(name).slice(0, 40)}`);
 }
 
 /** Missing file = no secrets; a malformed one is reported with its path and never overwritten. */
@@ -116,21 +101,7 @@ async function readCiphertexts(file: string): Promise<Record<string, string>> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new DataFileError(file, '(file)', 'not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DataFileError(file, '(root)', 'expected an object of name → ciphertext');
-  }
-  const values: Record<string, string> = {};
-  for (const [name, stored] of Object.entries(value)) {
-    if (typeof stored !== 'string' || !stored.startsWith(CIPHERTEXT_TAG)) {
-      throw new DataFileError(file, name, `unknown secret format (expected ${CIPHERTEXT_TAG}...)`);
-    }
-    values[name] = stored;
-  }
-  return values;
+  return parseSecretsFile(file, text, (_name, stored) =>
+    stored.startsWith(CIPHERTEXT_TAG) ? null : `unknown secret format (expected ${CIPHERTEXT_TAG}...)`,
+  );
 }

@@ -1,4 +1,5 @@
 import { lstat, readFile } from 'node:fs/promises';
+import { checkSecretName, parseSecretsFile, type SecretStore } from '../../core/secrets/secret-store';
 import { writeFileAtomic } from '../../core/storage/atomic-file';
 import { DataFileError } from '../../core/storage/data-file-error';
 
@@ -8,16 +9,6 @@ import { DataFileError } from '../../core/storage/data-file-error';
  * protection, and a file anyone else could read is refused rather than used.
  */
 
-/** Same shape as the Electron host's safeStorage store; the core sees only this. */
-export interface SecretStore {
-  readonly backend: string;
-  /** Set when secrets are not really protected; the UI shows it. */
-  readonly warning: string | null;
-  get(name: string): Promise<string | null>;
-  set(name: string, value: string): Promise<void>;
-  delete(name: string): Promise<void>;
-}
-
 export interface FileSecretStoreOptions {
   /** e.g. <data dir>/secrets.json */
   file: string;
@@ -26,15 +17,13 @@ export interface FileSecretStoreOptions {
   envPrefix?: string;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
 export function envVarFor(name: string, prefix = 'SWITCHBOARD_SECRET_'): string {
   return prefix + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 export function createFileSecretStore(options: FileSecretStoreOptions): SecretStore {
   const env = options.env ?? process.env;
-  const envName = (name: string) => envVarFor(checkName(name), options.envPrefix);
+  const envName = (name: string) => envVarFor(checkSecretName(name), options.envPrefix);
   // Writes are read-modify-write of one file: run them one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const update = (change: (secrets: Record<string, string>) => void) => {
@@ -75,11 +64,6 @@ export function createFileSecretStore(options: FileSecretStoreOptions): SecretSt
   };
 }
 
-function checkName(name: string): string {
-  if (!NAME.test(name)) throw new Error(`invalid secret name ${JSON.stringify(name).slice(0, 40)}`);
-  return name;
-}
-
 /** Missing file = no secrets. Anything else wrong with it is reported with its path and left untouched. */
 export async function readSecretsFile(file: string): Promise<Record<string, string>> {
   const stats = await lstat(file).catch((error: NodeJS.ErrnoException) => {
@@ -99,19 +83,5 @@ export async function readSecretsFile(file: string): Promise<Record<string, stri
   if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) {
     throw new DataFileError(file, '(owner)', 'owned by another user');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    throw new DataFileError(file, '(file)', 'not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DataFileError(file, '(root)', 'expected an object of name → secret');
-  }
-  const secrets: Record<string, string> = {};
-  for (const [name, secret] of Object.entries(value)) {
-    if (typeof secret !== 'string') throw new DataFileError(file, name, 'expected a string');
-    secrets[name] = secret;
-  }
-  return secrets;
+  return parseSecretsFile(file, await readFile(file, 'utf8'));
 }

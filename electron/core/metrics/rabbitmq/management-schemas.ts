@@ -30,7 +30,22 @@ export const overviewSchema = z.object({
   rabbitmq_version: z.string().nullish(),
   management_version: z.string().nullish(),
   rates_mode: z.string().nullish(),
+  /** true when the management agent collects no stats (management_agent.disable_metrics_collector) */
+  disable_stats: z.boolean().nullish(),
   message_stats: messageStats,
+  /** cluster-wide channel churn counters (3.8+) */
+  churn_rates: z
+    .union([
+      z.object({
+        channel_created: count,
+        channel_created_details: rate,
+        channel_closed: count,
+        channel_closed_details: rate,
+      }),
+      z.array(z.unknown()),
+    ])
+    .nullish()
+    .transform((churn) => (churn && !Array.isArray(churn) ? churn : undefined)),
   object_totals: z.object({
     channels: z.number(),
     connections: z.number(),
@@ -129,9 +144,7 @@ export function listAnswer<T extends z.ZodType>(item: T) {
 export const alarmsSchema = z.object({
   status: z.string(),
   reason: z.string().nullish(),
-  alarms: z
-    .array(z.object({ node: z.string().nullish(), resource: z.string().nullish() }))
-    .nullish(),
+  alarms: z.array(z.object({ node: z.string().nullish(), resource: z.string().nullish() })).nullish(),
 });
 export type AlarmsAnswer = z.output<typeof alarmsSchema>;
 

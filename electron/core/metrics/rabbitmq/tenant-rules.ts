@@ -62,7 +62,9 @@ export class TenantRules {
    * The tenant an object belongs to, and which rule said so. `kinds` are the rule kinds that apply
    * to this object (a channel is matched by both user and connection rules, each on its own name).
    */
-  match(names: Partial<Record<TenantRuleSource, string | null | undefined>>): { rule: number; tenant: string } | null {
+  match(
+    names: Partial<Record<TenantRuleSource, string | null | undefined>>,
+  ): { rule: number; tenant: string } | null {
     for (const rule of this.rules) {
       const name = names[rule.from];
       if (name === undefined || name === null) continue;
@@ -76,7 +78,9 @@ export class TenantRules {
    * Sum object rates into tenant rates. A tenant's rate comes from the first rule that matched
    * anything for it; other rules' objects for that tenant are not added (no double counting).
    */
-  sum(objects: Iterable<{ match: { rule: number; tenant: string } | null; rate: number }>): Map<string, number> {
+  sum(
+    objects: Iterable<{ match: { rule: number; tenant: string } | null; rate: number }>,
+  ): Map<string, number> {
     const best = new Map<string, { rule: number; rate: number }>();
     for (const { match, rate } of objects) {
       if (!match) continue;
@@ -95,7 +99,8 @@ export class TenantRules {
     if (cached !== undefined) return cached;
     const m = rule.regex.exec(name);
     const raw = m ? (m.groups?.tenant ?? m.slice(1).find((g) => g !== undefined)) : undefined;
-    const found = raw !== undefined && tenantIdSchema.safeParse(raw).success ? { rule: rule.index, tenant: raw } : null;
+    const found =
+      raw !== undefined && tenantIdSchema.safeParse(raw).success ? { rule: rule.index, tenant: raw } : null;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, found);
     return found;
@@ -115,6 +120,8 @@ function compile(rule: TenantRule, index: number): CompiledRule {
   // Count the groups: the pattern OR'ed with the empty string always matches, with every group.
   const groups = new RegExp(`${rule.pattern}|`).exec('');
   if (!groups || groups.length < 2)
-    throw new Error(`${where}: needs a capture group for the tenant, e.g. ^q\\.tenant\\.(.+)$ or (?<tenant>…)`);
+    throw new Error(
+      `${where}: needs a capture group for the tenant, e.g. ^q\\.tenant\\.(.+)$ or (?<tenant>…)`,
+    );
   return { index, from: rule.from, pattern: rule.pattern, regex };
 }

@@ -5,13 +5,13 @@
  */
 import type { BrokerHealth } from '../../api';
 import { formatCount, formatSoon, plural } from './broker-text';
+import { type ChannelPoint, DEFAULT_LEAK_OPTIONS, type LeakOptions, LeakWatch } from './channel-leak';
 import {
-  type ChannelPoint,
-  DEFAULT_LEAK_OPTIONS,
-  type LeakOptions,
-  LeakWatch,
-} from './channel-leak';
-import { DEFAULT_MEMORY_TREND_OPTIONS, type MemoryPoint, type MemoryTrendOptions, memoryTrend } from './memory-trend';
+  DEFAULT_MEMORY_TREND_OPTIONS,
+  type MemoryPoint,
+  type MemoryTrendOptions,
+  memoryTrend,
+} from './memory-trend';
 
 export interface BrokerHealthDetectorOptions {
   leak?: Partial<LeakOptions>;
@@ -98,7 +98,8 @@ export function brokerWarnings(health: BrokerHealth, options: BrokerHealthDetect
   if (health.leak.suspected) warnings.push(`channel leak suspected: ${health.leak.why}`);
   const horizon = options.alarmSoonHorizonSec ?? 3600;
   const soon = health.memory.alarmInSec;
-  if (!health.memory.alarm && soon !== null && soon <= horizon) warnings.push(`memory alarm in ${formatSoon(soon)}`);
+  if (!health.memory.alarm && soon !== null && soon <= horizon)
+    warnings.push(`memory alarm in ${formatSoon(soon)}`);
   const fd = health.fd;
   if (fd && fd.total > 0 && fd.used >= (options.fdWarnShare ?? 0.9) * fd.total)
     warnings.push(
