@@ -22,7 +22,7 @@ export default async function run(): Promise<BenchResult> {
     spikeAfterMs: null,
   });
   try {
-    await parts.gate.whenIdle();
+    await parts.gate!.whenIdle();
     const samples: number[] = [];
     for (let i = 0; i < FLIPS; i++) {
       const publish = i % 2 === 1;
@@ -57,8 +57,8 @@ export default async function run(): Promise<BenchResult> {
 
 function gateSees(parts: ConsoleParts, tenantId: string, allowed: boolean): Promise<void> {
   return new Promise((resolve) => {
-    const off = parts.gate.onChange(() => {
-      if (parts.gate.allowed(tenantId) !== allowed) return;
+    const off = parts.gate!.onChange(() => {
+      if (parts.gate!.allowed(tenantId) !== allowed) return;
       off();
       resolve();
     });

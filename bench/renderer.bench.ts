@@ -58,44 +58,32 @@ export default async function run(): Promise<BenchResult> {
   }
 }
 
-/** Scroll the table a little every frame and count the frames the page manages to paint. */
+/**
+ * Scroll the table a little every frame and count the frames the page manages to paint. The page
+ * code is a string: tsx would otherwise wrap nested functions in a helper the page does not have.
+ */
 async function measureScrollFps(page: Page, durationMs: number, resort: boolean): Promise<number> {
-  return page.evaluate(
-    async ({ durationMs, resort }) => {
-      const table = document.querySelector('[data-testid="tenant-table"]') as HTMLElement;
-      const scroller = findScroller(table);
-      const headers = Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="sort-"]'));
-      let frames = 0;
-      let lastSort = performance.now();
-      let sortIndex = 0;
-      const start = performance.now();
-      await new Promise<void>((resolve) => {
-        const step = (now: number) => {
-          frames++;
-          scroller.scrollTop =
-            (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
-          if (resort && headers.length > 0 && now - lastSort > 1000) {
-            headers[sortIndex++ % headers.length]!.click();
-            lastSort = now;
-          }
-          if (now - start < durationMs) requestAnimationFrame(step);
-          else resolve();
-        };
-        requestAnimationFrame(step);
-      });
-      return (frames * 1000) / (performance.now() - start);
-
-      function findScroller(element: HTMLElement): HTMLElement {
-        const candidates = [element, ...Array.from(element.querySelectorAll<HTMLElement>('*'))];
-        return (
-          candidates.find(
-            (e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== 'visible',
-          ) ?? element
-        );
-      }
-    },
-    { durationMs, resort },
-  );
+  return page.evaluate(`(async () => {
+    const table = document.querySelector('[data-testid="tenant-table"]');
+    const candidates = [table, ...table.querySelectorAll('*')];
+    const scroller = candidates.find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== 'visible') ?? table;
+    const headers = [...document.querySelectorAll('[data-testid^="sort-"]')];
+    let frames = 0, lastSort = performance.now(), sortIndex = 0;
+    const start = performance.now();
+    await new Promise((resolve) => {
+      const step = (now) => {
+        frames++;
+        scroller.scrollTop = (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+        if (${resort} && headers.length > 0 && now - lastSort > 1000) {
+          headers[sortIndex++ % headers.length].click();
+          lastSort = now;
+        }
+        if (now - start < ${durationMs}) requestAnimationFrame(step); else resolve();
+      };
+      requestAnimationFrame(step);
+    });
+    return (frames * 1000) / (performance.now() - start);
+  })()`);
 }
 
 async function measureHeapMb(page: Page): Promise<number> {

@@ -24,9 +24,9 @@ async function start(options: { tenants?: number } = {}) {
 
 function gateSees(parts: ConsoleParts, tenantId: string, allowed: boolean): Promise<void> {
   return new Promise((resolve) => {
-    if (parts.gate.allowed(tenantId) === allowed) return resolve();
-    const off = parts.gate.onChange(() => {
-      if (parts.gate.allowed(tenantId) !== allowed) return;
+    if (parts.gate!.allowed(tenantId) === allowed) return resolve();
+    const off = parts.gate!.onChange(() => {
+      if (parts.gate!.allowed(tenantId) !== allowed) return;
       off();
       resolve();
     });
@@ -43,7 +43,7 @@ afterEach(async () => {
 describe('console core, assembled over real files and a real OFREP server', () => {
   it('flips a tenant off: durable audit, the workload stops publishing, the row says off', async () => {
     const { core, parts } = await start();
-    await parts.gate.whenIdle();
+    await parts.gate!.whenIdle();
     const entry = (await core.call(
       'actions.flip',
       { tenantId: 'acme', publish: false, reason: 'incident 42' },
@@ -57,7 +57,7 @@ describe('console core, assembled over real files and a real OFREP server', () =
       actor: 'oncall',
     });
     await gateSees(parts, 'acme', false);
-    const sample = await parts.source.sample(Date.now());
+    const sample = await parts.source!.sample(Date.now());
     expect(sample.rates.get('acme')).toBe(0);
     expect([...sample.rates.values()].some((rate) => rate > 0)).toBe(true);
     const audit = await readFile(join(dataDir, 'audit.jsonl'), 'utf8');

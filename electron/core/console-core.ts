@@ -10,6 +10,7 @@ import { EffectTracker } from './actions/effect-tracker';
 import { FlipService } from './actions/flip-service';
 import { TimeBox } from './actions/time-box';
 import { ApiError, parseCall } from './api';
+import { BrokerBoard } from './console/broker-board';
 import { type CallHandlers, createCallHandlers } from './console/call-handlers';
 import { ConsoleEvents } from './console/console-events';
 import { EventBus } from './console/event-bus';
@@ -19,7 +20,10 @@ import type { CallContext, ConsoleCore, ConsoleCoreOptions } from './console-cor
 import { KILL_SWITCH_FLAG } from './flags/embedded/default-flags';
 import { EmbeddedFlagProvider } from './flags/embedded/embedded-flag-provider';
 import { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
+import type { MetricsSource } from './metrics/metrics-source';
 import { SimulatedSource } from './metrics/simulated/simulated-source';
+import { rateSourceIndex, type SourceConfig } from './metrics/source-config';
+import { createSource } from './metrics/source-factory';
 import { SettingsStore } from './settings/settings-store';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { TrafficModel } from './traffic/traffic-model';
@@ -30,8 +34,12 @@ const UNLISTED_SIMULATED_TENANTS = 2;
 export interface ConsoleParts {
   provider: EmbeddedFlagProvider;
   ofrep: OfrepServer;
-  gate: OfrepGate;
-  source: SimulatedSource;
+  /** the simulated workload's OFREP client (null without a simulated source) */
+  gate: OfrepGate | null;
+  sources: MetricsSource[];
+  /** the simulated workload, when one runs */
+  source: SimulatedSource | null;
+  brokers: BrokerBoard;
   model: TrafficModel;
   tenants: TenantDirectory;
   settings: SettingsStore;
@@ -59,15 +67,28 @@ export async function assembleConsole(
     EmbeddedFlagProvider.open({ dataDir }),
   ]);
   const ofrep = await startFlagServer(provider, options);
-  const gate = new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken });
-  const source = new SimulatedSource({
-    tenants: options.tenants ?? 50,
-    spikeAfterMs: spikeAfter(options),
-    gate,
-  });
-  await tenants.seed(
-    source.tenants().slice(0, Math.max(0, source.tenants().length - UNLISTED_SIMULATED_TENANTS)),
+  const configs: SourceConfig[] = options.sources ?? [{ kind: 'simulated' }];
+  const gates: OfrepGate[] = [];
+  const sources = configs.map((config) =>
+    createSource(config, {
+      gate: () => {
+        if (gates.length === 0) {
+          gates.push(
+            new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken }),
+          );
+        }
+        return gates[0]!;
+      },
+      defaultTenants: options.tenants ?? 50,
+      defaultSpikeAfterMs: spikeAfter(options),
+    }),
   );
+  const gate = gates[0] ?? null;
+  const source = sources.find((s): s is SimulatedSource => s instanceof SimulatedSource) ?? null;
+  if (source) {
+    const seeded = source.tenants();
+    await tenants.seed(seeded.slice(0, Math.max(0, seeded.length - UNLISTED_SIMULATED_TENANTS)));
+  }
 
   const model = new TrafficModel();
   const bus = new EventBus();
@@ -86,16 +107,18 @@ export async function assembleConsole(
     reverts: timeBox,
     effects,
   });
-  const sources = new SourceBoard({ source, gate, provider, bus });
-  const events = new ConsoleEvents({ bus, model, tenants, provider, audit, effects, sources });
+  const board = new SourceBoard({ sources, rateSource: rateSourceIndex(configs), gate, provider, bus });
+  const brokers = new BrokerBoard(bus);
+  const events = new ConsoleEvents({ bus, model, tenants, provider, audit, effects, sources: board });
   let paused = false;
   const loop = new TickLoop(
     settings.get().intervalMs,
     async (now) => {
-      const sample = await sources.sample(now);
-      events.observe(sample);
-      const tick = model.ingest(sample, loop.interval);
+      const sample = await board.sample(now);
+      events.observe(sample.rates);
+      const tick = model.ingest(sample.rates, loop.interval);
       if (!paused) bus.emit('traffic.onTick', tick);
+      brokers.ingest(sample.brokers);
       events.afterTick(now);
     },
     (error) => console.error('switchboard: tick failed:', error instanceof Error ? error.message : error),
@@ -105,6 +128,8 @@ export async function assembleConsole(
     provider,
     ofrep,
     gate,
+    sources,
+    brokers,
     source,
     model,
     tenants,
@@ -118,7 +143,7 @@ export async function assembleConsole(
   };
   const handlers: CallHandlers = createCallHandlers({
     ...parts,
-    sources,
+    sources: board,
     host: options.host,
     dataDir,
     ofrepEndpoint: ofrep.url,
@@ -129,15 +154,17 @@ export async function assembleConsole(
     },
     problems: () => dataProblems(parts),
     writeRefusal: () => provider.store.error?.message ?? null,
-    brokerHealth: () => ({ current: [], history: {} }),
+    brokerHealth: () => brokers.health(),
   });
+  board.setInterval(settings.get().intervalMs);
   settings.onChange((next) => {
     loop.setInterval(next.intervalMs);
+    board.setInterval(next.intervalMs);
     bus.emit('settings.onChange', next);
   });
 
   events.start();
-  await source.start();
+  await Promise.all(sources.map((s) => s.start()));
   await timeBox.start();
   loop.start();
 
@@ -158,7 +185,7 @@ export async function assembleConsole(
       loop.stop();
       events.stop();
       await timeBox.stop();
-      await Promise.allSettled([gate.close(), source.close(), ofrep.close()]);
+      await Promise.allSettled([gate?.close(), board.close(), ofrep.close()]);
       await provider.close();
       await audit.close();
     },

@@ -1,4 +1,5 @@
 import type { CallName, EventName, EventPayload } from './api';
+import type { SourceConfig } from './metrics/source-config';
 
 /** Who is calling: the hosts fill it in; the core writes it into audit records. */
 export interface CallContext {
@@ -33,4 +34,6 @@ export interface ConsoleCoreOptions {
   /** the scripted spike: ms after start (default 30 s); null disables it */
   spikeAfterMs?: number | null;
   actor?: string;
+  /** metrics sources (default: the simulated workload only) */
+  sources?: SourceConfig[];
 }

@@ -1,37 +1,53 @@
-import type { SourceStatus } from '../api';
+import type { BrokerHealth, SourceStatus } from '../api';
 import type { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
 import type { MetricsSample, MetricsSource } from '../metrics/metrics-source';
 import type { EventBus } from './event-bus';
 
 export interface SourceBoardOptions {
-  source: MetricsSource;
-  gate: OfrepGate;
+  sources: readonly MetricsSource[];
+  /** the source whose per-tenant rates drive the table (-1: none) */
+  rateSource: number;
+  /** the simulated workload's OFREP client, when a simulated source runs */
+  gate: OfrepGate | null;
   provider: EmbeddedFlagProvider;
   bus: EventBus;
 }
 
+export interface BoardSample {
+  /** per-tenant rates from the rate source */
+  rates: MetricsSample;
+  /** every broker source's health this tick (last good, when one failed) */
+  brokers: BrokerHealth[];
+}
+
+interface SourceSlot {
+  source: MetricsSource;
+  last: MetricsSample | null;
+  failure: string | null;
+}
+
 /**
- * Samples the metrics source and keeps every source's status: a source that fails keeps serving its
- * last rates marked stale (the table does not drop to zero because a scrape failed), and the status
- * list is pushed to the UI only when it changes.
+ * Samples every source at once each tick. A source that fails keeps serving its last data marked
+ * stale (the table does not drop to zero because a scrape failed) and says why; the status list is
+ * pushed to the UI only when something a user would see changed.
  */
 export class SourceBoard {
-  private last: MetricsSample = { t: 0, rates: new Map() };
-  private failure: string | null = null;
+  private readonly slots: SourceSlot[];
   private intervalMs = 1000;
   private published = '';
 
-  constructor(private readonly options: SourceBoardOptions) {}
+  constructor(private readonly options: SourceBoardOptions) {
+    this.slots = options.sources.map((source) => ({ source, last: null, failure: null }));
+  }
 
-  async sample(now: number): Promise<MetricsSample> {
-    try {
-      this.last = await this.options.source.sample(now);
-      this.failure = null;
-    } catch (error) {
-      this.failure = error instanceof Error ? error.message : String(error);
-    }
-    return this.last;
+  async sample(now: number): Promise<BoardSample> {
+    await Promise.all(this.slots.map((slot) => this.sampleOne(slot, now)));
+    const rateSlot = this.slots[this.options.rateSource];
+    return {
+      rates: rateSlot?.last ?? { t: now, rates: new Map() },
+      brokers: this.slots.flatMap((slot) => (slot.last?.broker ? [slot.last.broker] : [])),
+    };
   }
 
   setInterval(intervalMs: number): void {
@@ -39,23 +55,40 @@ export class SourceBoard {
   }
 
   statuses(now = Date.now()): SourceStatus[] {
-    return [this.metricsStatus(now), this.flagsStatus(), this.flagClientStatus()];
+    const list = this.slots.map((slot) => this.metricsStatus(slot, now));
+    list.push(this.flagsStatus());
+    if (this.options.gate) list.push(this.flagClientStatus(this.options.gate));
+    return list;
   }
 
   /** Push the statuses when anything a user would see about them changed. */
   publishIfChanged(now = Date.now()): void {
     const statuses = this.statuses(now);
-    const key = JSON.stringify(statuses.map((s) => [s.state, s.message, s.stale]));
+    const key = JSON.stringify(statuses.map((s) => [s.id, s.state, s.message, s.stale]));
     if (key === this.published) return;
     this.published = key;
     this.options.bus.emit('sources.onStatus', statuses);
   }
 
-  private metricsStatus(now: number): SourceStatus {
-    const status = this.options.source.status();
-    const stale = this.last.t > 0 && now - this.last.t > 2 * this.intervalMs;
-    if (!this.failure) return { ...status, stale };
-    return { ...status, state: 'down', message: this.failure, stale: true };
+  async close(): Promise<void> {
+    await Promise.allSettled(this.slots.map((slot) => slot.source.close()));
+  }
+
+  private async sampleOne(slot: SourceSlot, now: number): Promise<void> {
+    try {
+      slot.last = await slot.source.sample(now);
+      slot.failure = null;
+    } catch (error) {
+      slot.failure = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private metricsStatus(slot: SourceSlot, now: number): SourceStatus {
+    const status = slot.source.status();
+    const stale =
+      status.stale || (slot.last !== null && now - slot.last.t > 2 * Math.max(this.intervalMs, 1000));
+    if (!slot.failure || status.state !== 'ok') return { ...status, stale };
+    return { ...status, state: 'down', message: slot.failure, stale: true };
   }
 
   private flagsStatus(): SourceStatus {
@@ -76,8 +109,8 @@ export class SourceBoard {
   }
 
   /** The workload's own OFREP client: if it cannot hear flips, the kill switch cannot take effect. */
-  private flagClientStatus(): SourceStatus {
-    const state = this.options.gate.state();
+  private flagClientStatus(gate: OfrepGate): SourceStatus {
+    const state = gate.state();
     const healthy = state.connected && !state.error;
     return {
       id: 'workload-flag-client',

@@ -61,7 +61,14 @@ describe('runServe', () => {
     );
     expect(running).not.toBeNull();
     expect(h.coreOptions).toEqual([
-      { dataDir: '/xdg/switchboard', host: 'web', tenants: 12, ofrepPort: 0, spikeAfterMs: null },
+      {
+        dataDir: '/xdg/switchboard',
+        host: 'web',
+        tenants: 12,
+        ofrepPort: 0,
+        spikeAfterMs: null,
+        sources: [{ kind: 'simulated' }],
+      },
     ]);
     expect(h.out).toHaveLength(2);
     expect(h.out[0]).toMatch(/^Switchboard console: http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/);

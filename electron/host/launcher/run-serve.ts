@@ -47,6 +47,7 @@ export async function runServe(argv: readonly string[], deps: ServeDeps): Promis
       tenants: args.tenants,
       ofrepPort: args.ofrepPort,
       spikeAfterMs: args.spikeAfterMs,
+      sources: args.sources,
     });
     const host = await startHostOrStopCore(core, args.port, staticDir, deps.startHost ?? startWebHost);
     const running = withShutdown(host, core);

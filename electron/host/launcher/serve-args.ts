@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SourceConfig } from '../../core/metrics/source-config';
+import { SOURCE_USAGE, sourceConfigs } from './source-args';
 
 /** `npm run serve -- [options]`: what the web host needs to start, checked before anything starts. */
 
@@ -11,6 +13,8 @@ export interface ServeOptions {
   tenants: number;
   /** ms until the scripted demo spike; null with --no-spike (off) */
   spikeAfterMs: number | null;
+  /** metrics sources: the simulated workload unless real ones are given */
+  sources: SourceConfig[];
 }
 
 export type ServeArgs = { help: true } | ({ help: false } & ServeOptions);
@@ -27,6 +31,7 @@ Options:
   --tenants <n>       simulated tenants (default 50)
   --spike-after <s>   seconds until the scripted demo spike (default 30)
   --no-spike          do not script the demo spike
+${SOURCE_USAGE}
   --help              show this help`;
 
 export class ArgsError extends Error {
@@ -43,7 +48,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv, home = homedir()): string
 }
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -56,6 +61,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         tenants: { type: 'string' },
         'spike-after': { type: 'string' },
         'no-spike': { type: 'boolean' },
+        rabbitmq: { type: 'string' },
+        'rabbitmq-tenant-rule': { type: 'string', multiple: true },
+        prometheus: { type: 'string' },
+        'prometheus-query': { type: 'string' },
+        scrape: { type: 'string' },
+        simulated: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -71,6 +82,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     ofrepPort: integerOption('--ofrep-port', values['ofrep-port'], 8016, 0, 65_535),
     dataDir: dataDir ? resolve(dataDir) : defaultDataDir(env),
     tenants: integerOption('--tenants', values.tenants, 50, 1, MAX_TENANTS),
+    sources: parseSources(values, env),
     spikeAfterMs: values['no-spike']
       ? null
       : integerOption('--spike-after', values['spike-after'], 30, 0, 86_400) * 1000,
@@ -85,4 +97,22 @@ function integerOption(flag: string, raw: unknown, fallback: number, min: number
     throw new ArgsError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function parseSources(values: Record<string, unknown>, env: NodeJS.ProcessEnv): SourceConfig[] {
+  try {
+    return sourceConfigs(
+      {
+        rabbitmq: values.rabbitmq as string | undefined,
+        rabbitmqTenantRules: (values['rabbitmq-tenant-rule'] as string[] | undefined) ?? [],
+        prometheus: values.prometheus as string | undefined,
+        prometheusQuery: values['prometheus-query'] as string | undefined,
+        scrape: values.scrape as string | undefined,
+        simulated: values.simulated === true,
+      },
+      env,
+    );
+  } catch (error) {
+    throw new ArgsError((error as Error).message);
+  }
 }
