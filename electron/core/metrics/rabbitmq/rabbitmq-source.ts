@@ -78,7 +78,6 @@ export class RabbitMqSource implements MetricsSource {
   private readonly health: SourceHealth;
   private readonly metrics: BrokerMetrics;
   private readonly timeoutMs: number;
-  private alarmSeen = false;
   private closed = false;
 
   constructor(private readonly options: RabbitMqSourceOptions) {
@@ -102,7 +101,12 @@ export class RabbitMqSource implements MetricsSource {
       clock: options.clock,
       random: options.random,
     });
-    this.metrics = this.newMetrics();
+    this.metrics = new BrokerMetrics({
+      sourceId: this.id,
+      label: this.label,
+      rules: this.rules,
+      detector: options.detector,
+    });
   }
 
   async start(): Promise<void> {
@@ -144,10 +148,8 @@ export class RabbitMqSource implements MetricsSource {
         timed(this.alarms()),
       ]);
       const alarmOn =
-        nodes.some((n) => n.mem_alarm || n.disk_free_alarm) ||
-        (alarms.value !== null && alarms.value.status !== 'ok');
-      this.alarmSeen = alarmOn;
-      const problems: string[] = [...alarms.problems];
+        nodes.some((n) => n.mem_alarm || n.disk_free_alarm) || (alarms !== null && alarms.status !== 'ok');
+      const problems: string[] = [];
       const allConnections = alarmOn || this.rules.needs('connection');
       const needChannels = this.rules.needs('user') || this.rules.needs('connection');
       const [connections, queues, channels, vhosts] = await Promise.all([
@@ -191,7 +193,7 @@ export class RabbitMqSource implements MetricsSource {
         t: now,
         overview,
         nodes,
-        alarms: alarms.value,
+        alarms,
         connections,
         queues,
         channels,
@@ -206,20 +208,6 @@ export class RabbitMqSource implements MetricsSource {
     } catch (error) {
       throw this.health.fail(now, error);
     }
-  }
-
-  /** Whether the last sample saw a resource alarm (connections are then read in full). */
-  get alarmActive(): boolean {
-    return this.alarmSeen;
-  }
-
-  private newMetrics(): BrokerMetrics {
-    return new BrokerMetrics({
-      sourceId: this.id,
-      label: this.label,
-      rules: this.rules,
-      detector: this.options.detector,
-    });
   }
 
   private async get(path: string, accept?: number[]): Promise<HttpAnswer> {
@@ -246,16 +234,13 @@ export class RabbitMqSource implements MetricsSource {
   }
 
   /** The alarms check; its 503 lists the alarms. Unavailable (old broker) → null, read from the nodes. */
-  private async alarms(): Promise<{
-    value: { value: AlarmsAnswer | null; problems: string[] };
-    answers: HttpAnswer[];
-  }> {
+  private async alarms(): Promise<{ value: AlarmsAnswer | null; answers: HttpAnswer[] }> {
     try {
       const answer = await this.get('api/health/checks/alarms', [503]);
-      return { value: { value: parseJson(answer, alarmsSchema, WHAT), problems: [] }, answers: [answer] };
+      return { value: parseJson(answer, alarmsSchema, WHAT), answers: [answer] };
     } catch (error) {
       if (error instanceof SourceError && / 40[34]\b/.test(error.message))
-        return { value: { value: null, problems: [] }, answers: [] };
+        return { value: null, answers: [] };
       throw error;
     }
   }

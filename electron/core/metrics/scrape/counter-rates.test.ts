@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CounterReading, CounterRates, RefreshEstimate } from './counter-rates';
+import { CounterRates, type CounterReading, RefreshEstimate } from './counter-rates';
 
 const T0 = 1_795_632_100_000;
 const one = (value: number | undefined, hint?: number) =>
@@ -76,7 +76,13 @@ describe('CounterRates: a broker refreshing its stats', () => {
   });
 
   it('with 1 s stats: the rate follows each refresh', () => {
-    const reads = brokerReads({ ratePerSec: () => 50, refreshMs: 1000, pollMs: 1000, phaseMs: 500, polls: 10 });
+    const reads = brokerReads({
+      ratePerSec: () => 50,
+      refreshMs: 1000,
+      pollMs: 1000,
+      phaseMs: 500,
+      polls: 10,
+    });
     const rates = new CounterRates({ live: false });
     const seen = reads.map((r) => rates.update(r.t, one(r.value), 1000).get('q')!);
     for (const r of seen.slice(2)) expect(r).toBeCloseTo(50, 0);

@@ -133,11 +133,23 @@ export class ScrapeSource implements MetricsSource {
   }
 }
 
+/** `name{labels} value [timestamp]` */
+const SAMPLE_LINE = /^[A-Za-z_:][A-Za-z0-9_:]*(\{.*\})?\s+[-+]?(\d|\.\d|Inf|NaN|inf|nan)\S*(\s+-?\d+)?$/;
+
 /** Parse Prometheus text format; anything else is said to be so, with what it was. */
 export function parseMetrics(body: string): PromTextFamily[] {
   const text = body.trimStart();
   if (text.startsWith('<') || text.startsWith('{'))
     throw new SourceError(`answered something that is not Prometheus text format: ${snippet(body)}`);
+  // The parser is lenient: look at the first sample lines ourselves.
+  let checked = 0;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (!SAMPLE_LINE.test(trimmed))
+      throw new SourceError(`answered something that is not Prometheus text format: ${snippet(trimmed)}`);
+    if (++checked >= 20) break;
+  }
   try {
     return parsePrometheusTextFormat(body);
   } catch (error) {

@@ -43,7 +43,12 @@ export class BrokerHealthDetector {
   /** Add one sample's figures and return them judged. Samples must come oldest first. */
   assess(health: BrokerHealth): BrokerHealth {
     const last = this.channels.at(-1);
-    if (last && health.t <= last.t) this.reset();
+    if (last && health.t < last.t) this.reset();
+    else if (last && health.t === last.t) {
+      // The same moment again: the newer figures replace the older ones.
+      this.channels.pop();
+      this.memory.pop();
+    }
     this.channels.push({
       t: health.t,
       channels: health.channels,

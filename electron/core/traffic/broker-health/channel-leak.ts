@@ -6,10 +6,11 @@
  * alarm blocked every publisher. The signals, any of which raises the suspicion:
  *
  * - **count**: over a recent window the channel count rose by at least `minGrowth` from its low
- *   point, channels per connection rose with it (connections did not keep up), and the rise is still
- *   going on in the later half of the span — a one-off burst of channels at start-up is not a leak;
- * - **churn**: the broker's channel_created rate outpaces channel_closed for a while, with
- *   connections flat and the count rising;
+ *   point, channels per connection rose with it (connections did not keep up), and the rise came in
+ *   several steps and is still going on in the later half of the span — a one-off burst of channels
+ *   at start-up is not a leak;
+ * - **churn**: the broker's channel_created rate outpaces channel_closed for a while and the count
+ *   rises by more than new connections explain;
  * - **channel_max**: one connection holds ≥ 80% of the channels it may open.
  *
  * Once raised the suspicion holds for a minute after the last evidence unless channels fall back,
@@ -44,6 +45,8 @@ export interface LeakOptions {
   /** the growth must span at least this long with at least `minPoints` samples */
   minSpanMs: number;
   minPoints: number;
+  /** the count must have gone up in at least this many separate samples */
+  minSteps: number;
   /** share of the growth that must fall in the later half of the span (still growing) */
   lateShare: number;
   /** churn: created − closed at least this per second, and created ≥ `churnFactor` × closed */
@@ -60,6 +63,7 @@ export const DEFAULT_LEAK_OPTIONS: LeakOptions = {
   minPerConnectionFactor: 1.5,
   minSpanMs: 5_000,
   minPoints: 4,
+  minSteps: 3,
   lateShare: 0.25,
   churnNetPerSec: 5,
   churnFactor: 2,
@@ -120,6 +124,11 @@ function countEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
     const rise = last.channels - low.channels;
     if (points.length - start < options.minPoints || span < options.minSpanMs || rise < options.minGrowth)
       continue;
+    // Growth in steps, not one jump: a burst of channels opened at start-up is not a leak.
+    let steps = 0;
+    for (let i = start + 1; i < points.length; i++)
+      if (points[i]!.channels > points[i - 1]!.channels) steps++;
+    if (steps < options.minSteps) continue;
     const perConnLow = low.channels / Math.max(1, low.connections);
     const perConnNow = last.channels / Math.max(1, last.connections);
     if (
@@ -153,10 +162,11 @@ function churnEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   const net = churn.created - churn.closed;
   if (net < options.churnNetPerSec || churn.created < options.churnFactor * churn.closed) return null;
   const first = churn.first;
-  // Connections flat (a fleet of new connections brings its channels with it) and the count rising.
-  if (last.connections > first.connections * 1.1 + 1) return null;
   const rise = last.channels - first.channels;
   if (rise < options.minGrowth / 2) return null;
+  // New connections bring their channels with them: at most half the rise may be theirs.
+  const perConnection = first.channels / Math.max(1, first.connections);
+  if (Math.max(0, last.connections - first.connections) * perConnection >= 0.5 * rise) return null;
   const span = last.t - first.t;
   return {
     why: `channels created ${formatPerSec(churn.created)} but closed only ${formatPerSec(churn.closed)} while connections ${connectionsWords(first, last)} (channels ${formatCount(first.channels)} → ${formatCount(last.channels)} in ${formatSpan(span)})`,

@@ -1,0 +1,129 @@
+/**
+ * The Prometheus source against a REAL Prometheus scraping a prom-client /metrics that we serve with
+ * a per-tenant counter. The counter moves 1 : 3 : 0 between tenants on every increment, so the
+ * answers are checked by their proportions, not by the wall clock.
+ */
+import { Counter, Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PrometheusInstance, startPrometheus } from '../../../../test-services/prometheus-instance';
+import { LocalServer } from '../scrape/testing/local-server';
+import { PrometheusSource } from './prometheus-source';
+import { TcpProxy } from './testing/tcp-proxy';
+
+const QUERY = 'sum by (tenant) (rate(events_published_total[5s]))';
+let app: LocalServer;
+let prometheus: PrometheusInstance | null = null;
+let proxy: TcpProxy;
+let publishing: NodeJS.Timeout;
+
+const registry = new Registry();
+const published = new Counter({
+  name: 'events_published_total',
+  help: 'events published, by tenant',
+  labelNames: ['tenant'],
+  registers: [registry],
+});
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await read();
+      if (ok(value)) return value;
+      last = value;
+    } catch (error) {
+      last = error instanceof Error ? error.message : error;
+    }
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms; last: ${String(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const targetOf = (url: string) => {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port) };
+};
+
+beforeAll(async () => {
+  app = await new LocalServer(async () => ({
+    body: await registry.metrics(),
+    headers: { 'content-type': registry.contentType },
+  })).start();
+  published.inc({ tenant: 'quiet' }, 0);
+  publishing = setInterval(() => {
+    published.inc({ tenant: 'acme' }, 10);
+    published.inc({ tenant: 'globex' }, 30);
+  }, 50);
+  prometheus = await startPrometheus({ scrapeTargets: [new URL(app.url).host], scrapeIntervalSec: 1 });
+  proxy = await new TcpProxy(targetOf(prometheus.url)).start();
+}, 90_000);
+
+afterAll(async () => {
+  clearInterval(publishing);
+  await proxy?.stop();
+  await prometheus?.stop();
+  await app?.stop();
+}, 30_000);
+
+describe('PrometheusSource on a real Prometheus', () => {
+  it('per-tenant rates via PromQL, and a query_range backfill', async () => {
+    const source = new PrometheusSource({ url: proxy.url, query: QUERY, timeoutMs: 5_000 });
+    const { rates } = await until(
+      () => source.sample(Date.now()),
+      (s) => (s.rates.get('acme') ?? 0) > 0 && (s.rates.get('globex') ?? 0) > 0,
+    );
+    expect(rates.get('globex')! / rates.get('acme')!).toBeCloseTo(3, 1);
+    expect(rates.get('quiet')).toBe(0);
+    expect(source.status()).toMatchObject({ state: 'ok', message: null, stale: false });
+
+    // Let a few more scrapes land, then fill a chart with the last 10 s at 1 s steps.
+    await until(
+      () => source.backfill(10_000, 1_000),
+      (samples) => samples.filter((s) => (s.rates.get('acme') ?? 0) > 0).length >= 4,
+    );
+    const samples = await source.backfill(10_000, 1_000);
+    const ts = samples.map((s) => s.t);
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBe(1_000);
+    for (const s of samples.filter((x) => (x.rates.get('acme') ?? 0) > 0))
+      expect(s.rates.get('globex')! / s.rates.get('acme')!).toBeCloseTo(3, 1);
+  });
+
+  it("an error answer carries Prometheus's own message", async () => {
+    const source = new PrometheusSource({ url: proxy.url, query: 'sum by (tenant (', timeoutMs: 5_000 });
+    await expect(source.sample(Date.now())).rejects.toThrow(/^Prometheus: bad_data: .*parse error/);
+    expect(source.status().state).toBe('down');
+  });
+
+  it('Prometheus down → "down" with the reason; a new server behind the same URL → recovers', async () => {
+    let now = Date.now();
+    const source = new PrometheusSource({
+      url: proxy.url,
+      query: QUERY,
+      timeoutMs: 5_000,
+      clock: () => now,
+      random: () => 1,
+    });
+    await source.sample(now);
+    expect(source.status().state).toBe('ok');
+
+    await prometheus!.stop();
+    prometheus = null;
+    now += 1_000;
+    await expect(source.sample(now)).rejects.toThrow(/closed before it answered, retrying in 1 s$/);
+    expect(source.status()).toMatchObject({ state: 'down', stale: true });
+
+    prometheus = await startPrometheus({ scrapeTargets: [new URL(app.url).host], scrapeIntervalSec: 1 });
+    proxy.target = targetOf(prometheus.url);
+    now += 2_000;
+    await until(
+      async () => {
+        now += 1_000;
+        return source.sample(now);
+      },
+      (s) => (s.rates.get('acme') ?? 0) > 0,
+    );
+    expect(source.status()).toMatchObject({ state: 'ok', message: null, stale: false });
+  }, 90_000);
+});
