@@ -168,6 +168,20 @@ export interface AuditEntry {
   effect: FlipEffect | null;
 }
 
+/** One entry of a flag provider's own change log (Unleash events, LaunchDarkly audit log). */
+export interface ProviderEvent {
+  id: string;
+  /** ISO time */
+  at: string;
+  provider: string;
+  actor: string;
+  flagKey: string | null;
+  /** the provider's own words: "updated strategy constraints", "Add user targets" */
+  summary: string;
+  /** the reason/comment the change carried, when the provider keeps one */
+  comment: string | null;
+}
+
 export type SourceState = 'connecting' | 'ok' | 'degraded' | 'down';
 
 export interface SourceStatus {
@@ -363,6 +377,13 @@ export const calls = {
   'broker.health': {
     input: empty,
     output: output<{ current: BrokerHealth[]; history: Record<string, BrokerHistory> }>(),
+  },
+  /** The flag provider's own change log, for the audit view beside Switchboard's records. */
+  'audit.providerHistory': {
+    input: z
+      .object({ flagKey: flagKeySchema.optional(), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
+    output: output<ProviderEvent[]>(),
   },
   'settings.get': { input: empty, output: output<Settings>() },
   'settings.update': { input: settingsPatchSchema, output: output<Settings>() },

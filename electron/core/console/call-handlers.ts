@@ -89,6 +89,8 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       return d.flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
     },
     'audit.query': async (query) => d.audit.query(query),
+    'audit.providerHistory': async ({ flagKey, limit }) =>
+      d.provider.history({ flagKey, limit: limit ?? 100 }),
     'broker.health': async () => d.brokerHealth(),
     'settings.get': async () => d.settings.get(),
     'settings.update': async (patch) => d.settings.update(patch),

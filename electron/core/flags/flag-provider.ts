@@ -1,4 +1,4 @@
-import type { FlagInfo, FlagValue, TenantFlag } from '../api';
+import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../api';
 
 /** Who asked for a write, and why: it reaches the provider's own audit trail where it has one. */
 export interface WriteContext {
@@ -21,6 +21,20 @@ export interface FlagProvider {
   setTenantValue(flagKey: string, tenantId: string, value: FlagValue, ctx: WriteContext): Promise<void>;
   /** Read back what the provider now serves to this tenant (the confirmation after a write). */
   servedValue(flagKey: string, tenantId: string): Promise<FlagValue>;
+  /** Turn a flag on or off for everyone in the provider's environment. */
+  setFlagEnabled(flagKey: string, enabled: boolean, ctx: WriteContext): Promise<void>;
+  /**
+   * Let the provider revert a tenant's value itself at `revertAt` (LaunchDarkly's expiring targets).
+   * Resolves false when the provider has no such feature: Switchboard then keeps the time box.
+   */
+  scheduleNativeRevert(
+    flagKey: string,
+    tenantId: string,
+    value: FlagValue,
+    revertAt: number,
+  ): Promise<boolean>;
+  /** The provider's own change history (its audit trail), newest first; [] when it keeps none. */
+  history(query: { flagKey?: string; limit: number }): Promise<ProviderEvent[]>;
   /** Fires after any change to the flags, ours or someone else's. */
   onChange(listener: (change: { flagKeys: string[]; etag: string }) => void): () => void;
   close(): Promise<void>;

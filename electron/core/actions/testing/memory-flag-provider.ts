@@ -1,4 +1,4 @@
-import type { FlagInfo, FlagValue, TenantFlag } from '../../api';
+import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
 import { type FlagProvider, FlagProviderError, type WriteContext } from '../../flags/flag-provider';
 
 export interface RecordedWrite {
@@ -89,6 +89,19 @@ export class MemoryFlagProvider implements FlagProvider {
     if (this.readFailure) throw this.readFailure;
     const k = key(flagKey, tenantId);
     return this.stale.get(k) ?? this.overrides.get(k) ?? defaultValue(this.flag(flagKey));
+  }
+
+  async setFlagEnabled(flagKey: string, enabled: boolean): Promise<void> {
+    const flag = this.flag(flagKey);
+    flag.enabled = enabled;
+  }
+
+  async scheduleNativeRevert(): Promise<boolean> {
+    return false;
+  }
+
+  async history(): Promise<ProviderEvent[]> {
+    return [];
   }
 
   onChange(listener: (change: { flagKeys: string[]; etag: string }) => void): () => void {

@@ -63,6 +63,18 @@ describe('EmbeddedFlagProvider', () => {
     expect(await provider.servedValue('publish-events', 'acme')).toBe(true);
   });
 
+  it('turns a flag off and on for everyone through flagd state, and keeps no history of its own', async () => {
+    await provider.setFlagEnabled('new-dashboard', false, ctx);
+    const file = JSON.parse(await readFile(join(dir, 'flags.json'), 'utf8'));
+    expect(file.flags['new-dashboard'].state).toBe('DISABLED');
+    expect((await provider.listFlags()).find((f) => f.key === 'new-dashboard')?.enabled).toBe(false);
+    await provider.setFlagEnabled('new-dashboard', true, ctx);
+    expect((await provider.listFlags()).find((f) => f.key === 'new-dashboard')?.enabled).toBe(true);
+    await expect(provider.setFlagEnabled('ghost', true, ctx)).rejects.toThrow(/unknown flag/);
+    expect(await provider.history({ limit: 10 })).toEqual([]);
+    expect(await provider.scheduleNativeRevert()).toBe(false);
+  });
+
   it('moves a tenant between variant lists of a string flag', async () => {
     await provider.setTenantValue('export-format', 'acme', 'parquet', ctx);
     const [flag] = (await provider.tenantFlags('acme')).filter((f) => f.key === 'export-format');

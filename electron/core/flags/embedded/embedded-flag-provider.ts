@@ -2,7 +2,7 @@
  * The default provider: flags in `<dataDir>/flags.json` (flagd format), tenant overrides as
  * targeting lists, served to services by the OFREP flag server from the same store.
  */
-import type { FlagInfo, FlagValue, TenantFlag } from '../../api';
+import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
 import { type FlagProvider, FlagProviderError, type WriteContext } from '../flag-provider';
 import { tenantFlag, tenantValue } from './evaluate-flag';
 import { FlagStore, type FlagStoreOptions, type FlagsChange } from './flag-store';
@@ -57,6 +57,29 @@ export class EmbeddedFlagProvider implements FlagProvider {
     const flag = this.store.snapshot().flags.get(flagKey);
     if (!flag) throw new FlagProviderError(`unknown flag "${flagKey}"`);
     return tenantValue(flag, tenantId);
+  }
+
+  /** flagd's `state`: DISABLED serves the default variant to everyone. */
+  async setFlagEnabled(flagKey: string, enabled: boolean, _ctx: WriteContext): Promise<void> {
+    await this.store.update((current) => {
+      const document = structuredClone(current.document);
+      const flag = document.flags[flagKey];
+      if (!flag) throw new FlagProviderError(`unknown flag "${flagKey}"`);
+      const state = enabled ? 'ENABLED' : 'DISABLED';
+      if (flag.state === state) return null;
+      flag.state = state;
+      return document;
+    });
+  }
+
+  /** The flag file cannot revert anything by itself: Switchboard keeps the time box. */
+  async scheduleNativeRevert(): Promise<boolean> {
+    return false;
+  }
+
+  /** The flag file keeps no history: Switchboard's audit log is the record. */
+  async history(): Promise<ProviderEvent[]> {
+    return [];
   }
 
   onChange(listener: (change: FlagsChange) => void): () => void {
