@@ -1,0 +1,222 @@
+/**
+ * The demo workload against a real RabbitMQ: check the broker, find (or start) the flag server,
+ * run the publisher, print what happens. `demo/run-demo.ts` is the command around it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import amqp from 'amqplib';
+import { EmbeddedFlagProvider } from '../../electron/core/flags/embedded/embedded-flag-provider';
+import { type OfrepServer, startOfrepServer } from '../../electron/flag-server/ofrep-server';
+import { type DemoOptions, redactUrl } from './demo-options';
+import { type Publisher, startPublisher } from './publisher';
+import { DROP_REASONS } from './publisher-metrics';
+
+export const INSTALL_HINT =
+  'install and start it: apt-get install rabbitmq-server && rabbitmq-plugins enable rabbitmq_management && rabbitmq-server -detached (or pass --amqp <url>)';
+
+export class BrokerUnreachable extends Error {}
+
+/** Can we open an AMQP connection? Rejects with one line that says what to do. */
+export async function checkBroker(amqpUrl: string, timeoutMs = 3_000): Promise<void> {
+  try {
+    const connection = await amqp.connect(amqpUrl, {
+      timeout: timeoutMs,
+      clientProperties: { connection_name: 'switchboard-demo-check' },
+    });
+    await connection.close();
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    const credentials = /ACCESS[-_]REFUSED|403/i.test(reason ?? '');
+    throw new BrokerUnreachable(
+      credentials
+        ? `RabbitMQ at ${redactUrl(amqpUrl)} refused the login (${reason}): pass --amqp amqp://user:password@host:port`
+        : `RabbitMQ is not reachable at ${redactUrl(amqpUrl)} (${reason}): ${INSTALL_HINT}`,
+    );
+  }
+}
+
+interface BrokerFigures {
+  channels: number;
+  connections: number;
+}
+
+/** Channels and connections from the management API, or null when it does not answer. */
+export async function brokerFigures(managementUrl: string): Promise<BrokerFigures | null> {
+  try {
+    const url = new URL(managementUrl);
+    const user = decodeURIComponent(url.username) || 'guest';
+    const password = decodeURIComponent(url.password) || 'guest';
+    url.username = '';
+    url.password = '';
+    const response = await fetch(`${url.toString().replace(/\/+$/, '')}/api/overview`, {
+      headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (!response.ok) return null;
+    const body = (await response.json()) as { object_totals?: BrokerFigures };
+    return body.object_totals ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export interface RunningDemo {
+  publisher: Publisher;
+  ofrepUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** Everything after the options: `print` gets one line at a time. */
+export async function runDemo(options: DemoOptions, print: (line: string) => void): Promise<RunningDemo> {
+  await checkBroker(options.amqpUrl);
+  print(`rabbitmq: ${redactUrl(options.amqpUrl)} answers`);
+  const management = await brokerFigures(options.managementUrl);
+  print(
+    management
+      ? `rabbitmq management: ${options.managementUrl} (${management.connections} connections, ${management.channels} channels)`
+      : `rabbitmq management: no answer at ${options.managementUrl} — broker figures will not be shown (rabbitmq-plugins enable rabbitmq_management)`,
+  );
+
+  let embedded: { server: OfrepServer; provider: EmbeddedFlagProvider; tempDir: string | null } | null = null;
+  let ofrepUrl: string | null = null;
+  if (options.flags) {
+    if (options.ofrep) {
+      ofrepUrl = options.ofrep;
+      print(`flags: publish-events per tenant from ${ofrepUrl}`);
+    } else {
+      const tempDir = options.dataDir ? null : await mkdtemp(join(tmpdir(), 'switchboard-demo-flags-'));
+      const dataDir = options.dataDir ?? tempDir!;
+      const provider = await EmbeddedFlagProvider.open({ dataDir });
+      const server = await startOfrepServer({ provider, port: options.ofrepPort, token: options.ofrepToken });
+      embedded = { server, provider, tempDir };
+      ofrepUrl = server.url;
+      print(
+        `flags: no --ofrep given, so an embedded flag server serves ${join(dataDir, 'flags.json')} at ${server.url}`,
+      );
+      print(
+        `       flip tenants from the console over the same file (npm run serve -- --data-dir ${dataDir}), or run the console first and pass --ofrep http://127.0.0.1:8016/ofrep/v1`,
+      );
+    }
+  } else {
+    print('flags: none (--no-flags): every tenant publishes');
+  }
+
+  const total = options.tenants.reduce((sum, t) => sum + t.rate, 0);
+  const heaviest = [...options.tenants].sort((a, b) => b.rate - a.rate).slice(0, 3);
+  print(
+    `publisher: ${options.tenants.length} tenants, ${fmt(total)} events/s in all (${heaviest.map((t) => `${t.id} ${fmt(t.rate)}/s`).join(', ')}, ...) to exchange "events", routing key tenant.<id>.<type>`,
+  );
+  if (options.spike) {
+    print(
+      `publisher: ${options.spike.tenantId} spikes ×${options.spike.factor} after ${options.spike.afterMs / 1000} s`,
+    );
+  }
+  if (options.channelLeak) {
+    print(
+      'publisher: CHANNEL-LEAK MODE — a new channel per publish, never closed (the original bug); watch the broker',
+    );
+  }
+
+  let publisher: Publisher;
+  try {
+    publisher = await startPublisher({
+      amqpUrl: options.amqpUrl,
+      tenants: options.tenants,
+      flags: ofrepUrl ? { ofrepEndpoint: ofrepUrl, token: options.ofrepToken } : null,
+      spike: options.spike,
+      channelLeak: options.channelLeak,
+      metricsPort: options.metricsPort,
+      maxInFlight: options.maxInFlight,
+      log: (line) => print(line),
+    });
+  } catch (error) {
+    if (embedded) await closeEmbedded(embedded);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `the metrics port ${options.metricsPort} is in use on 127.0.0.1; pass --metrics-port 0 for a free one`,
+      );
+    }
+    throw error;
+  }
+  print(
+    `metrics: ${publisher.metricsUrl} (events_published_total, events_dropped_total, publisher_state, ...)`,
+  );
+
+  const status = statusPrinter(publisher, options.managementUrl, management !== null, print);
+  const timer = setInterval(() => void status(), options.statusEverySec * 1000);
+
+  return {
+    publisher,
+    ofrepUrl,
+    async stop() {
+      clearInterval(timer);
+      await publisher.stop();
+      if (embedded) await closeEmbedded(embedded);
+    },
+  };
+}
+
+async function closeEmbedded(embedded: {
+  server: OfrepServer;
+  provider: EmbeddedFlagProvider;
+  tempDir: string | null;
+}) {
+  await embedded.server.close();
+  await embedded.provider.close();
+  if (embedded.tempDir) await rm(embedded.tempDir, { recursive: true, force: true });
+}
+
+/** One line per call: rates since the last call, per tenant (top 3), drops by reason, state, broker. */
+function statusPrinter(
+  publisher: Publisher,
+  managementUrl: string,
+  withBroker: boolean,
+  print: (line: string) => void,
+) {
+  const ids = publisher.tenantIds();
+  let last = snapshot();
+  function snapshot() {
+    return {
+      at: performance.now(),
+      tenants: ids.map((id) => publisher.tenant(id)),
+      stats: publisher.stats(),
+    };
+  }
+  return async () => {
+    const now = snapshot();
+    const seconds = (now.at - last.at) / 1000;
+    const perTenant = now.tenants
+      .map((t, i) => ({ id: t.id, rate: (t.published - last.tenants[i]!.published) / seconds }))
+      .sort((a, b) => b.rate - a.rate);
+    const drops = DROP_REASONS.map((reason) => ({
+      reason,
+      rate: (now.stats.dropped[reason] - last.stats.dropped[reason]) / seconds,
+    })).filter((d) => d.rate > 0);
+    const off = now.tenants.filter((t) => !t.allowed).map((t) => t.id);
+    const state = now.stats.blocked ? 'BLOCKED by the broker' : now.stats.state;
+    const broker = withBroker ? await brokerFigures(managementUrl) : null;
+    print(
+      [
+        `${state}: ${fmt((now.stats.published - last.stats.published) / seconds)} ev/s confirmed`,
+        `(${perTenant
+          .slice(0, 3)
+          .map((t) => `${t.id} ${fmt(t.rate)}`)
+          .join(', ')})`,
+        drops.length > 0 ? `dropped ${drops.map((d) => `${d.reason} ${fmt(d.rate)}/s`).join(', ')}` : '',
+        off.length > 0
+          ? `switched off: ${off.slice(0, 5).join(', ')}${off.length > 5 ? ` +${off.length - 5}` : ''}`
+          : '',
+        `in flight ${now.stats.inFlight}, channels opened ${now.stats.channelsOpened}`,
+        broker ? `| broker: ${broker.connections} connections, ${broker.channels} channels` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
+    last = now;
+  };
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1).replace(/\.0$/, '');
+}
