@@ -2,12 +2,8 @@
  * The demo workload against a real RabbitMQ: check the broker, find (or start) the flag server,
  * run the publisher, print what happens. `demo/run-demo.ts` is the command around it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import amqp from 'amqplib';
-import { EmbeddedFlagProvider } from '../../electron/core/flags/embedded/embedded-flag-provider';
-import { type OfrepServer, startOfrepServer } from '../../electron/flag-server/ofrep-server';
+import { type DemoConsole, freeLocalPort, startDemoConsole } from './demo-console';
 import { type DemoOptions, redactUrl } from './demo-options';
 import { type Publisher, startPublisher } from './publisher';
 import { DROP_REASONS } from './publisher-metrics';
@@ -78,26 +74,22 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
       : `rabbitmq management: no answer at ${options.managementUrl} — broker figures will not be shown (rabbitmq-plugins enable rabbitmq_management)`,
   );
 
-  let embedded: { server: OfrepServer; provider: EmbeddedFlagProvider; tempDir: string | null } | null = null;
+  let consoleApp: DemoConsole | null = null;
   let ofrepUrl: string | null = null;
-  if (options.flags) {
-    if (options.ofrep) {
-      ofrepUrl = options.ofrep;
-      print(`flags: publish-events per tenant from ${ofrepUrl}`);
-    } else {
-      const tempDir = options.dataDir ? null : await mkdtemp(join(tmpdir(), 'switchboard-demo-flags-'));
-      const dataDir = options.dataDir ?? tempDir!;
-      const provider = await EmbeddedFlagProvider.open({ dataDir });
-      const server = await startOfrepServer({ provider, port: options.ofrepPort, token: options.ofrepToken });
-      embedded = { server, provider, tempDir };
-      ofrepUrl = server.url;
-      print(
-        `flags: no --ofrep given, so an embedded flag server serves ${join(dataDir, 'flags.json')} at ${server.url}`,
-      );
-      print(
-        `       flip tenants from the console over the same file (npm run serve -- --data-dir ${dataDir}), or run the console first and pass --ofrep http://127.0.0.1:8016/ofrep/v1`,
-      );
-    }
+  const metricsPort = options.metricsPort || (await freeLocalPort());
+  if (options.flags && options.ofrep) {
+    ofrepUrl = options.ofrep;
+    print(`flags: publish-events per tenant from ${ofrepUrl}`);
+  } else if (options.flags) {
+    consoleApp = await startDemoConsole({
+      dataDir: options.dataDir,
+      managementUrl: options.managementUrl,
+      metricsPort,
+      ofrepPort: options.ofrepPort,
+      print,
+    });
+    ofrepUrl = consoleApp.ofrepUrl;
+    print('flags: the console above owns the kill switch; open its URL and flip a tenant');
   } else {
     print('flags: none (--no-flags): every tenant publishes');
   }
@@ -126,12 +118,12 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
       flags: ofrepUrl ? { ofrepEndpoint: ofrepUrl, token: options.ofrepToken } : null,
       spike: options.spike,
       channelLeak: options.channelLeak,
-      metricsPort: options.metricsPort,
+      metricsPort,
       maxInFlight: options.maxInFlight,
       log: (line) => print(line),
     });
   } catch (error) {
-    if (embedded) await closeEmbedded(embedded);
+    await consoleApp?.stop();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `the metrics port ${options.metricsPort} is in use on 127.0.0.1; pass --metrics-port 0 for a free one`,
@@ -152,19 +144,9 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     async stop() {
       clearInterval(timer);
       await publisher.stop();
-      if (embedded) await closeEmbedded(embedded);
+      await consoleApp?.stop();
     },
   };
-}
-
-async function closeEmbedded(embedded: {
-  server: OfrepServer;
-  provider: EmbeddedFlagProvider;
-  tempDir: string | null;
-}) {
-  await embedded.server.close();
-  await embedded.provider.close();
-  if (embedded.tempDir) await rm(embedded.tempDir, { recursive: true, force: true });
 }
 
 /** One line per call: rates since the last call, per tenant (top 3), drops by reason, state, broker. */

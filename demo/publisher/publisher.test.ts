@@ -208,7 +208,7 @@ describe('the demo publisher', () => {
     );
   });
 
-  it('runs as `npm run demo` does: embedded flag server, publisher, status lines', async () => {
+  it('runs as `npm run demo` does: the console beside the publisher, which obeys its kill switch', async () => {
     const options = parseDemoOptions(
       [
         '--amqp',
@@ -234,8 +234,14 @@ describe('the demo publisher', () => {
       (all) => all.some((line) => line.startsWith('connected: ')),
     );
     expect(lines.some((line) => line.includes('answers'))).toBe(true);
-    expect(lines.some((line) => line.includes('an embedded flag server serves'))).toBe(true);
+    // the console starts beside the workload: its URL with the token, and the OFREP endpoint the publisher obeys
+    expect(
+      lines.some((line) =>
+        /^Switchboard console: http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/.test(line),
+      ),
+    ).toBe(true);
     expect(demo.ofrepUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ofrep\/v1$/);
+    expect(lines).toContain(`OFREP endpoint: ${demo.ofrepUrl}`);
     expect(lines.find((line) => line.startsWith('connected: '))).toMatch(/ev\/s confirmed \(acme/);
   });
 });

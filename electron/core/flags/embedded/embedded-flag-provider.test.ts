@@ -71,7 +71,7 @@ describe('EmbeddedFlagProvider', () => {
     await provider.setFlagEnabled('new-dashboard', true, ctx);
     expect((await provider.listFlags()).find((f) => f.key === 'new-dashboard')?.enabled).toBe(true);
     await expect(provider.setFlagEnabled('ghost', true, ctx)).rejects.toThrow(/unknown flag/);
-    expect(await provider.history({ limit: 10 })).toEqual([]);
+    expect(await provider.history()).toEqual([]);
     expect(await provider.scheduleNativeRevert()).toBe(false);
   });
 
