@@ -26,11 +26,11 @@ export const DEMO_USAGE = `usage: npm run demo -- [options]
 
   --amqp <url>           RabbitMQ AMQP URL (env SWITCHBOARD_DEMO_AMQP; default amqp://guest:guest@127.0.0.1:5672)
   --management <url>     management API (env SWITCHBOARD_DEMO_MANAGEMENT; default http://127.0.0.1:15672)
-  --ofrep <url>          the console's OFREP endpoint, e.g. http://127.0.0.1:8016/ofrep/v1 (env OFREP_ENDPOINT);
-                         without it the demo starts its own embedded flag server
+  --ofrep <url>          an already running console's OFREP endpoint, e.g. http://127.0.0.1:8016/ofrep/v1
+                         (env OFREP_ENDPOINT); without it the demo starts the console itself
   --ofrep-token <token>  bearer token for the OFREP server (env SWITCHBOARD_OFREP_TOKEN)
-  --data-dir <dir>       embedded flag server: the data dir holding flags.json (default: a temp dir)
-  --ofrep-port <port>    embedded flag server port (default 0: a free one)
+  --data-dir <dir>       the console's data directory (default: a temporary one)
+  --ofrep-port <port>    the console's OFREP port (default 0: a free one)
   --no-flags             publish without a kill switch (no gate)
   --tenants <n|list>     number of tenants (default 30: acme 200/s, globex 100/s, initech 50/s, the rest 1-8/s)
                          or a list "acme=200,globex=50,initech=5"
