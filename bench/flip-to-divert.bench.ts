@@ -48,7 +48,7 @@ export default async function run(): Promise<BenchResult> {
     const publisher = await startPublisher({
       amqpUrl: broker.amqpUrl,
       tenants,
-      flags: { ofrepEndpoint: parts.ofrep.url },
+      flags: { ofrepEndpoint: parts.ofrep!.url },
       tickMs: TICK_MS,
       metricsPort: null,
     });

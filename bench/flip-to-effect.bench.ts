@@ -3,10 +3,12 @@
  * atomically, read-back) to the simulated tenant's OFREP client seeing the new value over SSE + one
  * bulk evaluation — the moment it stops (or resumes) publishing. 100 flips on loopback, 50 tenants.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleConsole, type ConsoleParts } from '../electron/core/console-core';
+import type { OfrepGate } from '../electron/core/flags/ofrep-gate/ofrep-gate';
 import type { BenchResult } from './run';
 
 const FLIPS = 100;
@@ -22,7 +24,7 @@ export default async function run(): Promise<BenchResult> {
     spikeAfterMs: null,
   });
   try {
-    await parts.gate!.whenIdle();
+    await (parts.gate as OfrepGate).whenIdle();
     const samples: number[] = [];
     for (let i = 0; i < FLIPS; i++) {
       const publish = i % 2 === 1;
@@ -57,8 +59,8 @@ export default async function run(): Promise<BenchResult> {
 
 function gateSees(parts: ConsoleParts, tenantId: string, allowed: boolean): Promise<void> {
   return new Promise((resolve) => {
-    const off = parts.gate!.onChange(() => {
-      if (parts.gate!.allowed(tenantId) !== allowed) return;
+    const off = (parts.gate as OfrepGate).onChange(() => {
+      if ((parts.gate as OfrepGate).allowed(tenantId) !== allowed) return;
       off();
       resolve();
     });

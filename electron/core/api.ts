@@ -7,6 +7,15 @@
  * The renderer imports this file with `import type` only.
  */
 import { z } from 'zod';
+import {
+  type FlagProviderConfig,
+  type Profile,
+  type ProfileSecret,
+  profileNameSchema,
+  profileSchema,
+} from './profiles/profile-schema';
+
+export type { FlagProviderConfig, Profile, ProfileSecret };
 
 // ── Shared field schemas ─────────────────────────────────────────────────────────────────────────
 
@@ -272,6 +281,25 @@ export interface Settings {
   lastView: { view: 'traffic' | 'audit'; tenantId: string | null };
 }
 
+/** A profile as the UI sees it: never a secret's value, only whether it is set. */
+export interface ProfileView extends Profile {
+  secrets: Record<ProfileSecret, { configured: boolean }>;
+  /** built from command-line flags for this launch; not saved */
+  transient: boolean;
+}
+
+export interface ProfilesView {
+  active: string;
+  profiles: ProfileView[];
+  /** where secrets are kept; `warning` when they are not really protected (basic_text, no keyring) */
+  secretStorage: { backend: string; warning: string | null };
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  checks: { part: string; ok: boolean; message: string }[];
+}
+
 export interface AppInfo {
   version: string;
   host: 'electron' | 'web';
@@ -347,6 +375,8 @@ export const calls = {
         publish: z.boolean(),
         reason: reasonSchema,
         timeboxMs: timeboxMsSchema.optional(),
+        /** production profiles: the tenant id, repeated by the person confirming */
+        confirm: z.string().max(128).optional(),
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -360,6 +390,7 @@ export const calls = {
         value: flagValueSchema,
         reason: reasonSchema,
         timeboxMs: timeboxMsSchema.optional(),
+        confirm: z.string().max(128).optional(),
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -385,6 +416,31 @@ export const calls = {
       .strict(),
     output: output<ProviderEvent[]>(),
   },
+  'profiles.list': { input: empty, output: output<ProfilesView>() },
+  /** Add or replace a profile; secrets go to the main process's secret store and never come back. */
+  'profiles.save': {
+    input: z
+      .object({
+        profile: profileSchema,
+        secrets: z
+          .object({ flagToken: z.string().min(1).max(4096), rabbitmqPassword: z.string().min(1).max(4096) })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    output: output<ProfilesView>(),
+  },
+  'profiles.delete': {
+    input: z.object({ name: profileNameSchema }).strict(),
+    output: output<ProfilesView>(),
+  },
+  /** "Test connection": what works and what does not, without switching. */
+  'profiles.test': {
+    input: z.object({ name: profileNameSchema }).strict(),
+    output: output<ConnectionTest>(),
+  },
+  'profiles.activate': { input: z.object({ name: profileNameSchema }).strict(), output: output<AppInfo>() },
   'settings.get': { input: empty, output: output<Settings>() },
   'settings.update': { input: settingsPatchSchema, output: output<Settings>() },
 } as const satisfies Record<string, CallSpec>;
@@ -398,6 +454,9 @@ export const events = {
   /** A new or updated audit entry (intent, outcome, effect). */
   'audit.onEntry': output<AuditEntry>(),
   'settings.onChange': output<Settings>(),
+  'profiles.onChange': output<ProfilesView>(),
+  /** The active profile changed: everything the UI holds is stale; reload it. */
+  'app.onReset': output<AppInfo>(),
   /** Every broker source's health, once per tick. */
   'broker.onHealth': output<BrokerHealth[]>(),
   'traffic.onPaused': output<{ paused: boolean }>(),
@@ -455,6 +514,8 @@ export type ApiErrorCode =
   | 'READ_ONLY'
   | 'PROVIDER_ERROR'
   | 'DATA_FILE_INVALID'
+  | 'CONFIRMATION_REQUIRED'
+  | 'CONFLICT'
   | 'INTERNAL';
 
 /** What crosses the boundary when a call fails: plain data, never an Error with a stack. */

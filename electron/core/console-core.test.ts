@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, AuditEntry, TenantDetail, TrafficSnapshot } from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
+import type { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
 
 const actor = { actor: 'oncall' };
 let running: { core: ConsoleCore; parts: ConsoleParts } | null = null;
@@ -24,9 +25,9 @@ async function start(options: { tenants?: number } = {}) {
 
 function gateSees(parts: ConsoleParts, tenantId: string, allowed: boolean): Promise<void> {
   return new Promise((resolve) => {
-    if (parts.gate!.allowed(tenantId) === allowed) return resolve();
-    const off = parts.gate!.onChange(() => {
-      if (parts.gate!.allowed(tenantId) !== allowed) return;
+    if ((parts.gate as OfrepGate).allowed(tenantId) === allowed) return resolve();
+    const off = (parts.gate as OfrepGate).onChange(() => {
+      if ((parts.gate as OfrepGate).allowed(tenantId) !== allowed) return;
       off();
       resolve();
     });
@@ -43,7 +44,7 @@ afterEach(async () => {
 describe('console core, assembled over real files and a real OFREP server', () => {
   it('flips a tenant off: durable audit, the workload stops publishing, the row says off', async () => {
     const { core, parts } = await start();
-    await parts.gate!.whenIdle();
+    await (parts.gate as OfrepGate).whenIdle();
     const entry = (await core.call(
       'actions.flip',
       { tenantId: 'acme', publish: false, reason: 'incident 42' },
@@ -143,5 +144,70 @@ describe('console core, assembled over real files and a real OFREP server', () =
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     expect(ticks.length).toBe(seen);
     off();
+  });
+
+  it('switches profile: a read-only profile refuses every write, a production one needs the tenant named', async () => {
+    const { core } = await start();
+    const profile = (name: string, extra: object) => ({
+      profile: {
+        name,
+        flags: { kind: 'embedded' },
+        sources: [{ kind: 'simulated', tenants: 12, spikeAfterMs: null }],
+        ...extra,
+      },
+    });
+    await core.call('profiles.save', profile('audit-only', { readOnly: true }), actor);
+    await core.call('profiles.save', profile('prod', { production: true }), actor);
+    const resets: string[] = [];
+    core.subscribe((event, payload) => {
+      if (event === 'app.onReset') resets.push((payload as AppInfo).profile.name);
+    });
+
+    const info = (await core.call('profiles.activate', { name: 'audit-only' }, actor)) as AppInfo;
+    expect(info.profile).toEqual({ name: 'audit-only', production: false, readOnly: true });
+    expect(resets).toEqual(['audit-only']);
+    await expect(
+      core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor),
+    ).rejects.toMatchObject({
+      code: 'READ_ONLY',
+    });
+
+    await core.call('profiles.activate', { name: 'prod' }, actor);
+    await expect(
+      core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor),
+    ).rejects.toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+    });
+    const entry = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'incident', confirm: 'acme' },
+      actor,
+    )) as AuditEntry;
+    expect(entry.outcome).toBe('applied');
+  });
+
+  it('tests a profile without switching, part by part', async () => {
+    const { core } = await start();
+    await core.call(
+      'profiles.save',
+      {
+        profile: {
+          name: 'broken',
+          flags: { kind: 'embedded' },
+          sources: [{ kind: 'prometheus', url: 'http://127.0.0.1:59' }],
+        },
+      },
+      actor,
+    );
+    const result = (await core.call('profiles.test', { name: 'broken' }, actor)) as {
+      ok: boolean;
+      checks: { part: string; ok: boolean; message: string }[];
+    };
+    expect(result.ok).toBe(false);
+    expect(result.checks[0]).toMatchObject({ part: 'flags (embedded)', ok: true });
+    expect(result.checks[1]).toMatchObject({ part: 'metrics (prometheus)', ok: false });
+    expect(result.checks[1]!.message).toMatch(/cannot reach|refused|connect/i);
+    const info = (await core.call('app.info', {}, actor)) as AppInfo;
+    expect(info.profile.name).toBe('local');
   });
 });

@@ -1,5 +1,6 @@
 import type { CallName, EventName, EventPayload } from './api';
 import type { SourceConfig } from './metrics/source-config';
+import type { SecretStore } from './secrets/secret-store';
 
 /** Who is calling: the hosts fill it in; the core writes it into audit records. */
 export interface CallContext {
@@ -34,6 +35,8 @@ export interface ConsoleCoreOptions {
   /** the scripted spike: ms after start (default 30 s); null disables it */
   spikeAfterMs?: number | null;
   actor?: string;
-  /** metrics sources (default: the simulated workload only) */
+  /** metrics sources from the command line: a transient profile for this launch (default: profiles.json) */
   sources?: SourceConfig[];
+  /** where profile secrets (flag API tokens, broker passwords) live; the host's own */
+  secrets?: SecretStore;
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { AuditEntry } from '../api';
-import { readJsonDataFile } from '../settings/json-data-file';
 import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
+import { readJsonDataFile } from '../storage/json-data-file';
 import { type Now, systemNow, systemTimers, type Timers } from './clock';
 import { type PendingRevert, pendingRevertsFileSchema } from './pending-revert';
 import { switchKey } from './tenant-switch';
@@ -17,6 +17,8 @@ export interface RevertFailure {
 
 export interface TimeBoxOptions {
   dataDir: string;
+  /** default "pending-reverts.json"; each connection profile keeps its own (its reverts go to its provider) */
+  fileName?: string;
   /** Run one revert through the flip path (FlipService.revert). */
   revert(pending: PendingRevert): Promise<AuditEntry>;
   onRevertFailed?(failure: RevertFailure): void;
@@ -48,7 +50,7 @@ export class TimeBox {
   private readonly clock: Timers;
 
   constructor(private readonly options: TimeBoxOptions) {
-    this.path = join(options.dataDir, 'pending-reverts.json');
+    this.path = join(options.dataDir, options.fileName ?? 'pending-reverts.json');
     this.now = options.now ?? systemNow;
     this.clock = options.timers ?? systemTimers;
   }

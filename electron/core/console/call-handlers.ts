@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditLog } from '../actions/audit-log';
-import type { FlipService } from '../actions/flip-service';
 import {
   ApiError,
-  type BrokerHealth,
-  type BrokerHistory,
+  type AppInfo,
   type CallName,
   type CallOutput,
   type ParsedInput,
@@ -13,11 +10,8 @@ import {
 } from '../api';
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
-import type { FlagProvider } from '../flags/flag-provider';
-import type { SettingsStore } from '../settings/settings-store';
-import type { TenantDirectory } from '../tenants/tenant-directory';
-import type { TrafficModel } from '../traffic/traffic-model';
-import type { SourceBoard } from './source-board';
+import type { ProfileStore } from '../profiles/profile-store';
+import type { SessionParts, SharedParts } from './console-session';
 
 export type CallHandlers = {
   [N in CallName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<CallOutput<N>>;
@@ -25,57 +19,42 @@ export type CallHandlers = {
 
 export interface CallHandlerDeps {
   host: 'electron' | 'web';
-  dataDir: string;
-  ofrepEndpoint: string | null;
-  provider: FlagProvider;
-  model: TrafficModel;
-  tenants: TenantDirectory;
-  settings: SettingsStore;
-  audit: AuditLog;
-  flips: FlipService;
-  sources: SourceBoard;
-  paused(): boolean;
+  shared: SharedParts;
+  profiles: ProfileStore;
+  /** the running session: its parts change when the profile does */
+  session(): SessionParts;
   setPaused(paused: boolean): void;
+  /** data files that failed validation */
   problems(): string[];
-  brokerHealth(): { current: BrokerHealth[]; history: Record<string, BrokerHistory> };
-  /** why flag writes are refused right now (an invalid flags file), or null */
-  writeRefusal(): string | null;
+  testProfile(name: string): Promise<CallOutput<'profiles.test'>>;
+  activateProfile(name: string): Promise<void>;
 }
 
 const version = readVersion();
 
 /** One handler per call of the contract; inputs arrive already validated. */
 export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
+  const s = d.session;
+  const { tenants, audit, settings } = d.shared;
   return {
-    'app.info': async (_input, ctx) => ({
-      version,
-      host: d.host,
-      dataDir: d.dataDir,
-      actor: ctx.actor,
-      profile: { name: 'local', production: false, readOnly: false },
-      flagProvider: { kind: d.provider.kind, label: d.provider.label },
-      ofrepEndpoint: d.ofrepEndpoint,
-      sources: d.sources.statuses(),
-      paused: d.paused(),
-      problems: d.problems(),
-    }),
-    'traffic.snapshot': async () => ({ ...d.model.snapshot(), paused: d.paused() }),
-    'traffic.overview': async () => d.model.overview(),
+    'app.info': async (_input, ctx) => appInfo(d, ctx),
+    'traffic.snapshot': async () => ({ ...s().model.snapshot(), paused: d.shared.paused() }),
+    'traffic.overview': async () => s().model.overview(),
     'traffic.setPaused': async ({ paused }) => {
       d.setPaused(paused);
-      return { paused: d.paused() };
+      return { paused: d.shared.paused() };
     },
-    'tenants.list': async () => d.tenants.list(),
+    'tenants.list': async () => tenants.list(),
     'tenants.detail': async ({ tenantId }) => tenantDetail(d, tenantId),
-    'tenants.import': async ({ format, content }) => d.tenants.import(format, content),
-    'flags.list': async () => d.provider.listFlags(),
+    'tenants.import': async ({ format, content }) => tenants.import(format, content),
+    'flags.list': async () => s().provider.listFlags(),
     'flags.forTenant': async ({ tenantId }) => {
       requireTenant(d, tenantId);
-      return d.provider.tenantFlags(tenantId);
+      return s().provider.tenantFlags(tenantId);
     },
-    'actions.flip': async ({ tenantId, publish, reason, timeboxMs }, ctx) => {
-      refuseWhenUnwritable(d);
-      return d.flips.apply({
+    'actions.flip': async ({ tenantId, publish, reason, timeboxMs, confirm }, ctx) => {
+      guardWrite(d, tenantId, confirm);
+      return s().flips.apply({
         flagKey: KILL_SWITCH_FLAG,
         tenantId,
         value: publish,
@@ -84,43 +63,87 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
         actor: ctx.actor,
       });
     },
-    'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs }, ctx) => {
-      refuseWhenUnwritable(d);
-      return d.flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
+    'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs, confirm }, ctx) => {
+      guardWrite(d, tenantId, confirm);
+      return s().flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
     },
-    'audit.query': async (query) => d.audit.query(query),
+    'audit.query': async (query) => audit.query(query),
     'audit.providerHistory': async ({ flagKey, limit }) =>
-      d.provider.history({ flagKey, limit: limit ?? 100 }),
-    'broker.health': async () => d.brokerHealth(),
-    'settings.get': async () => d.settings.get(),
-    'settings.update': async (patch) => d.settings.update(patch),
+      s().provider.history({ flagKey, limit: limit ?? 100 }),
+    'broker.health': async () => s().brokers.health(),
+    'profiles.list': async () => d.profiles.view(),
+    'profiles.save': async ({ profile, secrets }) => {
+      await d.profiles.save(profile, secrets);
+      return d.profiles.view();
+    },
+    'profiles.delete': async ({ name }) => {
+      await d.profiles.remove(name);
+      return d.profiles.view();
+    },
+    'profiles.test': async ({ name }) => d.testProfile(name),
+    'profiles.activate': async ({ name }, ctx) => {
+      await d.activateProfile(name);
+      return appInfo(d, ctx);
+    },
+    'settings.get': async () => settings.get(),
+    'settings.update': async (patch) => settings.update(patch),
   };
+}
+
+export function appInfo(d: CallHandlerDeps, ctx: CallContext): AppInfo {
+  const session = d.session();
+  const { profile, provider } = session;
+  return {
+    version,
+    host: d.host,
+    dataDir: d.shared.dataDir,
+    actor: ctx.actor,
+    profile: { name: profile.name, production: profile.production, readOnly: profile.readOnly },
+    flagProvider: { kind: provider.kind, label: provider.label },
+    ofrepEndpoint: session.ofrep?.url ?? null,
+    sources: session.board.statuses(),
+    paused: d.shared.paused(),
+    problems: d.problems(),
+  };
+}
+
+/**
+ * Writes are refused, changing nothing, while the flags cannot be trusted (an invalid flags file);
+ * a production profile also needs the tenant named by the person confirming.
+ */
+function guardWrite(d: CallHandlerDeps, tenantId: string, confirm: string | undefined): void {
+  const { provider, profile } = d.session();
+  const refusal = provider.problem?.() ?? null;
+  if (refusal) throw new ApiError('DATA_FILE_INVALID', `flag writes are refused: ${refusal}`);
+  if (profile.production && !profile.readOnly && confirm !== tenantId) {
+    throw new ApiError(
+      'CONFIRMATION_REQUIRED',
+      `"${profile.name}" is a production profile: confirm the change by naming the tenant "${tenantId}"`,
+    );
+  }
 }
 
 async function tenantDetail(d: CallHandlerDeps, tenantId: string): Promise<TenantDetail> {
   const tenant = requireTenant(d, tenantId);
+  const { model, provider } = d.session();
   return {
     tenant,
-    row: d.model.latestRow(tenantId),
-    series: d.model.tenantSeries(tenantId) ?? { t: [], rate: [], baseline: [] },
-    markers: d.model.markers(tenantId),
-    flags: await d.provider.tenantFlags(tenantId),
-    audit: d.audit.query({ tenantId, limit: 200 }),
+    row: model.latestRow(tenantId),
+    series: model.tenantSeries(tenantId) ?? { t: [], rate: [], baseline: [] },
+    markers: model.markers(tenantId),
+    flags: await provider.tenantFlags(tenantId),
+    audit: d.shared.audit.query({ tenantId, limit: 200 }),
   };
 }
 
-function refuseWhenUnwritable(d: CallHandlerDeps): void {
-  const refusal = d.writeRefusal();
-  if (refusal) throw new ApiError('DATA_FILE_INVALID', `flag writes are refused: ${refusal}`);
-}
-
 function requireTenant(d: CallHandlerDeps, tenantId: string) {
-  const tenant = d.tenants.get(tenantId) ?? d.model.tenantInfo(tenantId);
-  if (!tenant)
+  const tenant = d.shared.tenants.get(tenantId) ?? d.session().model.tenantInfo(tenantId);
+  if (!tenant) {
     throw new ApiError(
       'NOT_FOUND',
       `unknown tenant "${tenantId}": not in the tenants file and not seen in traffic`,
     );
+  }
   return tenant;
 }
 

@@ -1,16 +1,16 @@
 import type { BrokerHealth, SourceStatus } from '../api';
-import type { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
-import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
-import type { MetricsSample, MetricsSource } from '../metrics/metrics-source';
+import type { FlagProvider } from '../flags/flag-provider';
+import { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
+import type { MetricsSample, MetricsSource, TenantGate } from '../metrics/metrics-source';
 import type { EventBus } from './event-bus';
 
 export interface SourceBoardOptions {
   sources: readonly MetricsSource[];
   /** the source whose per-tenant rates drive the table (-1: none) */
   rateSource: number;
-  /** the simulated workload's OFREP client, when a simulated source runs */
-  gate: OfrepGate | null;
-  provider: EmbeddedFlagProvider;
+  /** the simulated workload's flag client, when a simulated source runs */
+  gate: TenantGate | null;
+  provider: FlagProvider;
   bus: EventBus;
 }
 
@@ -57,7 +57,7 @@ export class SourceBoard {
   statuses(now = Date.now()): SourceStatus[] {
     const list = this.slots.map((slot) => this.metricsStatus(slot, now));
     list.push(this.flagsStatus());
-    if (this.options.gate) list.push(this.flagClientStatus(this.options.gate));
+    if (this.options.gate instanceof OfrepGate) list.push(this.flagClientStatus(this.options.gate));
     return list;
   }
 
@@ -93,14 +93,14 @@ export class SourceBoard {
 
   private flagsStatus(): SourceStatus {
     const { provider } = this.options;
-    const problem = provider.store.error;
+    const problem = provider.problem?.() ?? null;
     return {
       id: 'flags',
       kind: provider.kind,
       label: `flags: ${provider.label}`,
       state: problem ? 'degraded' : 'ok',
       message: problem
-        ? `${problem.message} — serving the last good flags; writes are refused until it is fixed`
+        ? `${problem} — serving the last good flags; writes are refused until it is fixed`
         : null,
       lastOkAt: null,
       stale: false,

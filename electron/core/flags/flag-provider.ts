@@ -35,6 +35,8 @@ export interface FlagProvider {
   ): Promise<boolean>;
   /** The provider's own change history (its audit trail), newest first; [] when it keeps none. */
   history(query: { flagKey?: string; limit: number }): Promise<ProviderEvent[]>;
+  /** Why the provider cannot be trusted right now (an invalid flags file, an unreachable server), or null. */
+  problem?(): string | null;
   /** Fires after any change to the flags, ours or someone else's. */
   onChange(listener: (change: { flagKeys: string[]; etag: string }) => void): () => void;
   close(): Promise<void>;

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { ApiError, calls, type Settings } from '../api';
 import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
-import { readJsonDataFile } from './json-data-file';
-import { issueText } from './zod-issue-text';
+import { readJsonDataFile } from '../storage/json-data-file';
+import { issueText } from '../storage/zod-issue-text';
 
 export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',

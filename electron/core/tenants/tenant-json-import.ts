@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseJsonText } from '../settings/json-text';
-import { issueText } from '../settings/zod-issue-text';
+import { parseJsonText } from '../storage/json-text';
+import { issueText } from '../storage/zod-issue-text';
 import type { TenantImportParse } from './tenant-import-result';
 import { tenantRecordsSchema } from './tenant-record';
 

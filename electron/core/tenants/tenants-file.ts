@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type DataFileRead, readJsonDataFile } from '../settings/json-data-file';
 import { writeFileAtomic } from '../storage/atomic-file';
+import { type DataFileRead, readJsonDataFile } from '../storage/json-data-file';
 import { type TenantRecord, tenantRecordsSchema } from './tenant-record';
 
 /** `tenants.json`: `{"tenants":[{"id","name","plan","limit"}]}`. */

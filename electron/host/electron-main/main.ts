@@ -17,6 +17,7 @@ import {
   Notification,
   nativeImage,
   protocol,
+  safeStorage,
   Tray,
 } from 'electron';
 import { createConsoleCore } from '../../core/console-core';
@@ -25,6 +26,7 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } 
 import { coreOptionsFromEnv } from './core-options';
 import { registerIpc } from './ipc';
 import { createSpikeNotifier } from './notifications';
+import { createSafeStorageSecretStore } from './secret-store.safe-storage';
 import { createSpikeTray } from './tray';
 import { dataDirFromArgv } from './user-data-dir';
 import { createMainWindow, hardenWebContents, type MainWindow } from './window';
@@ -56,9 +58,17 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     try {
       const actor = osUser();
-      const core = await createConsoleCore(
-        coreOptionsFromEnv(process.env, { dataDir: app.getPath('userData'), actor }),
-      );
+      const dataDir = app.getPath('userData');
+      // Profile secrets are encrypted with the OS key store; basic_text (no keyring) is reported.
+      const secrets = createSafeStorageSecretStore({
+        safeStorage,
+        file: join(dataDir, 'secrets.json'),
+        onWarning: (warning) => console.warn(`Switchboard: ${warning}`),
+      });
+      const core = await createConsoleCore({
+        ...coreOptionsFromEnv(process.env, { dataDir, actor }),
+        secrets,
+      });
       registerAppProtocol(protocol, createAppProtocolHandler({ rendererDir: RENDERER_DIR }));
       // IPC first: the page calls while it loads, and getWindow sees the window as soon as it exists.
       const disposeIpc = registerIpc({

@@ -67,7 +67,8 @@ describe('runServe', () => {
         tenants: 12,
         ofrepPort: 0,
         spikeAfterMs: null,
-        sources: [{ kind: 'simulated' }],
+        sources: undefined,
+        secrets: expect.objectContaining({ backend: 'file', warning: null }),
       },
     ]);
     expect(h.out).toHaveLength(2);

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { ConsoleCore, ConsoleCoreOptions } from '../../core/console-core.types';
+import { createFileSecretStore } from '../web/secret-store.file';
 import { startWebHost, type WebHost, type WebHostOptions } from '../web/server';
 import { ensureRendererBuild } from './ensure-renderer-build';
 import { ArgsError, parseServeArgs, SERVE_USAGE } from './serve-args';
@@ -48,6 +50,11 @@ export async function runServe(argv: readonly string[], deps: ServeDeps): Promis
       ofrepPort: args.ofrepPort,
       spikeAfterMs: args.spikeAfterMs,
       sources: args.sources,
+      // Profile secrets: SWITCHBOARD_SECRET_<NAME> variables, else a 0600 file in the data directory.
+      secrets: createFileSecretStore({
+        file: join(args.dataDir, 'secrets.json'),
+        env: deps.env ?? process.env,
+      }),
     });
     const host = await startHostOrStopCore(core, args.port, staticDir, deps.startHost ?? startWebHost);
     const running = withShutdown(host, core);

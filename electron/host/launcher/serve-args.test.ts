@@ -13,7 +13,7 @@ describe('serve arguments', () => {
       dataDir: '/xdg/switchboard',
       tenants: 50,
       spikeAfterMs: 30_000,
-      sources: [{ kind: 'simulated' }],
+      sources: undefined,
     });
   });
 
@@ -29,7 +29,7 @@ describe('serve arguments', () => {
       dataDir: resolve('rel/dir'),
       tenants: 10_000,
       spikeAfterMs: null,
-      sources: [{ kind: 'simulated' }],
+      sources: undefined,
     });
   });
 

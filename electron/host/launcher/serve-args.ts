@@ -13,8 +13,8 @@ export interface ServeOptions {
   tenants: number;
   /** ms until the scripted demo spike; null with --no-spike (off) */
   spikeAfterMs: number | null;
-  /** metrics sources: the simulated workload unless real ones are given */
-  sources: SourceConfig[];
+  /** metrics sources from flags (a command-line profile), or undefined: the active profile decides */
+  sources: SourceConfig[] | undefined;
 }
 
 export type ServeArgs = { help: true } | ({ help: false } & ServeOptions);
@@ -99,7 +99,7 @@ function integerOption(flag: string, raw: unknown, fallback: number, min: number
   return value;
 }
 
-function parseSources(values: Record<string, unknown>, env: NodeJS.ProcessEnv): SourceConfig[] {
+function parseSources(values: Record<string, unknown>, env: NodeJS.ProcessEnv): SourceConfig[] | undefined {
   try {
     return sourceConfigs(
       {

@@ -4,8 +4,9 @@ import { sourceConfigs } from './source-args';
 const none = { rabbitmqTenantRules: [], simulated: false };
 
 describe('source flags', () => {
-  it('runs the simulated workload when no real source is given', () => {
-    expect(sourceConfigs(none, {})).toEqual([{ kind: 'simulated' }]);
+  it('leaves the choice to the active profile when no source flag is given', () => {
+    expect(sourceConfigs(none, {})).toBeUndefined();
+    expect(sourceConfigs({ ...none, simulated: true }, {})).toEqual([{ kind: 'simulated' }]);
   });
 
   it('watches real sources without the simulation unless asked', () => {
@@ -13,10 +14,12 @@ describe('source flags', () => {
       { ...none, rabbitmq: 'http://guest@127.0.0.1:15672', scrape: 'http://127.0.0.1:9464/metrics' },
       { SWITCHBOARD_RABBITMQ_PASSWORD: 's3cret' },
     );
-    expect(configs.map((c) => c.kind)).toEqual(['scrape', 'rabbitmq']);
-    expect(configs[1]).toMatchObject({ password: 's3cret' });
+    expect(configs!.map((c) => c.kind)).toEqual(['scrape', 'rabbitmq']);
+    expect(configs![1]).toMatchObject({ password: 's3cret' });
     expect(
-      sourceConfigs({ ...none, prometheus: 'http://127.0.0.1:9090', simulated: true }, {}).map((c) => c.kind),
+      sourceConfigs({ ...none, prometheus: 'http://127.0.0.1:9090', simulated: true }, {})!.map(
+        (c) => c.kind,
+      ),
     ).toEqual(['prometheus', 'simulated']);
   });
 
@@ -24,7 +27,7 @@ describe('source flags', () => {
     const [rabbit] = sourceConfigs(
       { ...none, rabbitmq: 'http://127.0.0.1:15672', rabbitmqTenantRules: ['queue:^events\\.(.+)$'] },
       {},
-    );
+    )!;
     expect(rabbit).toMatchObject({ tenantRules: [{ from: 'queue', pattern: '^events\\.(.+)$' }] });
     expect(() =>
       sourceConfigs({ ...none, rabbitmq: 'http://127.0.0.1:15672', rabbitmqTenantRules: ['nocolon'] }, {}),

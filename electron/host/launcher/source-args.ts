@@ -22,10 +22,13 @@ export const SOURCE_USAGE = `  --rabbitmq <url>    watch a RabbitMQ management A
   --simulated         keep the simulated workload beside real sources`;
 
 /**
- * With no real source the simulated workload runs (nothing installed needed); with real sources it
- * runs only when asked for. Per-tenant rates come from the best source given (see rateSourceIndex).
+ * No source flag at all: undefined, and the console runs its active profile (profiles.json; the
+ * built-in "local" one is the simulated workload). Source flags make a command-line profile for this
+ * launch: real sources, plus the simulated workload only when asked for. Per-tenant rates come from
+ * the best source given (see rateSourceIndex).
  */
-export function sourceConfigs(flags: SourceFlags, env: NodeJS.ProcessEnv): SourceConfig[] {
+export function sourceConfigs(flags: SourceFlags, env: NodeJS.ProcessEnv): SourceConfig[] | undefined {
+  if (!flags.rabbitmq && !flags.prometheus && !flags.scrape && !flags.simulated) return undefined;
   const configs: unknown[] = [];
   if (flags.prometheus)
     configs.push({ kind: 'prometheus', url: flags.prometheus, query: flags.prometheusQuery });

@@ -72,6 +72,10 @@ export class EmbeddedFlagProvider implements FlagProvider {
     });
   }
 
+  problem(): string | null {
+    return this.store.error?.message ?? null;
+  }
+
   /** The flag file cannot revert anything by itself: Switchboard keeps the time box. */
   async scheduleNativeRevert(): Promise<boolean> {
     return false;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { DataFileError } from '../storage/data-file-error';
+import { DataFileError } from './data-file-error';
 import { parseJsonText } from './json-text';
 import { fieldPath } from './zod-issue-text';
 

@@ -1,0 +1,199 @@
+/**
+ * Everything that belongs to one connection profile: its flag provider (and the embedded OFREP
+ * server when the flags are Switchboard's own), its metrics sources, the traffic model, the flip
+ * path with its time boxes, and the tick loop. Switching profile stops one session and starts the
+ * next; settings, tenants, the audit log and the event bus outlive it.
+ */
+import { type OfrepServer, startOfrepServer } from '../../flag-server/ofrep-server';
+import type { AuditLog } from '../actions/audit-log';
+import { EffectTracker } from '../actions/effect-tracker';
+import { FlipService } from '../actions/flip-service';
+import { TimeBox } from '../actions/time-box';
+import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
+import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
+import type { FlagProvider } from '../flags/flag-provider';
+import { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
+import { ProviderGate } from '../flags/provider-gate';
+import type { MetricsSource, TenantGate } from '../metrics/metrics-source';
+import { SimulatedSource } from '../metrics/simulated/simulated-source';
+import { rateSourceIndex } from '../metrics/source-config';
+import { createSource } from '../metrics/source-factory';
+import type { Profile } from '../profiles/profile-schema';
+import type { SettingsStore } from '../settings/settings-store';
+import type { TenantDirectory } from '../tenants/tenant-directory';
+import { TrafficModel } from '../traffic/traffic-model';
+import { BrokerBoard } from './broker-board';
+import { ConsoleEvents } from './console-events';
+import type { EventBus } from './event-bus';
+import { SourceBoard } from './source-board';
+import { TickLoop } from './tick-loop';
+
+/** Simulated tenants left out of the seeded tenants file, so "seen in traffic, not in the file" shows. */
+const UNLISTED_SIMULATED_TENANTS = 2;
+
+export interface SharedParts {
+  dataDir: string;
+  settings: SettingsStore;
+  tenants: TenantDirectory;
+  audit: AuditLog;
+  bus: EventBus;
+  paused(): boolean;
+}
+
+export interface SessionOptions {
+  profile: Profile;
+  provider: FlagProvider;
+  /** secrets the sources need, already read from the secret store */
+  rabbitmqPassword: string | null;
+  tenants?: number;
+  spikeAfterMs?: number | null;
+  ofrepPort?: number;
+  ofrepToken?: string;
+}
+
+export interface SessionParts {
+  profile: Profile;
+  provider: FlagProvider;
+  /** the embedded flag server (embedded provider only) */
+  ofrep: OfrepServer | null;
+  /** the simulated workload's gate, when one runs */
+  gate: TenantGate | null;
+  sources: MetricsSource[];
+  source: SimulatedSource | null;
+  board: SourceBoard;
+  brokers: BrokerBoard;
+  model: TrafficModel;
+  flips: FlipService;
+  timeBox: TimeBox;
+  effects: EffectTracker;
+  loop: TickLoop;
+  events: ConsoleEvents;
+}
+
+export interface ConsoleSession {
+  parts: SessionParts;
+  stop(): Promise<void>;
+}
+
+export async function startSession(shared: SharedParts, options: SessionOptions): Promise<ConsoleSession> {
+  const { provider, profile } = options;
+  const ofrep = provider instanceof EmbeddedFlagProvider ? await startFlagServer(provider, options) : null;
+  const gates: TenantGate[] = [];
+  const configs = profile.sources.map((c) =>
+    c.kind === 'rabbitmq' && options.rabbitmqPassword && !c.password
+      ? { ...c, password: options.rabbitmqPassword }
+      : c,
+  );
+  const sources = configs.map((config) =>
+    createSource(config, {
+      gate: () => {
+        gates[0] ??= ofrep
+          ? new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken })
+          : new ProviderGate(provider);
+        return gates[0];
+      },
+      defaultTenants: options.tenants ?? 50,
+      defaultSpikeAfterMs: options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs,
+    }),
+  );
+  const gate = gates[0] ?? null;
+  const source = sources.find((s): s is SimulatedSource => s instanceof SimulatedSource) ?? null;
+  if (source) {
+    const seeded = source.tenants();
+    await shared.tenants.seed(seeded.slice(0, Math.max(0, seeded.length - UNLISTED_SIMULATED_TENANTS)));
+  }
+  const parts = assembleParts(shared, options, {
+    ofrep,
+    gate,
+    sources,
+    source,
+    rateSource: rateSourceIndex(configs),
+  });
+  parts.events.start();
+  await Promise.all(sources.map((s) => s.start()));
+  await parts.timeBox.start();
+  parts.loop.start();
+  return {
+    parts,
+    async stop() {
+      parts.loop.stop();
+      parts.events.stop();
+      await parts.timeBox.stop();
+      await Promise.allSettled([gate?.close(), parts.board.close(), ofrep?.close()]);
+      await provider.close();
+    },
+  };
+}
+
+interface Built {
+  ofrep: OfrepServer | null;
+  gate: TenantGate | null;
+  sources: MetricsSource[];
+  source: SimulatedSource | null;
+  rateSource: number;
+}
+
+function assembleParts(shared: SharedParts, options: SessionOptions, built: Built): SessionParts {
+  const { provider, profile } = options;
+  const { tenants, audit, bus, settings } = shared;
+  const model = new TrafficModel();
+  const effects = new EffectTracker({ audit, latestRate: (id) => model.latestRate(id) });
+  let flips: FlipService | null = null;
+  let events: ConsoleEvents | null = null;
+  const timeBox = new TimeBox({
+    dataDir: shared.dataDir,
+    // Each profile keeps its own pending reverts: a revert goes back to the provider it came from.
+    fileName: profile.name === 'local' ? 'pending-reverts.json' : `pending-reverts.${profile.name}.json`,
+    revert: (pending) => flips!.revert(pending),
+    onRevertFailed: (failure) => events!.revertFailed(failure),
+  });
+  flips = new FlipService({
+    provider,
+    audit,
+    tenantExists: (id) => tenants.exists(id) || model.latestRate(id) !== null,
+    isReadOnly: () => profile.readOnly,
+    reverts: timeBox,
+    effects,
+  });
+  const board = new SourceBoard({
+    sources: built.sources,
+    rateSource: built.rateSource,
+    gate: built.gate,
+    provider,
+    bus,
+  });
+  const brokers = new BrokerBoard(bus);
+  events = new ConsoleEvents({ bus, model, tenants, provider, audit, effects, sources: board });
+  const loop = new TickLoop(
+    settings.get().intervalMs,
+    async (now) => {
+      const sample = await board.sample(now);
+      events!.observe(sample.rates);
+      const tick = model.ingest(sample.rates, loop.interval);
+      if (!shared.paused()) bus.emit('traffic.onTick', tick);
+      brokers.ingest(sample.brokers);
+      events!.afterTick(now);
+    },
+    (error) => console.error('switchboard: tick failed:', error instanceof Error ? error.message : error),
+  );
+  board.setInterval(settings.get().intervalMs);
+  return { profile, provider, ...built, board, brokers, model, flips, timeBox, effects, loop, events };
+}
+
+async function startFlagServer(
+  provider: EmbeddedFlagProvider,
+  options: SessionOptions,
+): Promise<OfrepServer> {
+  const port = options.ofrepPort ?? 8016;
+  try {
+    return await startOfrepServer({ provider, port, host: '127.0.0.1', token: options.ofrepToken });
+  } catch (error) {
+    await provider.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `the OFREP port ${port} is in use on 127.0.0.1; choose another with --ofrep-port (0 picks a free one)`,
+      );
+    }
+    throw error;
+  }
+}

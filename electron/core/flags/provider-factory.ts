@@ -1,0 +1,25 @@
+import type { FlagProviderConfig } from '../profiles/profile-schema';
+import { EmbeddedFlagProvider } from './embedded/embedded-flag-provider';
+import type { FlagProvider } from './flag-provider';
+
+export interface ProviderDeps {
+  dataDir: string;
+  /** the profile's flag API token from the secret store (never logged) */
+  token: string | null;
+}
+
+/** One place that knows every kind of flag provider: adding one is a folder plus one case here. */
+export async function createProvider(config: FlagProviderConfig, deps: ProviderDeps): Promise<FlagProvider> {
+  switch (config.kind) {
+    case 'embedded':
+      return EmbeddedFlagProvider.open({ dataDir: deps.dataDir });
+    case 'unleash':
+    case 'launchdarkly':
+      throw new Error(`${config.kind}: not available in this build`);
+  }
+}
+
+export function requireToken(kind: string, token: string | null): string {
+  if (!token) throw new Error(`${kind}: no API token is set for this profile (profile secret "flagToken")`);
+  return token;
+}
