@@ -30,7 +30,13 @@ const unleash: Profile = {
   name: 'production',
   production: true,
   readOnly: false,
-  flags: { kind: 'unleash', url: 'http://127.0.0.1:4242', project: 'default', environment: 'production', contextField: 'customerId' },
+  flags: {
+    kind: 'unleash',
+    url: 'http://127.0.0.1:4242',
+    project: 'default',
+    environment: 'production',
+    contextField: 'customerId',
+  },
   sources: [{ kind: 'rabbitmq', url: 'http://127.0.0.1:15672' }],
 };
 
