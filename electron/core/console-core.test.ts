@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppInfo, AuditEntry, TenantDetail, TrafficSnapshot } from './api';
+import type { AppInfo, AuditEntry, ProviderEvent, TenantDetail, TrafficSnapshot } from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
+import { startLdContractServer, WRITER_TOKEN } from './flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
 
 const actor = { actor: 'oncall' };
@@ -209,5 +210,63 @@ describe('console core, assembled over real files and a real OFREP server', () =
     expect(result.checks[1]!.message).toMatch(/cannot reach|refused|connect/i);
     const info = (await core.call('app.info', {}, actor)) as AppInfo;
     expect(info.profile.name).toBe('local');
+  });
+
+  it('drives LaunchDarkly through a profile — against the contract server that stands in for the SaaS', async () => {
+    const ld = await startLdContractServer({ startAt: Date.now() });
+    try {
+      ld.addFlag('default', {
+        key: 'publish-events',
+        tags: ['kill-switch'],
+        variations: [{ value: true }, { value: false }],
+        environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
+      });
+      dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+      const values = new Map<string, string>();
+      running = await assembleConsole({
+        dataDir,
+        host: 'web',
+        ofrepPort: 0,
+        spikeAfterMs: null,
+        tenants: 12,
+        secrets: {
+          backend: 'memory',
+          warning: null,
+          get: async (name) => values.get(name) ?? null,
+          set: async (name, value) => void values.set(name, value),
+          delete: async (name) => void values.delete(name),
+        },
+      });
+      const { core } = running;
+      const profile = {
+        name: 'ld-prod',
+        flags: { kind: 'launchdarkly', baseUrl: ld.url, project: 'default', environment: 'production' },
+        sources: [{ kind: 'simulated', tenants: 12, spikeAfterMs: null }],
+      };
+      await core.call('profiles.save', { profile, secrets: { flagToken: WRITER_TOKEN } }, actor);
+      const info = (await core.call('profiles.activate', { name: 'ld-prod' }, actor)) as AppInfo;
+      expect(info.flagProvider.kind).toBe('launchdarkly');
+      expect(JSON.stringify(await core.call('profiles.list', {}, actor))).not.toContain(WRITER_TOKEN);
+
+      const entry = (await core.call(
+        'actions.flip',
+        { tenantId: 'acme', publish: false, reason: 'INC-9 flood' },
+        actor,
+      )) as AuditEntry;
+      expect(entry).toMatchObject({ outcome: 'applied', provider: 'launchdarkly' });
+      const targets = ld.flag('default', 'publish-events').environments.production!.contextTargets;
+      expect(targets).toEqual([expect.objectContaining({ contextKind: 'tenant', values: ['acme'] })]);
+      expect(ld.audit()[0]?.comment).toContain('INC-9 flood');
+      const history = (await core.call(
+        'audit.providerHistory',
+        { flagKey: 'publish-events' },
+        actor,
+      )) as ProviderEvent[];
+      expect(history[0]?.comment).toContain('INC-9 flood');
+    } finally {
+      await running?.core.stop();
+      running = null;
+      await ld.close();
+    }
   });
 });

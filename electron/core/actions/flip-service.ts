@@ -236,6 +236,11 @@ export class FlipService {
       if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
       else {
         const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
+        // Where the provider can expire the change itself (LaunchDarkly), it reverts even while
+        // Switchboard is closed; our own time box still runs, records the revert, and is then a no-op.
+        await this.options.provider
+          .scheduleNativeRevert(flagKey, tenantId, revertTo, Date.parse(revertAt))
+          .catch(() => false);
         await reverts.schedule({ auditId: id, flagKey, tenantId, revertTo, revertAt, timeboxMs });
       }
       return null;

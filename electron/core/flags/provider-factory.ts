@@ -1,6 +1,7 @@
 import type { FlagProviderConfig } from '../profiles/profile-schema';
 import { EmbeddedFlagProvider } from './embedded/embedded-flag-provider';
 import type { FlagProvider } from './flag-provider';
+import { LaunchDarklyFlagProvider } from './launchdarkly/launchdarkly-flag-provider';
 
 export interface ProviderDeps {
   dataDir: string;
@@ -13,8 +14,11 @@ export async function createProvider(config: FlagProviderConfig, deps: ProviderD
   switch (config.kind) {
     case 'embedded':
       return EmbeddedFlagProvider.open({ dataDir: deps.dataDir });
+    case 'launchdarkly': {
+      const provider = new LaunchDarklyFlagProvider({ ...config, token: requireToken('LaunchDarkly', deps.token) });
+      return loaded(provider);
+    }
     case 'unleash':
-    case 'launchdarkly':
       throw new Error(`${config.kind}: not available in this build`);
   }
 }
@@ -22,4 +26,15 @@ export async function createProvider(config: FlagProviderConfig, deps: ProviderD
 export function requireToken(kind: string, token: string | null): string {
   if (!token) throw new Error(`${kind}: no API token is set for this profile (profile secret "flagToken")`);
   return token;
+}
+
+/** A remote provider answers `valuesFor` from its last listing: list once before the first tick. */
+async function loaded(provider: FlagProvider): Promise<FlagProvider> {
+  try {
+    await provider.listFlags();
+    return provider;
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
 }

@@ -1,0 +1,722 @@
+/**
+ * LaunchDarkly is a SaaS these machines cannot reach: every test here runs against the CONTRACT SERVER
+ * in testing/ld-contract-server.ts, which stands in for LaunchDarkly's REST API v2 as documented — it
+ * is not the real service. Time never matters: sleeps, jitter and clocks are injected.
+ */
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WriteContext } from '../flag-provider';
+import { LaunchDarklyFlagProvider, type LaunchDarklyProviderOptions } from './launchdarkly-flag-provider';
+import { LaunchDarklyError } from './ld-errors';
+import {
+  CONTRACT_API_VERSION,
+  type LdContractServer,
+  READER_TOKEN,
+  startLdContractServer,
+  WRITER_TOKEN,
+} from './testing/ld-contract-server';
+
+const ctx: WriteContext = { actor: 'dana', reason: 'acme is flooding the broker', auditId: 'audit-1' };
+const PROJECT = 'default';
+const ENV = 'production';
+
+let server: LdContractServer;
+let sleeps: number[];
+let notices: string[];
+const providers: LaunchDarklyFlagProvider[] = [];
+
+function provider(options: Partial<LaunchDarklyProviderOptions> = {}): LaunchDarklyFlagProvider {
+  const created = new LaunchDarklyFlagProvider({
+    baseUrl: server.url,
+    token: WRITER_TOKEN,
+    project: PROJECT,
+    environment: ENV,
+    random: () => 0,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    now: () => server.now(),
+    onNotice: (notice) => notices.push(notice),
+    pollMs: 600_000,
+    ...options,
+  });
+  providers.push(created);
+  return created;
+}
+
+function seed(): void {
+  // false first on purpose: variation index 0 serves false, so index and value order differ from the usual
+  server.addFlag(PROJECT, {
+    key: 'publish-events',
+    description: 'tenant may publish events',
+    tags: ['kill-switch'],
+    variations: [
+      { value: false, name: 'blocked' },
+      { value: true, name: 'publishing' },
+    ],
+    environments: {
+      production: { on: true, fallthrough: 1, offVariation: 0 },
+      staging: { on: true, fallthrough: 1 },
+    },
+  });
+  server.addFlag(PROJECT, {
+    key: 'checkout-flow',
+    temporary: true,
+    variations: [{ value: 'classic' }, { value: 'beta' }, { value: 'next' }],
+    environments: {
+      production: {
+        on: true,
+        fallthrough: 0,
+        offVariation: 0,
+        contextTargets: [{ contextKind: 'tenant', values: ['globex'], variation: 1 }],
+      },
+    },
+  });
+  server.addFlag(PROJECT, {
+    key: 'batch-size',
+    variations: [{ value: 10 }, { value: 500 }],
+    environments: {
+      production: {
+        on: true,
+        fallthrough: 0,
+        offVariation: 0,
+        rules: [
+          {
+            variation: 1,
+            clauses: [{ contextKind: 'tenant', attribute: 'key', op: 'in', values: ['initech'] }],
+          },
+        ],
+      },
+    },
+  });
+  // a rule the provider cannot decide locally: the evaluate endpoint answers for it
+  server.addFlag(PROJECT, {
+    key: 'vip-lane',
+    tags: ['operational'],
+    variations: [{ value: false }, { value: true }],
+    environments: {
+      production: {
+        on: true,
+        fallthrough: 0,
+        offVariation: 0,
+        rules: [
+          {
+            variation: 1,
+            clauses: [{ contextKind: 'tenant', attribute: 'key', op: 'startsWith', values: ['vip-'] }],
+          },
+        ],
+      },
+    },
+  });
+  server.addFlag(PROJECT, {
+    key: 'config-blob',
+    variations: [{ value: { a: 1 } }, { value: { a: 2 } }],
+    environments: { production: { on: true, fallthrough: 0 } },
+  });
+}
+
+beforeEach(async () => {
+  server = await startLdContractServer({ startAt: Date.UTC(2026, 0, 1) });
+  sleeps = [];
+  notices = [];
+  seed();
+});
+
+afterEach(async () => {
+  await Promise.all(providers.splice(0).map((p) => p.close()));
+  await server.close();
+});
+
+const tenantTargets = (flagKey: string) =>
+  server.flag(PROJECT, flagKey).environments[ENV]!.contextTargets.filter((t) => t.contextKind === 'tenant');
+const patches = () => server.requests.filter((r) => r.method === 'PATCH');
+
+async function failure(promise: Promise<unknown>): Promise<LaunchDarklyError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(LaunchDarklyError);
+    return error as LaunchDarklyError;
+  }
+  throw new Error('expected a LaunchDarklyError');
+}
+
+describe('LaunchDarkly provider against the contract server (stands in for the SaaS)', () => {
+  describe('reading flags', () => {
+    it('lists more than 100 flags over pages of 100 with full targeting', async () => {
+      for (let i = 0; i < 230; i++) {
+        server.addFlag(PROJECT, {
+          key: `bulk-${String(i).padStart(3, '0')}`,
+          variations: [{ value: true }, { value: false }],
+          environments: { production: { on: true, fallthrough: 0 } },
+        });
+      }
+      const flags = await provider().listFlags();
+      expect(flags).toHaveLength(234); // 235 flags, the JSON one left out
+      const lists = server.requests.filter(
+        (r) => r.method === 'GET' && r.url.startsWith('/api/v2/flags/default?'),
+      );
+      expect(lists).toHaveLength(3);
+      for (const [page, request] of lists.entries()) {
+        const query = new URL(request.url, 'http://x').searchParams;
+        expect(query.get('summary')).toBe('0');
+        expect(query.get('env')).toBe(ENV);
+        expect(query.get('limit')).toBe('100');
+        expect(query.get('offset')).toBe(String(page * 100));
+      }
+      expect(new Set(flags.map((f) => f.key)).size).toBe(234);
+    });
+
+    it('maps kinds (tag kill-switch, temporary → release, else operational), variants and defaults', async () => {
+      const p = provider();
+      const flags = new Map((await p.listFlags()).map((flag) => [flag.key, flag]));
+      expect(flags.get('publish-events')).toEqual({
+        key: 'publish-events',
+        kind: 'kill-switch',
+        description: 'tenant may publish events',
+        enabled: true,
+        valueType: 'boolean',
+        variants: { blocked: false, publishing: true },
+        defaultVariant: 'publishing',
+      });
+      expect(flags.get('checkout-flow')).toMatchObject({
+        kind: 'release',
+        valueType: 'string',
+        variants: { classic: 'classic', beta: 'beta', next: 'next' },
+        defaultVariant: 'classic',
+      });
+      expect(flags.get('batch-size')).toMatchObject({
+        kind: 'operational',
+        valueType: 'number',
+        variants: { '10': 10, '500': 500 },
+      });
+      expect(flags.has('config-blob')).toBe(false);
+      expect(p.problems().join('\n')).toMatch(/config-blob: JSON or mixed variations/);
+    });
+
+    it('answers a tenant from targets, rules and defaults, and the table column without I/O', async () => {
+      const p = provider();
+      await p.listFlags();
+      const requestsBefore = server.requests.length;
+      const values = p.valuesFor('checkout-flow', ['globex', 'acme']);
+      expect(Object.fromEntries(values)).toEqual({ globex: 'beta', acme: 'classic' });
+      expect(Object.fromEntries(p.valuesFor('batch-size', ['initech', 'acme']))).toEqual({
+        initech: 500,
+        acme: 10,
+      });
+      expect(p.valuesFor('ghost', ['acme']).size).toBe(0);
+      expect(server.requests.length).toBe(requestsBefore);
+
+      const initech = new Map((await p.tenantFlags('initech')).map((f) => [f.key, f]));
+      expect(initech.get('batch-size')).toMatchObject({ value: 500, variant: '500', source: 'rule' });
+      expect(initech.get('publish-events')).toMatchObject({
+        value: true,
+        variant: 'publishing',
+        source: 'default',
+      });
+      const globex = new Map((await p.tenantFlags('globex')).map((f) => [f.key, f]));
+      expect(globex.get('checkout-flow')).toMatchObject({ value: 'beta', source: 'tenant-override' });
+    });
+
+    it("asks LaunchDarkly's per-context evaluate endpoint for rules it cannot decide locally", async () => {
+      const p = provider();
+      await p.listFlags();
+      const vip = new Map((await p.tenantFlags('vip-7')).map((f) => [f.key, f]));
+      expect(vip.get('vip-lane')).toMatchObject({ value: true, source: 'rule' });
+      const evaluations = server.requests.filter((r) => r.url.endsWith('/flags/evaluate'));
+      expect(evaluations).toHaveLength(1);
+      expect(evaluations[0]!.url).toBe('/api/v2/projects/default/environments/production/flags/evaluate');
+
+      expect(await p.servedValue('vip-lane', 'vip-9')).toBe(true);
+      expect(await p.servedValue('vip-lane', 'acme')).toBe(false);
+      // the table uses LaunchDarkly's last answer where it has one, else the local best guess (no I/O)
+      expect(Object.fromEntries(p.valuesFor('vip-lane', ['vip-7', 'vip-unseen']))).toEqual({
+        'vip-7': true,
+        'vip-unseen': false,
+      });
+    });
+
+    it('evaluates a percentage rollout through the evaluate endpoint, consistently per tenant', async () => {
+      server.addFlag(PROJECT, {
+        key: 'gradual',
+        variations: [{ value: 'old' }, { value: 'new' }],
+        environments: {
+          production: {
+            on: true,
+            fallthrough: {
+              rollout: {
+                variations: [
+                  { variation: 0, weight: 50_000 },
+                  { variation: 1, weight: 50_000 },
+                ],
+              },
+            },
+          },
+        },
+      });
+      const p = provider();
+      const served = new Set<string>();
+      for (const tenant of ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']) {
+        const first = await p.servedValue('gradual', tenant);
+        expect(await p.servedValue('gradual', tenant)).toBe(first);
+        served.add(String(first));
+      }
+      expect(served).toEqual(new Set(['old', 'new']));
+    });
+  });
+
+  describe('writing', () => {
+    it('flips a tenant off and on with semantic patches and reads it back', async () => {
+      const p = provider();
+      await p.listFlags();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(false);
+      expect(p.valuesFor('publish-events', ['acme', 'globex']).get('acme')).toBe(false);
+      expect(p.valuesFor('publish-events', ['acme', 'globex']).get('globex')).toBe(true);
+      const off = (await p.tenantFlags('acme')).find((f) => f.key === 'publish-events')!;
+      expect(off).toMatchObject({ value: false, variant: 'blocked', source: 'tenant-override' });
+
+      // the default already serves true: turning acme back on removes the override instead of adding one
+      await p.setTenantValue('publish-events', 'acme', true, ctx);
+      expect(tenantTargets('publish-events')).toEqual([]);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(true);
+      const on = (await p.tenantFlags('acme')).find((f) => f.key === 'publish-events')!;
+      expect(on).toMatchObject({ value: true, source: 'default' });
+
+      for (const patch of patches()) {
+        expect(patch.contentType).toBe('application/json; domain-model=launchdarkly.semanticpatch');
+      }
+      // a flip that changes nothing sends nothing
+      const before = patches().length;
+      await p.setTenantValue('publish-events', 'acme', true, ctx);
+      expect(patches().length).toBe(before);
+    });
+
+    it('maps values to variation _ids: targets land on the right index, moves are atomic', async () => {
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(tenantTargets('publish-events')).toEqual([
+        { contextKind: 'tenant', values: ['acme'], variation: 0 },
+      ]);
+
+      await p.setTenantValue('checkout-flow', 'globex', 'next', ctx);
+      expect(tenantTargets('checkout-flow')).toEqual([
+        { contextKind: 'tenant', values: ['globex'], variation: 2 },
+      ]);
+      expect(await p.servedValue('checkout-flow', 'globex')).toBe('next');
+      // one PATCH moved globex (removeTargets beta + addTargets next), never two half-steps
+      expect(patches()).toHaveLength(2);
+    });
+
+    it('refuses a value the flag has no variation for, listing the allowed ones', async () => {
+      const error = await failure(provider().setTenantValue('checkout-flow', 'acme', 'nope', ctx));
+      expect(error.message).toBe(
+        'checkout-flow has no variation serving "nope"; allowed values: "classic", "beta", "next"',
+      );
+      expect(patches()).toHaveLength(0);
+    });
+
+    it("puts the reason in the patch comment, where it reaches LaunchDarkly's audit log", async () => {
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 5 });
+      expect(latest).toMatchObject({
+        provider: 'launchdarkly',
+        actor: 'ops-bot@example.com',
+        flagKey: 'publish-events',
+        comment: 'acme is flooding the broker — dana via Switchboard (audit audit-1)',
+      });
+      expect(latest!.summary).toBe('Ops updated the flag publish-events in production');
+      expect(Date.parse(latest!.at)).toBeGreaterThan(0);
+      const auditCall = server.requests.find((r) => r.url.startsWith('/api/v2/auditlog'))!;
+      expect(new URL(auditCall.url, 'http://x').searchParams.get('spec')).toBe(
+        'proj/default:env/production:flag/publish-events',
+      );
+    });
+
+    it('reads more history than one audit page (20) by following the next link, newest first', async () => {
+      for (let i = 0; i < 25; i++) {
+        server.editAsSomeoneElse(
+          PROJECT,
+          'batch-size',
+          ENV,
+          (env) => {
+            env.fallthrough = { variation: i % 2 };
+          },
+          `edit ${i}`,
+        );
+        server.advanceClock(1_000);
+      }
+      const events = await provider().history({ flagKey: 'batch-size', limit: 25 });
+      expect(events.map((e) => e.comment)).toEqual(Array.from({ length: 25 }, (_, i) => `edit ${24 - i}`));
+      expect(events[0]!.actor).toBe('alex@example.com');
+      const calls = server.requests.filter((r) => r.url.startsWith('/api/v2/auditlog'));
+      expect(calls).toHaveLength(2);
+      for (const call of calls)
+        expect(Number(new URL(call.url, 'http://x').searchParams.get('limit'))).toBeLessThanOrEqual(20);
+    });
+
+    it('turns a flag off and on for the whole environment, with the reason', async () => {
+      const p = provider();
+      await p.setFlagEnabled('publish-events', false, ctx);
+      expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(false);
+      expect(server.flag(PROJECT, 'publish-events').environments.staging!.on).toBe(true);
+      const off = (await p.tenantFlags('acme')).find((f) => f.key === 'publish-events')!;
+      expect(off).toMatchObject({
+        enabled: false,
+        value: false,
+        source: 'flag-off',
+        defaultVariant: 'blocked',
+      });
+      expect((await p.listFlags()).find((f) => f.key === 'publish-events')!.enabled).toBe(false);
+      // an override cannot take effect while the flag is off: say so rather than "confirm" a lie
+      const error = await failure(p.setTenantValue('publish-events', 'acme', true, ctx));
+      expect(error.message).toMatch(/is off in production.*turn the flag on first — nothing was changed/);
+
+      await p.setFlagEnabled('publish-events', true, ctx);
+      expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(true);
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
+      expect(latest!.comment).toContain('acme is flooding the broker');
+    });
+
+    it('schedules a native revert as an expiring target that the server applies on its own clock', async () => {
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      const revertAt = server.now() + 3_600_000;
+      expect(await p.scheduleNativeRevert('publish-events', 'acme', true, revertAt)).toBe(true);
+      expect(server.expiringTargets()).toMatchObject([
+        {
+          contextKind: 'tenant',
+          contextKey: 'acme',
+          expirationDate: revertAt,
+          variationId: server.flag(PROJECT, 'publish-events').variations[0]!._id,
+        },
+      ]);
+      // scheduling again moves the date (updateExpiringTarget), it does not fail
+      expect(await p.scheduleNativeRevert('publish-events', 'acme', true, revertAt + 60_000)).toBe(true);
+      expect(server.expiringTargets()).toHaveLength(1);
+
+      server.advanceClock(3_600_000);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(false);
+      server.advanceClock(60_001);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(true);
+      expect(tenantTargets('publish-events')).toEqual([]);
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
+      expect(latest).toMatchObject({ actor: 'LaunchDarkly' });
+      expect(latest!.summary).toContain('updated the flag');
+    });
+
+    it('declines a native revert LaunchDarkly could not do right (Switchboard keeps the time box)', async () => {
+      const p = provider();
+      // not individually targeted: there is nothing to expire
+      expect(await p.scheduleNativeRevert('publish-events', 'acme', true, server.now() + 60_000)).toBe(false);
+      // expiring globex's beta target would serve classic, not the asked-for next
+      expect(await p.scheduleNativeRevert('checkout-flow', 'globex', 'next', server.now() + 60_000)).toBe(
+        false,
+      );
+      expect(server.expiringTargets()).toEqual([]);
+    });
+  });
+
+  describe('documented errors', () => {
+    it('429 with Retry-After: waits as asked (plus jitter), then succeeds', async () => {
+      server.rateLimitNext(2, { retryAfterSec: 2 });
+      expect(await provider().listFlags()).toHaveLength(4);
+      expect(sleeps).toEqual([2_000, 2_000]);
+
+      sleeps = [];
+      server.rateLimitNext(1, { retryAfterSec: 2 });
+      await provider({ random: () => 0.5 }).listFlags();
+      expect(sleeps).toEqual([2_200]); // 2 s + half of max(100 ms, 20 %)
+    });
+
+    it('429 with X-Ratelimit-Reset (epoch ms): waits until the reset, then succeeds', async () => {
+      server.rateLimitNext(1, { resetAt: server.now() + 1_500 }, { method: 'PATCH' });
+      await provider().setTenantValue('publish-events', 'acme', false, ctx);
+      expect(sleeps).toEqual([1_500]);
+      expect(tenantTargets('publish-events')).toHaveLength(1);
+    });
+
+    it('429 that does not stop: gives up after bounded retries with a clear, retryable error', async () => {
+      server.rateLimitNext(5, { retryAfterSec: 1 }); // the first try and 4 retries, all refused
+      const error = await failure(provider().listFlags());
+      expect(error.failure).toBe('rate-limited');
+      expect(error.retryable).toBe(true);
+      expect(error.message).toMatch(/LaunchDarkly rate limit: .* still refused \(429\) after 4 retries/);
+      expect(sleeps).toEqual([1_000, 1_000, 1_000, 1_000]);
+      expect(server.requests.filter((r) => r.url.startsWith('/api/v2/flags/default?'))).toHaveLength(5);
+
+      sleeps = [];
+      server.rateLimitNext(1, { retryAfterSec: 120 });
+      const tooLong = await failure(provider().listFlags());
+      expect(tooLong.message).toMatch(
+        /asks to wait 120 s; not waiting that long — try again after 2026-01-01T00:02:00/,
+      );
+      expect(sleeps).toEqual([]);
+    });
+
+    it('409 optimistic_locking_error: re-reads and retries the write, then gives up if it persists', async () => {
+      server.optimisticLockNext(2);
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(tenantTargets('publish-events')).toEqual([
+        { contextKind: 'tenant', values: ['acme'], variation: 0 },
+      ]);
+      expect(patches()).toHaveLength(3);
+      const reads = server.requests.filter(
+        (r) => r.method === 'GET' && r.url.startsWith('/api/v2/flags/default/publish-events'),
+      );
+      expect(reads).toHaveLength(3); // each attempt starts from a fresh read
+
+      server.optimisticLockNext(10);
+      const error = await failure(p.setTenantValue('publish-events', 'globex', false, ctx));
+      expect(error.failure).toBe('optimistic-lock');
+      expect(error.message).toMatch(
+        /kept reporting concurrent changes \(409\) to publish-events after 4 attempts; nothing was changed/,
+      );
+    });
+
+    it('405 approval required: says so, keeps the instructions, and requestApproval opens one', async () => {
+      server.requireApprovals(ENV);
+      const p = provider();
+      const error = await failure(p.setTenantValue('publish-events', 'acme', false, ctx));
+      expect(error.failure).toBe('approval-required');
+      expect(error.message).toMatch(
+        /requires approval .* \(405\): the change was not applied\. An approval request can be opened/,
+      );
+      expect(error.flagKey).toBe('publish-events');
+      expect(error.instructions).toEqual([
+        {
+          kind: 'addTargets',
+          contextKind: 'tenant',
+          variationId: server.flag(PROJECT, 'publish-events').variations[0]!._id,
+          values: ['acme'],
+        },
+      ]);
+      expect(tenantTargets('publish-events')).toEqual([]);
+
+      const request = await p.requestApproval(error.flagKey!, error.instructions!, error.comment!);
+      expect(request).toMatchObject({ status: 'pending', reviewStatus: 'pending' });
+      expect(server.approvalRequests).toHaveLength(1);
+      expect(server.approvalRequests[0]).toMatchObject({
+        _id: request.id,
+        flagKey: 'publish-events',
+        environment: ENV,
+        instructions: error.instructions,
+        comment: 'acme is flooding the broker — dana via Switchboard (audit audit-1)',
+      });
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
+      expect(latest!.summary).toMatch(/requested approval/);
+    });
+
+    it('400 conflicts with pending changes: says so; overrides only when asked (ignoreConflicts)', async () => {
+      server.addPendingChange(PROJECT, 'publish-events', ENV);
+      const error = await failure(provider().setTenantValue('publish-events', 'acme', false, ctx));
+      expect(error.failure).toBe('pending-conflict');
+      expect(error.message).toMatch(/conflicts with pending changes on the flag .* Nothing was changed/);
+      expect(tenantTargets('publish-events')).toEqual([]);
+
+      await provider({ ignoreConflicts: true }).setTenantValue('publish-events', 'acme', false, ctx);
+      expect(tenantTargets('publish-events')).toHaveLength(1);
+      expect(patches().at(-1)!.url).toBe('/api/v2/flags/default/publish-events?ignoreConflicts=true');
+      expect(notices.join('\n')).toMatch(/overriding pending changes/);
+    });
+
+    it('401 bad token and 403 missing permission are told apart, and name what is missing', async () => {
+      const bad = await failure(provider({ token: 'not-a-real-token' }).listFlags());
+      expect(bad.failure).toBe('unauthorized');
+      expect(bad.message).toMatch(/rejected the access token \(401\)/);
+      const bearer = await failure(provider({ token: `Bearer ${WRITER_TOKEN}` }).listFlags());
+      expect(bearer.failure).toBe('unauthorized');
+
+      const reader = provider({ token: READER_TOKEN });
+      expect(await reader.listFlags()).toHaveLength(4);
+      const forbidden = await failure(reader.setTenantValue('publish-events', 'acme', false, ctx));
+      expect(forbidden.failure).toBe('forbidden');
+      expect(forbidden.message).toMatch(
+        /token is valid but may not set publish-events .* \(403 forbidden\): its role needs the "updateTargets" action/,
+      );
+      const toggle = await failure(reader.setFlagEnabled('publish-events', false, ctx));
+      expect(toggle.message).toMatch(/"updateOn"/);
+    });
+
+    it('never puts the token in errors, notices or the provider object', async () => {
+      const token = 'tok-secret-0123456789';
+      const p = provider({ token });
+      const error = await failure(p.listFlags());
+      expect(error.message).not.toContain(token);
+      expect(inspect(p, { depth: 10, showHidden: true })).not.toContain(token);
+      expect(JSON.stringify(p)).not.toContain(token);
+      expect(() => provider({ baseUrl: 'http://example.com' })).toThrow(/only sent over https/);
+
+      // even when LaunchDarkly's answer echoes it
+      server.failNext(1, {
+        status: 400,
+        body: { code: 'invalid_request', message: `bad header ${WRITER_TOKEN}` },
+      });
+      const echoed = await failure(provider().listFlags());
+      expect(echoed.message).toContain('bad header [token]');
+      expect(echoed.message).not.toContain(WRITER_TOKEN);
+    });
+
+    it('times out a request that gets no answer, and says a write may have landed', async () => {
+      server.failNext(1, { status: 0, hang: true, match: { method: 'PATCH' } });
+      const error = await failure(
+        provider({ timeoutMs: 50 }).setTenantValue('publish-events', 'acme', false, ctx),
+      );
+      expect(error.failure).toBe('unreachable');
+      expect(error.retryable).toBe(true);
+      expect(error.message).toMatch(
+        /did not answer the request to set publish-events .* within 50 ms; the change may or may not have been applied/,
+      );
+    });
+
+    it('retries safe reads on 5xx', async () => {
+      server.failNext(2, { status: 503, body: { code: 'service_unavailable', message: 'try later' } });
+      expect(await provider().listFlags()).toHaveLength(4);
+      expect(sleeps).toHaveLength(2);
+    });
+  });
+
+  describe('lost races (someone else writes between our read and our write)', () => {
+    it('someone targets the tenant elsewhere: LaunchDarkly refuses ours, theirs is kept, the race is reported', async () => {
+      server.beforeNextWrite(() =>
+        server.editAsSomeoneElse(PROJECT, 'publish-events', ENV, (env) => {
+          env.contextTargets.push({ contextKind: 'tenant', values: ['acme'], variation: 1 });
+        }),
+      );
+      const error = await failure(provider().setTenantValue('publish-events', 'acme', false, ctx));
+      expect(error.failure).toBe('lost-race');
+      expect(error.message).toMatch(
+        /someone else targeted tenant "acme" to true on publish-events .* theirs was kept/,
+      );
+      expect(tenantTargets('publish-events')).toEqual([
+        { contextKind: 'tenant', values: ['acme'], variation: 1 },
+      ]);
+    });
+
+    it('someone changes the default under our "remove the override" plan: detected on read-back', async () => {
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      server.beforeNextWrite(() =>
+        server.editAsSomeoneElse(PROJECT, 'publish-events', ENV, (env) => {
+          env.fallthrough = { variation: 0 };
+        }),
+      );
+      const error = await failure(p.setTenantValue('publish-events', 'acme', true, ctx));
+      expect(error.failure).toBe('lost-race');
+      expect(error.message).toMatch(
+        /lost race: publish-events was changed by someone else between our read \(version 2\) and our write \(now version 4\); tenant "acme" is now served false, not true/,
+      );
+    });
+
+    it('an unrelated concurrent edit is reported as a notice; our write stands', async () => {
+      server.beforeNextWrite(() =>
+        server.editAsSomeoneElse(PROJECT, 'publish-events', ENV, (env) => {
+          env.contextTargets.push({ contextKind: 'tenant', values: ['globex'], variation: 0 });
+        }),
+      );
+      await provider().setTenantValue('publish-events', 'acme', false, ctx);
+      expect(tenantTargets('publish-events')).toEqual([
+        { contextKind: 'tenant', values: ['globex', 'acme'], variation: 0 },
+      ]);
+      expect(notices).toEqual([
+        'publish-events was changed by someone else between our read (version 1) and our write (now version 3); tenant "acme" is served false as asked',
+      ]);
+    });
+  });
+
+  describe('changes', () => {
+    it("polls the list and fires when someone else's change moves a _version", async () => {
+      const p = provider();
+      const changes: { flagKeys: string[]; etag: string }[] = [];
+      const stop = p.onChange((change) => changes.push(change));
+      await p.listFlags();
+      await p.pollOnce();
+      expect(changes).toEqual([]);
+
+      server.editAsSomeoneElse(PROJECT, 'checkout-flow', ENV, (env) => {
+        env.fallthrough = { variation: 2 };
+      });
+      await p.pollOnce();
+      expect(changes).toHaveLength(1);
+      expect(changes[0]!.flagKeys).toEqual(['checkout-flow']);
+      expect(p.valuesFor('checkout-flow', ['acme']).get('acme')).toBe('next');
+
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(changes.at(-1)!.flagKeys).toEqual(['publish-events']);
+      expect(changes.at(-1)!.etag).not.toBe(changes[0]!.etag);
+      const count = changes.length;
+      await p.pollOnce(); // our own write is already known: no second event
+      expect(changes).toHaveLength(count);
+      stop();
+    });
+
+    it('polls on its own timer while someone listens', async () => {
+      const p = provider({ pollMs: 20 });
+      await p.listFlags();
+      const changed = new Promise<string[]>((resolve) => p.onChange((change) => resolve(change.flagKeys)));
+      server.editAsSomeoneElse(PROJECT, 'batch-size', ENV, (env) => {
+        env.on = false;
+      });
+      expect(await changed).toEqual(['batch-size']);
+    });
+
+    it('a failed poll is a notice, not a crash', async () => {
+      const p = provider();
+      await p.listFlags();
+      server.failNext(1, { status: 403, body: { code: 'forbidden', message: 'token revoked' } });
+      await p.pollOnce();
+      expect(notices.join('\n')).toMatch(/polling LaunchDarkly failed: .*403 forbidden/);
+    });
+  });
+});
+
+describe('the contract server enforces the documented contract (stands in for LaunchDarkly; not the real service)', () => {
+  const call = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { Authorization: WRITER_TOKEN, 'LD-API-Version': CONTRACT_API_VERSION, ...init.headers },
+    });
+
+  it('requires the semantic-patch content type, the API version, and a list limit of at most 100', async () => {
+    const body = JSON.stringify({ environmentKey: ENV, instructions: [{ kind: 'turnFlagOff' }] });
+    const plain = await call('/api/v2/flags/default/publish-events', {
+      method: 'PATCH',
+      body,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(plain.status).toBe(400);
+    const noVersion = await fetch(`${server.url}/api/v2/flags/default`, {
+      headers: { Authorization: WRITER_TOKEN },
+    });
+    expect(noVersion.status).toBe(400);
+    expect((await call('/api/v2/flags/default?limit=101')).status).toBe(400);
+    const summary = (await (await call('/api/v2/flags/default?env=production')).json()) as {
+      items: { environments: Record<string, Record<string, unknown>> }[];
+    };
+    expect(summary.items[0]!.environments.production!.contextTargets).toBeUndefined();
+  });
+
+  it('applies a semantic patch atomically: one bad instruction changes nothing', async () => {
+    const flag = server.flag(PROJECT, 'publish-events');
+    const response = await call('/api/v2/flags/default/publish-events', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json; domain-model=launchdarkly.semanticpatch' },
+      body: JSON.stringify({
+        environmentKey: ENV,
+        instructions: [
+          {
+            kind: 'addTargets',
+            contextKind: 'tenant',
+            variationId: flag.variations[0]!._id,
+            values: ['acme'],
+          },
+          { kind: 'addTargets', contextKind: 'tenant', variationId: 'no-such-id', values: ['globex'] },
+        ],
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(server.flag(PROJECT, 'publish-events')).toEqual(flag);
+  });
+});
