@@ -5,10 +5,10 @@
  * `status: "error"` is a source error carrying Prometheus's own message.
  */
 import { z } from 'zod';
-import type { SourceStatus } from '../../api';
 import { tenantIdSchema } from '../../api';
-import type { MetricsSample, MetricsSource } from '../metrics-source';
-import { formatDuration, httpGet, parseJson, SourceError, SourceHealth } from '../source-health';
+import { HttpSource } from '../http-source';
+import type { MetricsSample } from '../metrics-source';
+import { formatDuration, httpGet, parseJson, SourceError } from '../source-health';
 
 export interface PrometheusSourceOptions {
   id?: string;
@@ -58,52 +58,27 @@ const successAnswer = z.object({
 export const prometheusAnswerSchema = z.union([successAnswer, errorAnswer]);
 export type PrometheusAnswer = z.output<typeof prometheusAnswerSchema>;
 
-export class PrometheusSource implements MetricsSource {
-  readonly id: string;
-  readonly kind = 'prometheus';
-  readonly label: string;
-  readonly simulated = false;
+export class PrometheusSource extends HttpSource {
   readonly provides = { tenantRates: true, broker: false };
   readonly query: string;
   readonly tenantLabel: string;
   private readonly base: URL;
-  private readonly health: SourceHealth;
-  private readonly timeoutMs: number;
-  private closed = false;
 
   constructor(private readonly options: PrometheusSourceOptions) {
     const url = new URL(options.url);
     if (!url.pathname.endsWith('/')) url.pathname += '/';
+    super({
+      ...options,
+      id: options.id ?? 'prometheus',
+      kind: 'prometheus',
+      label: options.label ?? `Prometheus ${url.host}`,
+    });
     this.base = url;
-    this.id = options.id ?? 'prometheus';
-    this.label = options.label ?? `Prometheus ${url.host}`;
     this.query = options.query ?? DEFAULT_PROMETHEUS_QUERY;
     this.tenantLabel = options.tenantLabel ?? 'tenant';
-    this.timeoutMs = options.timeoutMs ?? 2_000;
-    this.health = new SourceHealth({
-      id: this.id,
-      kind: this.kind,
-      label: this.label,
-      clock: options.clock,
-      random: options.random,
-    });
   }
 
-  async start(): Promise<void> {
-    this.closed = false;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  status(): SourceStatus {
-    return this.health.status();
-  }
-
-  async sample(now: number): Promise<MetricsSample> {
-    if (this.closed) throw new SourceError('closed');
-    this.health.begin(now);
+  protected async read(now: number): Promise<MetricsSample> {
     try {
       const { answer, ms } = await this.request(`api/v1/query?query=${encodeURIComponent(this.query)}`);
       if (answer.data.resultType !== 'vector')

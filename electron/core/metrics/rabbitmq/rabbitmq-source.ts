@@ -13,17 +13,10 @@
  * so 5 requests per tick without rules, whatever the size of the broker.
  */
 import type { z } from 'zod';
-import type { SourceStatus } from '../../api';
 import type { BrokerHealthDetectorOptions } from '../../traffic/broker-health/broker-health-detector';
-import type { MetricsSample, MetricsSource } from '../metrics-source';
-import {
-  formatDuration,
-  type HttpAnswer,
-  httpGet,
-  parseJson,
-  SourceError,
-  SourceHealth,
-} from '../source-health';
+import { HttpSource } from '../http-source';
+import type { MetricsSample } from '../metrics-source';
+import { formatDuration, type HttpAnswer, httpGet, parseJson, SourceError } from '../source-health';
 import { BrokerMetrics, type ManagementSnapshot } from './broker-metrics';
 import {
   type AlarmsAnswer,
@@ -65,23 +58,22 @@ const WHAT = 'the RabbitMQ management API';
 const TOP_CONNECTIONS = 100;
 const CONNECTION_COLUMNS = 'name,user,vhost,state,channels,channel_max,user_provided_name';
 
-export class RabbitMqSource implements MetricsSource {
-  readonly id: string;
-  readonly kind = 'rabbitmq';
-  readonly label: string;
-  readonly simulated = false;
+export class RabbitMqSource extends HttpSource {
   readonly provides: { tenantRates: boolean; broker: boolean };
   private readonly base: URL;
   private readonly authorization: string;
   private readonly username: string;
   private readonly rules: TenantRules;
-  private readonly health: SourceHealth;
   private readonly metrics: BrokerMetrics;
-  private readonly timeoutMs: number;
-  private closed = false;
 
   constructor(private readonly options: RabbitMqSourceOptions) {
     const url = new URL(options.url);
+    super({
+      ...options,
+      id: options.id ?? 'rabbitmq',
+      kind: 'rabbitmq',
+      label: options.label ?? `RabbitMQ ${url.host}`,
+    });
     this.username = options.username ?? (decodeURIComponent(url.username) || 'guest');
     const password = options.password ?? (url.password ? decodeURIComponent(url.password) : 'guest');
     url.username = '';
@@ -89,18 +81,8 @@ export class RabbitMqSource implements MetricsSource {
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.base = url;
     this.authorization = `Basic ${Buffer.from(`${this.username}:${password}`).toString('base64')}`;
-    this.id = options.id ?? 'rabbitmq';
-    this.label = options.label ?? `RabbitMQ ${url.host}`;
     this.rules = new TenantRules(options.tenantRules ?? []);
     this.provides = { tenantRates: this.rules.configured, broker: true };
-    this.timeoutMs = options.timeoutMs ?? 2_000;
-    this.health = new SourceHealth({
-      id: this.id,
-      kind: this.kind,
-      label: this.label,
-      clock: options.clock,
-      random: options.random,
-    });
     this.metrics = new BrokerMetrics({
       sourceId: this.id,
       label: this.label,
@@ -109,21 +91,7 @@ export class RabbitMqSource implements MetricsSource {
     });
   }
 
-  async start(): Promise<void> {
-    this.closed = false;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  status(): SourceStatus {
-    return this.health.status();
-  }
-
-  async sample(now: number): Promise<MetricsSample> {
-    if (this.closed) throw new SourceError('closed');
-    this.health.begin(now);
+  protected async read(now: number): Promise<MetricsSample> {
     let answers: HttpAnswer[] = [];
     try {
       const timed = <T>(p: Promise<{ value: T; answers: HttpAnswer[] }>) =>

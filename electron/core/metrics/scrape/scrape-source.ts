@@ -6,10 +6,10 @@
  * negative — and the series' rates are summed per tenant.
  */
 import parsePrometheusTextFormat, { type PromTextFamily } from 'parse-prometheus-text-format';
-import type { SourceStatus } from '../../api';
 import { tenantIdSchema } from '../../api';
-import type { MetricsSample, MetricsSource } from '../metrics-source';
-import { formatDuration, httpGet, SourceError, SourceHealth, snippet } from '../source-health';
+import { HttpSource } from '../http-source';
+import type { MetricsSample } from '../metrics-source';
+import { formatDuration, httpGet, SourceError, snippet } from '../source-health';
 import { CounterRates, type CounterReading } from './counter-rates';
 
 export interface ScrapeSourceOptions {
@@ -32,51 +32,27 @@ export interface ScrapeSourceOptions {
 
 const SERVICE = '/metrics endpoint';
 
-export class ScrapeSource implements MetricsSource {
-  readonly id: string;
-  readonly kind = 'scrape';
-  readonly label: string;
-  readonly simulated = false;
+export class ScrapeSource extends HttpSource {
   readonly provides = { tenantRates: true, broker: false };
   readonly counter: string;
   readonly tenantLabel: string;
   private readonly url: URL;
-  private readonly health: SourceHealth;
   private readonly rates = new CounterRates({ live: true });
-  private readonly timeoutMs: number;
-  private closed = false;
 
   constructor(private readonly options: ScrapeSourceOptions) {
-    this.url = new URL(options.url);
-    this.id = options.id ?? 'scrape';
-    this.label = options.label ?? `scrape ${this.url.host}`;
+    const url = new URL(options.url);
+    super({
+      ...options,
+      id: options.id ?? 'scrape',
+      kind: 'scrape',
+      label: options.label ?? `scrape ${url.host}`,
+    });
+    this.url = url;
     this.counter = options.counter ?? 'events_published_total';
     this.tenantLabel = options.tenantLabel ?? 'tenant';
-    this.timeoutMs = options.timeoutMs ?? 2_000;
-    this.health = new SourceHealth({
-      id: this.id,
-      kind: this.kind,
-      label: this.label,
-      clock: options.clock,
-      random: options.random,
-    });
   }
 
-  async start(): Promise<void> {
-    this.closed = false;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  status(): SourceStatus {
-    return this.health.status();
-  }
-
-  async sample(now: number): Promise<MetricsSample> {
-    if (this.closed) throw new SourceError('closed');
-    this.health.begin(now);
+  protected async read(now: number): Promise<MetricsSample> {
     try {
       const answer = await httpGet(this.url, {
         timeoutMs: this.timeoutMs,
@@ -89,7 +65,7 @@ export class ScrapeSource implements MetricsSource {
         },
       });
       const problems: string[] = [];
-      const { readings, tenants, found } = this.read(answer.body);
+      const { readings, tenants, found } = this.counterSeries(answer.body);
       if (!found) problems.push(`no ${this.counter} in the metrics: check the counter name`);
       else if (tenants.size === 0 && readings.size > 0)
         problems.push(`${this.counter} has no "${this.tenantLabel}" label`);
@@ -107,7 +83,7 @@ export class ScrapeSource implements MetricsSource {
   }
 
   /** The counter's series, keyed by their label set, and the tenant of each. */
-  private read(body: string): {
+  private counterSeries(body: string): {
     readings: Map<string, CounterReading>;
     tenants: Map<string, string>;
     found: boolean;
