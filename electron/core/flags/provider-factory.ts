@@ -2,6 +2,7 @@ import type { FlagProviderConfig } from '../profiles/profile-schema';
 import { EmbeddedFlagProvider } from './embedded/embedded-flag-provider';
 import type { FlagProvider } from './flag-provider';
 import { LaunchDarklyFlagProvider } from './launchdarkly/launchdarkly-flag-provider';
+import { UnleashFlagProvider } from './unleash/unleash-flag-provider';
 
 export interface ProviderDeps {
   dataDir: string;
@@ -19,7 +20,7 @@ export async function createProvider(config: FlagProviderConfig, deps: ProviderD
       return loaded(provider);
     }
     case 'unleash':
-      throw new Error(`${config.kind}: not available in this build`);
+      return loaded(new UnleashFlagProvider({ ...config, token: requireToken('Unleash', deps.token) }));
   }
 }
 

@@ -80,7 +80,11 @@ export function inList(strategy: Strategy, contextField: string, list: ListKind,
 }
 
 /** All tenants on the lists of one kind in these strategies (for display and counting). */
-export function listedTenants(strategies: readonly Strategy[], contextField: string, list: ListKind): Set<string> {
+export function listedTenants(
+  strategies: readonly Strategy[],
+  contextField: string,
+  list: ListKind,
+): Set<string> {
   const tenants = new Set<string>();
   for (const strategy of strategies) {
     if (list === 'on' && !isOnStrategy(strategy)) continue;
@@ -106,7 +110,9 @@ export function applyDelta(
   contextField: string,
   delta: Delta,
 ): DeltaResult {
-  const constraints = strategy.constraints.map((c) => ({ ...c, values: c.values ? [...c.values] : c.values }));
+  const constraints: Constraint[] = strategy.constraints.map((c) =>
+    c.values ? { ...c, values: [...c.values] } : { ...c },
+  );
   const isList = (c: Constraint) => isListConstraint(c, contextField, delta.list);
   const hadList = constraints.some(isList);
   if (delta.op === 'add') {
@@ -153,7 +159,11 @@ export function withDelta(strategy: Strategy, contextField: string, delta: Delta
 }
 
 /** The strategies as they would be with the tenant on no list at all: what the flag gives it by itself. */
-export function withoutTenant(strategies: readonly Strategy[], contextField: string, tenant: string): Strategy[] {
+export function withoutTenant(
+  strategies: readonly Strategy[],
+  contextField: string,
+  tenant: string,
+): Strategy[] {
   return strategies.map((strategy) => {
     let next = withDelta(strategy, contextField, { list: 'off', op: 'remove', tenant });
     next = withDelta(next, contextField, { list: 'on', op: 'remove', tenant });
@@ -183,8 +193,12 @@ export function planTenantChange(
     delta: { list, op, tenant },
   });
   const steps: PlanStep[] = [];
-  const removeFromOn = onStrategies.filter((s) => inList(s, contextField, 'on', tenant)).map((s) => patch(s, 'on', 'remove'));
-  const removeFromOff = strategies.filter((s) => inList(s, contextField, 'off', tenant)).map((s) => patch(s, 'off', 'remove'));
+  const removeFromOn = onStrategies
+    .filter((s) => inList(s, contextField, 'on', tenant))
+    .map((s) => patch(s, 'on', 'remove'));
+  const removeFromOff = strategies
+    .filter((s) => inList(s, contextField, 'off', tenant))
+    .map((s) => patch(s, 'off', 'remove'));
 
   if (!value) {
     if (base) {
@@ -252,3 +266,6 @@ export function stableJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** One JSON Patch operation on a strategy besides its constraints. */
+export type FieldOp = { op: 'add'; path: string; value: unknown } | { op: 'remove'; path: string };

@@ -11,13 +11,16 @@
  * unset.
  */
 
-import type { FlagValueSource } from '../../api';
 import * as clientModule from 'unleash-client/lib/client.js';
 import type { Context } from 'unleash-client/lib/context.js';
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
 import type { RepositoryInterface } from 'unleash-client/lib/repository/index.js';
 import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
-import type { Constraint as SdkConstraint, StrategyTransportInterface } from 'unleash-client/lib/strategy/strategy.js';
+import type {
+  Constraint as SdkConstraint,
+  StrategyTransportInterface,
+} from 'unleash-client/lib/strategy/strategy.js';
+import type { FlagValueSource } from '../../api';
 import { inList, isOnStrategy, isUnconditional } from './tenant-lists';
 import type { Feature, Segment, Strategy } from './unleash-schemas';
 
@@ -70,7 +73,8 @@ export class Evaluator {
 
   context(tenantId: string): Context {
     const context: Context = { properties: { [this.contextField]: tenantId } };
-    if (STANDARD_FIELDS.has(this.contextField)) (context as Record<string, unknown>)[this.contextField] = tenantId;
+    if (STANDARD_FIELDS.has(this.contextField))
+      (context as Record<string, unknown>)[this.contextField] = tenantId;
     return context;
   }
 
@@ -107,7 +111,8 @@ export class Evaluator {
       }
       return { value, source: 'rule' };
     }
-    if (active.some((s) => inList(s, this.contextField, 'off', tenantId))) return { value, source: 'tenant-override' };
+    if (active.some((s) => inList(s, this.contextField, 'off', tenantId)))
+      return { value, source: 'tenant-override' };
     const toggle = this.toggle(flagKey);
     if (toggle && !this.client.isParentDependencySatisfied(toggle, this.context(tenantId))) {
       return { value, source: 'rule' };
@@ -129,7 +134,11 @@ export class Evaluator {
   private strategyMatches(flagKey: string, strategy: Strategy, tenantId: string): boolean {
     const feature = this.view.features.get(flagKey);
     if (!feature) return false;
-    const toggle: FeatureInterface = { ...toClientToggle(feature, undefined), enabled: true, dependencies: [] };
+    const toggle: FeatureInterface = {
+      ...toClientToggle(feature, undefined),
+      enabled: true,
+      dependencies: [],
+    };
     toggle.strategies = clientStrategies([strategy]);
     return this.client.isFeatureEnabled(toggle, this.context(tenantId), () => false).enabled;
   }
@@ -148,7 +157,8 @@ export class Evaluator {
 
 /** The admin view of a flag as `/api/client/features` sends it for one environment. */
 export function toClientToggle(feature: Feature, environment: string | undefined): FeatureInterface {
-  const env = environment === undefined ? undefined : feature.environments.find((e) => e.name === environment);
+  const env =
+    environment === undefined ? undefined : feature.environments.find((e) => e.name === environment);
   return {
     name: feature.name,
     type: feature.type ?? undefined,
@@ -173,7 +183,11 @@ function clientStrategies(strategies: readonly Strategy[]): StrategyTransportInt
     .map((s) => ({
       name: s.name,
       parameters: Object.fromEntries(Object.entries(s.parameters).map(([k, v]) => [k, String(v)])),
-      constraints: s.constraints.map((c) => ({ ...c, values: c.values ?? [], inverted: c.inverted ?? false })) as SdkConstraint[],
+      constraints: s.constraints.map((c) => ({
+        ...c,
+        values: c.values ?? [],
+        inverted: c.inverted ?? false,
+      })) as SdkConstraint[],
       segments: s.segments ?? [],
       variants: [],
     }));

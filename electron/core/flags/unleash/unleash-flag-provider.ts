@@ -21,11 +21,14 @@
  *    constraint (from /api/admin/ui-config) before anything is written;
  * 2. read again right before writing: any difference in the environment's strategies → refused;
  * 3. each edit is a JSON Patch that first `test`s the constraints exactly as read, so Unleash itself
- *    refuses it when they changed meanwhile; a failed step rolls the earlier ones back;
- * 4. after writing, Unleash's event log is checked: if an event of ours shows (`preData`) that the
- *    strategy had changed between Unleash's read and its write — a window the patch test cannot
- *    close — the other change is merged back in; then the strategies are read back, and an edit of
- *    ours that someone overwrote right after is applied again on top of theirs.
+ *    refuses it when they changed meanwhile → refused; a failed step rolls the earlier ones back;
+ * 4. Unleash's patch is read-then-write without a lock, so two patches in flight at the same moment
+ *    both pass their test and the later one overwrites the earlier. After writing, Switchboard waits
+ *    until the flag's event log is quiet (`settleMs`), re-reads, and applies any edit of its own that
+ *    was overwritten again (every Switchboard does, so concurrent flips converge; none is lost);
+ * 5. an edit by someone else (a person in Unleash's UI) that committed inside that window and that
+ *    ours overwrote is found in the event log and reported ("applied, but ... that edit is no longer
+ *    there"), never hidden. Unleash offers no version check that would close this window.
  * What cannot be decided is refused with "changed by someone else since it was read; retry".
  *
  * What reaches Unleash's own audit trail (its event log): every strategy event carries the token's
@@ -48,6 +51,9 @@ import {
   applyDelta,
   type Delta,
   deltaHolds,
+  type FieldOp,
+  isOffConstraint,
+  isOnConstraint,
   isOnStrategy,
   newListStrategy,
   type PlanStep,
@@ -64,6 +70,7 @@ import {
   type FeatureEnvironment,
   featureSchema,
   projectFeaturesSchema,
+  projectsSchema,
   type Segment,
   type Strategy,
   segmentsSchema,
@@ -87,6 +94,11 @@ export interface UnleashFlagProviderOptions {
   timeoutMs?: number;
   /** change polling while someone listens (default 1000 ms) */
   pollIntervalMs?: number;
+  /**
+   * After a write, how long the flag's event log must stay quiet before the write counts as settled
+   * (default 300 ms; see settle()).
+   */
+  settleMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -103,6 +115,7 @@ export class UnleashFlagProvider implements FlagProvider {
   private readonly environment: string;
   private readonly contextField: string;
   private readonly pollIntervalMs: number;
+  private readonly settleMs: number;
 
   private view: ProjectView | null = null;
   private viewAt = 0;
@@ -111,6 +124,8 @@ export class UnleashFlagProvider implements FlagProvider {
   private readonly featureEtags = new Map<string, { etag: string; feature: Feature }>();
   private readonly memo = new Map<string, Map<string, boolean>>();
   private refreshing: Promise<ProjectView> | null = null;
+  private adoptSeq = 0;
+  private readonly writes = new Map<string, Promise<void>>();
 
   private readonly listeners = new Set<(change: { flagKeys: string[]; etag: string }) => void>();
   private pollTimer: NodeJS.Timeout | null = null;
@@ -120,9 +135,10 @@ export class UnleashFlagProvider implements FlagProvider {
   private eventsUsable = true;
   private constraintLimit: number | null = null;
   private contextFieldReady = false;
+  private targetChecked = false;
   private closed = false;
-  /** why the last background poll failed; null when it worked */
-  pollError: string | null = null;
+  /** why the last read of the project failed (poll or refresh); null once one worked */
+  private readError: string | null = null;
 
   constructor(options: UnleashFlagProviderOptions) {
     this.http = new UnleashHttp({
@@ -135,6 +151,7 @@ export class UnleashFlagProvider implements FlagProvider {
     this.environment = options.environment ?? 'development';
     this.contextField = options.contextField ?? 'customerId';
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.settleMs = options.settleMs ?? 300;
     this.label = `Unleash ${new URL(this.http.base).host} (${this.environment})`;
   }
 
@@ -169,7 +186,7 @@ export class UnleashFlagProvider implements FlagProvider {
     for (const tenantId of tenantIds) {
       let value = known.get(tenantId);
       if (value === undefined) {
-        value = evaluator.environmentOf(flagKey)?.enabled ? evaluator.isEnabled(flagKey, tenantId) : false;
+        value = evaluator.isEnabled(flagKey, tenantId);
         known.set(tenantId, value);
       }
       values.set(tenantId, value);
@@ -180,7 +197,7 @@ export class UnleashFlagProvider implements FlagProvider {
   /** Read the flag from the admin API now and evaluate it for the tenant as the SDK would. */
   async servedValue(flagKey: string, tenantId: string): Promise<FlagValue> {
     const view = await this.viewWithFresh(flagKey);
-    this.adopt(view);
+    await this.adoptFlag(view);
     return new Evaluator(view, this.environment, this.contextField).evaluate(flagKey, tenantId).value;
   }
 
@@ -192,7 +209,9 @@ export class UnleashFlagProvider implements FlagProvider {
     const answer = await this.http.request(
       'GET',
       `/api/admin/search/events?${params}`,
-      query.flagKey ? `read the event log of flag ${query.flagKey}` : `read the event log of project ${this.project}`,
+      query.flagKey
+        ? `read the event log of flag ${query.flagKey}`
+        : `read the event log of project ${this.project}`,
       { schema: eventSearchSchema },
     );
     return (answer.body?.events ?? [])
@@ -203,14 +222,24 @@ export class UnleashFlagProvider implements FlagProvider {
 
   // ── writes ─────────────────────────────────────────────────────────────────────────────────────
 
-  async setTenantValue(flagKey: string, tenantId: string, value: FlagValue, ctx: WriteContext): Promise<void> {
+  /** Writes to one flag from this process run one after the other (they would only race each other). */
+  setTenantValue(flagKey: string, tenantId: string, value: FlagValue, ctx: WriteContext): Promise<void> {
+    return this.queued(flagKey, () => this.writeTenantValue(flagKey, tenantId, value, ctx));
+  }
+
+  private async writeTenantValue(
+    flagKey: string,
+    tenantId: string,
+    value: FlagValue,
+    ctx: WriteContext,
+  ): Promise<void> {
     if (typeof value !== 'boolean') {
       throw new FlagProviderError(
         `Unleash flags are on/off: "${flagKey}" takes true or false, not ${JSON.stringify(value)}`,
       );
     }
     const what = `${flagKey} for ${tenantId}`;
-    const note = `${ctx.actor} set ${tenantId} ${value ? 'on' : 'off'}: ${ctx.reason} (Switchboard audit ${ctx.auditId})`;
+    const note = reasonNote(tenantId, value, ctx);
 
     const read = await this.viewWithFresh(flagKey);
     const environment = this.environmentIn(read, flagKey);
@@ -224,40 +253,67 @@ export class UnleashFlagProvider implements FlagProvider {
       evaluator.isEnabledWith(flagKey, tenantId, strategies),
     );
     if (steps.length === 0) {
-      this.adopt(read);
+      await this.adoptFlag(read);
       return;
     }
     await this.ensureContextField();
     await this.checkLimits(flagKey, steps);
 
+    const since = await this.latestEventId(flagKey);
     // Right before writing: what we planned from must still be what is there.
     const again = this.environmentIn(await this.viewWithFresh(flagKey), flagKey);
     if (strategiesFingerprint(again) !== strategiesFingerprint(environment)) {
       throw conflict(what, 'nothing was changed');
     }
 
+    const notes = noteSeries(note);
     const applied: Applied[] = [];
     for (const step of steps) {
       try {
-        applied.push(await this.writeStep(flagKey, step, note));
+        applied.push(await this.writeStep(flagKey, what, step, notes));
       } catch (error) {
-        const undone = await this.rollBack(flagKey, applied, `${note} — rolled back`);
-        throw this.writeFailure(what, flagKey, step, error, undone);
+        const undone = await this.rollBack(flagKey, what, applied, noteSeries(`${note} — rolled back`));
+        throw this.writeFailure(what, step, error, undone);
       }
     }
-    await this.verify(flagKey, what, applied, note);
-    this.adopt(await this.viewWithFresh(flagKey));
+    await this.settle(flagKey, what, applied, notes);
+    await this.checkForeignEdits(flagKey, what, applied, tenantId, since);
+    await this.adoptFlag(await this.viewWithFresh(flagKey));
   }
 
   /** Unleash's environment switch: off serves false to every tenant (its list edits stay). */
-  async setFlagEnabled(flagKey: string, enabled: boolean, _ctx: WriteContext): Promise<void> {
-    // Unleash's on/off endpoints take no body: the reason stays in Switchboard's audit (see module comment).
-    await this.http.request(
-      'POST',
-      `${this.featurePath(flagKey)}/environments/${enc(this.environment)}/${enabled ? 'on' : 'off'}`,
-      `turn ${flagKey} ${enabled ? 'on' : 'off'} in ${this.environment}`,
+  setFlagEnabled(flagKey: string, enabled: boolean, _ctx: WriteContext): Promise<void> {
+    return this.queued(flagKey, async () => {
+      // Unleash's on/off endpoints take no body: the reason stays in Switchboard's audit (see module comment).
+      await this.http.request(
+        'POST',
+        `${this.featurePath(flagKey)}/environments/${enc(this.environment)}/${enabled ? 'on' : 'off'}`,
+        `turn ${flagKey} ${enabled ? 'on' : 'off'} in ${this.environment}`,
+      );
+      await this.adoptFlag(await this.viewWithFresh(flagKey));
+    });
+  }
+
+  private queued<T>(flagKey: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.writes.get(flagKey) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => {},
+      () => {},
     );
-    this.adopt(await this.viewWithFresh(flagKey));
+    this.writes.set(flagKey, settled);
+    void settled.then(() => {
+      if (this.writes.get(flagKey) === settled) this.writes.delete(flagKey);
+    });
+    return run;
+  }
+
+  /**
+   * While Unleash cannot be read (down, token revoked, ...): the console shows the last flags read
+   * and refuses writes. Cleared by the next successful read (polled every second while watched).
+   */
+  problem(): string | null {
+    return this.readError;
   }
 
   /** Unleash has no expiring targets: Switchboard keeps the time box. */
@@ -286,38 +342,176 @@ export class UnleashFlagProvider implements FlagProvider {
 
   // ── the write steps ────────────────────────────────────────────────────────────────────────────
 
-  private async writeStep(flagKey: string, step: PlanStep, note: string): Promise<Applied> {
+  private async writeStep(
+    flagKey: string,
+    what: string,
+    step: PlanStep,
+    notes: () => string,
+  ): Promise<Applied> {
     if (step.kind === 'create') {
       const answer = await this.http.request(
         'POST',
         `${this.featurePath(flagKey)}/environments/${enc(this.environment)}/strategies`,
         `add the strategy "${step.title}" to ${flagKey}`,
         {
-          body: newListStrategy(flagKey, this.contextField, step.title, step.delta, note),
+          body: newListStrategy(flagKey, this.contextField, step.title, step.delta, notes()),
           schema: strategySchema,
         },
       );
-      return { step, strategyId: answer.body!.id, before: null, written: answer.body!.constraints };
+      return { step, strategyId: answer.body!.id, written: answer.body!.constraints };
     }
-    const written = await this.patchConstraints(flagKey, step.strategy, step.delta, note);
-    return { step, strategyId: step.strategy.id, before: step.strategy.constraints, written };
+    const written = await this.ensureDelta(flagKey, what, step.strategy, step.delta, notes, true);
+    return { step, strategyId: step.strategy.id, written };
   }
 
-  /** One JSON Patch: test the constraints as read, replace them, note the reason. */
-  private async patchConstraints(
+  /**
+   * Make the delta hold on one strategy with tested patches (Unleash refuses a patch whose `test`
+   * of the constraints fails). `planned`: `strategy` is the state the change was planned from and
+   * the first patch must apply to exactly it (a failed test is rethrown: the caller refuses the
+   * change); afterwards, and otherwise, the strategy is read fresh before each patch.
+   */
+  private async ensureDelta(
     flagKey: string,
-    strategy: Pick<Strategy, 'id' | 'title' | 'constraints' | 'parameters'>,
+    what: string,
+    strategy: Strategy,
     delta: Delta,
-    note: string,
-    expected: Constraint[] = strategy.constraints,
+    notes: () => string,
+    planned: boolean,
   ): Promise<Constraint[]> {
-    const { constraints, rollout } = applyDelta(strategy, this.contextField, delta);
+    let current: Strategy | undefined = strategy;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const first = attempt === 0;
+      if (!(planned && first)) current = await this.currentStrategy(flagKey, strategy.id);
+      if (!current)
+        throw conflict(what, `the strategy "${strategy.title || strategy.name}" was deleted meanwhile`);
+      if (deltaHolds(current, this.contextField, delta)) return current.constraints;
+      const { constraints, rollout } = applyDelta(current, this.contextField, delta);
+      const ops: FieldOp[] =
+        rollout === null ? [] : [{ op: 'add', path: '/parameters/rollout', value: rollout }];
+      try {
+        return await this.patchStrategy(flagKey, current, constraints, ops, notes());
+      } catch (error) {
+        if (!isTestFailure(error) || (planned && first)) throw error;
+      }
+    }
+    throw conflict(what, 'the strategy kept changing while it was written');
+  }
+
+  /**
+   * Unleash applies a patch to the strategy as it read it and then writes the WHOLE strategy back,
+   * without a lock: two patches in flight at once both pass their test, and the later write
+   * overwrites the earlier. So after writing, wait until the flag's event log has been quiet for
+   * `settleMs`, checking that every edit of ours is still there and applying it again when it is
+   * not. Concurrent Switchboards all do this, so their edits converge instead of getting lost.
+   */
+  private async settle(
+    flagKey: string,
+    what: string,
+    applied: readonly Applied[],
+    notes: () => string,
+  ): Promise<void> {
+    let seen = await this.latestEventId(flagKey);
+    for (let round = 0; round < 8; round++) {
+      await sleep(this.settleMs);
+      let repaired = false;
+      for (const done of applied) {
+        const current = await this.currentStrategy(flagKey, done.strategyId);
+        if (!current) throw conflict(what, `the strategy "${strategyName(done.step)}" was deleted meanwhile`);
+        if (deltaHolds(current, this.contextField, done.step.delta)) continue;
+        await this.ensureDelta(flagKey, what, current, done.step.delta, notes, false);
+        repaired = true;
+      }
+      const now = await this.latestEventId(flagKey);
+      if (!repaired && now === seen) return;
+      seen = now;
+    }
+    throw conflict(what, 'applied, but the flag kept changing: check that it stuck');
+  }
+
+  /**
+   * The one loss a tested patch cannot prevent: someone else's edit (a person in Unleash's UI,
+   * another tool) committed inside Unleash's read-then-write of ours, and ours wrote over it. Their
+   * event is in the log: what they added or removed (our tenant aside) must still show. Edits by
+   * other Switchboards are left out: they check and re-apply their own, as above.
+   */
+  private async checkForeignEdits(
+    flagKey: string,
+    what: string,
+    applied: readonly Applied[],
+    tenantId: string,
+    since: number | null,
+  ): Promise<void> {
+    if (since === null || !this.eventsUsable) return;
+    const events = (await this.strategyEvents(flagKey)).filter((e) => e.id > since);
+    // Tenants that Switchboards (this one included) were setting meanwhile: theirs to settle.
+    const touched = new Set<string>([tenantId]);
+    for (const e of events) {
+      const tenant = isSwitchboardWrite(e)
+        ? noteTenant(strategyData(e.data)?.parameters?.[REASON_PARAMETER])
+        : null;
+      if (tenant) touched.add(tenant);
+    }
+    for (const done of applied) {
+      const theirs = events.filter(
+        (e) => !isSwitchboardWrite(e) && strategyData(e.data)?.id === done.strategyId,
+      );
+      if (theirs.length === 0) continue;
+      const current = await this.currentStrategy(flagKey, done.strategyId);
+      for (const event of theirs) {
+        const missing = lostValues(strategyData(event.preData), strategyData(event.data), current, touched);
+        if (missing.length === 0) continue;
+        throw new FlagProviderError(
+          `${what}: applied, but it was written at the same moment as an edit of the strategy "${strategyName(done.step)}" by ${event.createdBy ?? 'someone'} (Unleash event ${event.id}), and that edit (${missing.join(', ')}) is no longer there: check Unleash's event log and redo it`,
+        );
+      }
+    }
+  }
+
+  private async latestEventId(flagKey: string): Promise<number | null> {
+    if (!this.eventsUsable) return null;
+    const events = await this.strategyEvents(flagKey, 1, false);
+    return events[0]?.id ?? 0;
+  }
+
+  /** The flag's newest events (strategy updates only, unless `updatesOnly` is false). */
+  private async strategyEvents(flagKey: string, limit = 100, updatesOnly = true): Promise<UnleashEvent[]> {
+    try {
+      const params = new URLSearchParams({ feature: `IS:${flagKey}`, limit: String(limit) });
+      if (updatesOnly) params.set('type', 'IS:feature-strategy-update');
+      const answer = await this.http.request(
+        'GET',
+        `/api/admin/search/events?${params}`,
+        `read the event log of ${flagKey}`,
+        { schema: eventSearchSchema },
+      );
+      return answer.body?.events ?? [];
+    } catch (error) {
+      if (error instanceof UnleashApiError && (error.status === 403 || error.status === 404)) {
+        // Without the event log only the read-back protects our own edit (see the module comment).
+        this.eventsUsable = false;
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * One JSON Patch: `test` the constraints exactly as read (Unleash refuses the patch when they
+   * changed), replace them, set other fields, and note who and why in the reason parameter.
+   */
+  private async patchStrategy(
+    flagKey: string,
+    strategy: Strategy,
+    constraints: Constraint[],
+    ops: readonly FieldOp[],
+    note: string,
+  ): Promise<Constraint[]> {
     const patch: unknown[] = [
-      { op: 'test', path: '/constraints', value: expected },
+      { op: 'test', path: '/constraints', value: strategy.constraints },
       { op: 'replace', path: '/constraints', value: constraints },
       { op: 'add', path: `/parameters/${REASON_PARAMETER}`, value: note },
+      ...ops,
     ];
-    if (rollout !== null) patch.push({ op: 'add', path: '/parameters/rollout', value: rollout });
     const answer = await this.http.request(
       'PATCH',
       `${this.featurePath(flagKey)}/environments/${enc(this.environment)}/strategies/${enc(strategy.id)}`,
@@ -328,14 +522,19 @@ export class UnleashFlagProvider implements FlagProvider {
   }
 
   /** Undo applied steps, newest first; returns what could not be undone (empty: nothing left). */
-  private async rollBack(flagKey: string, applied: readonly Applied[], note: string): Promise<string[]> {
+  private async rollBack(
+    flagKey: string,
+    what: string,
+    applied: readonly Applied[],
+    notes: () => string,
+  ): Promise<string[]> {
     const left: string[] = [];
     for (const done of [...applied].reverse()) {
       const inverse: Delta = { ...done.step.delta, op: done.step.delta.op === 'add' ? 'remove' : 'add' };
       try {
         const current = await this.currentStrategy(flagKey, done.strategyId);
         if (!current) continue;
-        if (done.step.kind === 'create' && stableJson(current.constraints) === stableJson(done.written)) {
+        if (done.step.kind === 'create' && sameConstraints(current.constraints, done.written)) {
           await this.http.request(
             'DELETE',
             `${this.featurePath(flagKey)}/environments/${enc(this.environment)}/strategies/${enc(done.strategyId)}`,
@@ -343,74 +542,34 @@ export class UnleashFlagProvider implements FlagProvider {
           );
           continue;
         }
-        if (deltaHolds(current, this.contextField, inverse)) continue;
-        await this.patchConstraints(flagKey, current, inverse, note);
+        await this.ensureDelta(flagKey, what, current, inverse, notes, false);
       } catch (error) {
-        left.push(`${describeDelta(done.step.delta)} in strategy "${strategyName(done.step)}" (${errorText(error)})`);
+        left.push(
+          `${describeDelta(done.step.delta)} in strategy "${strategyName(done.step)}" (${errorText(error)})`,
+        );
       }
     }
     return left;
   }
 
-  /**
-   * After the writes: merge back any concurrent edit one of ours overwrote inside Unleash (seen in
-   * the event log), then re-apply any edit of ours that someone overwrote right after.
-   */
-  private async verify(flagKey: string, what: string, applied: readonly Applied[], note: string): Promise<void> {
-    const events = await this.ourEvents(flagKey, note);
-    for (const done of applied) {
-      if (done.before === null) continue;
-      const event = events.find(
-        (e) => strategyData(e.data)?.id === done.strategyId && sameConstraints(strategyData(e.data)?.constraints, done.written),
-      );
-      const preData = strategyData(event?.preData);
-      if (!preData || sameConstraints(preData.constraints, done.before)) continue;
-      // Someone's edit landed between Unleash's read and its write of ours: put it back, with ours.
-      const current = await this.currentStrategy(flagKey, done.strategyId);
-      if (!current || !sameConstraints(current.constraints, done.written)) {
-        throw new FlagProviderError(
-          `${what}: a concurrent edit of the strategy "${current?.title ?? done.strategyId}" may have been overwritten while this change was written; check Unleash's event log, then retry`,
-          true,
-        );
-      }
-      const theirs = { ...current, constraints: preData.constraints, parameters: preData.parameters ?? current.parameters };
-      try {
-        await this.patchConstraints(flagKey, theirs, done.step.delta, `${note} (merged with a concurrent edit)`, done.written);
-      } catch (error) {
-        throw new FlagProviderError(
-          `${what}: this change overwrote a concurrent edit of the strategy "${current.title ?? done.strategyId}" and it could not be merged back (${errorText(error)}); check Unleash's event log`,
-          true,
-        );
-      }
-    }
-    for (const done of applied) {
-      for (let attempt = 0; ; attempt++) {
-        const current = await this.currentStrategy(flagKey, done.strategyId);
-        if (current && deltaHolds(current, this.contextField, done.step.delta)) break;
-        if (!current || attempt >= 2) throw conflict(what, 'it was overwritten right after it was written');
-        try {
-          await this.patchConstraints(flagKey, current, done.step.delta, `${note} (re-applied over a concurrent edit)`);
-        } catch (error) {
-          if (!isTestFailure(error)) throw error;
-        }
-      }
-    }
-  }
-
-  private writeFailure(what: string, flagKey: string, step: PlanStep, error: unknown, undone: string[]): Error {
+  private writeFailure(what: string, step: PlanStep, error: unknown, undone: string[]): Error {
     const after = undone.length
       ? `partly applied, and these edits could not be undone: ${undone.join('; ')}`
       : 'nothing was changed';
-    if (isTestFailure(error) || (error instanceof UnleashApiError && error.status === 404 && step.kind === 'patch')) {
+    if (
+      isTestFailure(error) ||
+      (error instanceof UnleashApiError && error.status === 404 && step.kind === 'patch')
+    ) {
       return conflict(what, after);
     }
     if (error instanceof UnleashApiError && error.errorName === 'ExceedsLimitError') {
-      const limit = Number(/limit of (\d+)/.exec(error.detail)?.[1] ?? this.constraintLimit ?? DEFAULT_CONSTRAINT_VALUES_LIMIT);
+      const limit = Number(
+        /limit of (\d+)/.exec(error.detail)?.[1] ?? this.constraintLimit ?? DEFAULT_CONSTRAINT_VALUES_LIMIT,
+      );
       this.constraintLimit = limit;
       return limitError(what, limit, limit, step, after);
     }
-    const text = errorText(error);
-    return new FlagProviderError(`${what}: ${text}${undone.length || applied(step) ? `; ${after}` : ''}`, isRetryable(error));
+    return new FlagProviderError(`${what}: ${errorText(error)} (${after})`, isRetryable(error));
   }
 
   private async checkLimits(flagKey: string, steps: readonly PlanStep[]): Promise<void> {
@@ -418,8 +577,9 @@ export class UnleashFlagProvider implements FlagProvider {
     for (const step of steps) {
       if (step.kind !== 'patch' || step.delta.op !== 'add') continue;
       const { constraints } = applyDelta(step.strategy, this.contextField, step.delta);
+      const isList = step.delta.list === 'on' ? isOnConstraint : isOffConstraint;
       const grown = constraints.find(
-        (c) => c.contextName === this.contextField && (c.values ?? []).includes(step.delta.tenant),
+        (c) => isList(c, this.contextField) && (c.values ?? []).includes(step.delta.tenant),
       );
       const size = grown?.values?.length ?? 0;
       if (size > limit) {
@@ -433,7 +593,8 @@ export class UnleashFlagProvider implements FlagProvider {
       const config = await this.http
         .request('GET', '/api/admin/ui-config', "read Unleash's limits", { schema: uiConfigSchema })
         .catch(() => null);
-      this.constraintLimit = config?.body?.resourceLimits?.constraintValues ?? DEFAULT_CONSTRAINT_VALUES_LIMIT;
+      this.constraintLimit =
+        config?.body?.resourceLimits?.constraintValues ?? DEFAULT_CONSTRAINT_VALUES_LIMIT;
     }
     return this.constraintLimit;
   }
@@ -448,14 +609,19 @@ export class UnleashFlagProvider implements FlagProvider {
     } catch (error) {
       if (!(error instanceof UnleashApiError) || error.status !== 404) throw error;
       try {
-        await this.http.request('POST', '/api/admin/context', `create the context field ${this.contextField}`, {
-          body: {
-            name: this.contextField,
-            description: "Tenant (customer) id: Switchboard's per-tenant switches",
-            stickiness: false,
-            legalValues: [],
+        await this.http.request(
+          'POST',
+          '/api/admin/context',
+          `create the context field ${this.contextField}`,
+          {
+            body: {
+              name: this.contextField,
+              description: "Tenant (customer) id: Switchboard's per-tenant switches",
+              stickiness: false,
+              legalValues: [],
+            },
           },
-        });
+        );
       } catch (createError) {
         // Someone else created it meanwhile: fine when it is there now.
         await this.http.request('GET', path, what).catch(() => {
@@ -464,26 +630,6 @@ export class UnleashFlagProvider implements FlagProvider {
       }
     }
     this.contextFieldReady = true;
-  }
-
-  private async ourEvents(flagKey: string, note: string): Promise<UnleashEvent[]> {
-    if (!this.eventsUsable) return [];
-    try {
-      const params = new URLSearchParams({ feature: `IS:${flagKey}`, type: 'IS:feature-strategy-update', limit: '100' });
-      const answer = await this.http.request('GET', `/api/admin/search/events?${params}`, `read the event log of ${flagKey}`, {
-        schema: eventSearchSchema,
-      });
-      // Oldest first: a re-applied or merged write of the same change comes after the original.
-      return (answer.body?.events ?? [])
-        .filter((e) => strategyData(e.data)?.parameters?.[REASON_PARAMETER] === note)
-        .reverse();
-    } catch (error) {
-      if (error instanceof UnleashApiError && (error.status === 403 || error.status === 404)) {
-        this.eventsUsable = false;
-        return [];
-      }
-      throw error;
-    }
   }
 
   // ── reading state ──────────────────────────────────────────────────────────────────────────────
@@ -514,10 +660,14 @@ export class UnleashFlagProvider implements FlagProvider {
 
   private async fetchSegments(features: Iterable<Feature>): Promise<Map<number, Segment>> {
     const used = [...features].some((f) =>
-      f.environments.some((e) => e.name === this.environment && e.strategies.some((s) => (s.segments ?? []).length > 0)),
+      f.environments.some(
+        (e) => e.name === this.environment && e.strategies.some((s) => (s.segments ?? []).length > 0),
+      ),
     );
     if (!used) return new Map();
-    const answer = await this.http.request('GET', '/api/admin/segments', 'read the segments', { schema: segmentsSchema });
+    const answer = await this.http.request('GET', '/api/admin/segments', 'read the segments', {
+      schema: segmentsSchema,
+    });
     return new Map((answer.body?.segments ?? []).map((s) => [s.id, s]));
   }
 
@@ -525,27 +675,83 @@ export class UnleashFlagProvider implements FlagProvider {
   private refresh(): Promise<ProjectView> {
     this.refreshing ??= (async () => {
       try {
-        const list = await this.http.request(
-          'GET',
-          `/api/admin/projects/${enc(this.project)}/features`,
-          `list the flags of project ${this.project}`,
-          { schema: projectFeaturesSchema },
-        );
-        const names = (list.body?.features ?? []).map((f) => f.name);
-        const features = new Map<string, Feature>();
-        await forEachLimited(names, 4, async (name) => {
-          const feature = await this.fetchFeature(name);
-          if (feature) features.set(name, feature);
-        });
-        const ordered = new Map(names.filter((n) => features.has(n)).map((n) => [n, features.get(n)!]));
-        const view: ProjectView = { features: ordered, segments: await this.fetchSegments(ordered.values()) };
-        this.adopt(view);
-        return view;
+        // A write adopted newer state while we read: read again (unchanged flags cost a 304).
+        for (let round = 0; ; round++) {
+          const seq = this.adoptSeq;
+          const view = await this.readProject().catch((error: unknown) => {
+            this.readError = errorText(error);
+            throw error;
+          });
+          this.readError = null;
+          if (this.adoptSeq === seq || round >= 2) {
+            this.adopt(view);
+            return view;
+          }
+        }
       } finally {
         this.refreshing = null;
       }
     })();
     return this.refreshing;
+  }
+
+  private async readProject(): Promise<ProjectView> {
+    await this.checkTarget();
+    const list = await this.http.request(
+      'GET',
+      `/api/admin/projects/${enc(this.project)}/features`,
+      `list the flags of project ${this.project}`,
+      { schema: projectFeaturesSchema },
+    );
+    const names = (list.body?.features ?? []).map((f) => f.name);
+    const features = new Map<string, Feature>();
+    await forEachLimited(names, 4, async (name) => {
+      const feature = await this.fetchFeature(name);
+      if (feature) features.set(name, feature);
+    });
+    const ordered = new Map(names.filter((n) => features.has(n)).map((n) => [n, features.get(n)!]));
+    return { features: ordered, segments: await this.fetchSegments(ordered.values()) };
+  }
+
+  /**
+   * Unleash lists no flags (200, []) for a project that does not exist, and a flag simply lacks an
+   * environment that does not exist: say so once instead of showing an empty or all-off console.
+   */
+  private async checkTarget(): Promise<void> {
+    if (this.targetChecked) return;
+    const projects = await this.http.request('GET', '/api/admin/projects', 'list the projects', {
+      schema: projectsSchema,
+    });
+    const ids = (projects.body?.projects ?? []).map((p) => p.id);
+    if (!ids.includes(this.project)) {
+      throw new FlagProviderError(
+        `Unleash at ${this.http.origin} has no project "${this.project}" (projects: ${ids.join(', ') || 'none'})`,
+      );
+    }
+    try {
+      await this.http.request(
+        'GET',
+        `/api/admin/environments/${enc(this.environment)}`,
+        `read environment ${this.environment}`,
+      );
+    } catch (error) {
+      if (error instanceof UnleashApiError && error.status === 404) {
+        throw new FlagProviderError(
+          `Unleash at ${this.http.origin} has no environment "${this.environment}"`,
+        );
+      }
+      throw error;
+    }
+    this.targetChecked = true;
+  }
+
+  /** Adopt a view in which one flag was read again; the first state ever is read whole. */
+  private async adoptFlag(view: ProjectView): Promise<void> {
+    if (!this.view) await this.refresh();
+    else {
+      this.adoptSeq++;
+      this.adopt(view);
+    }
   }
 
   private async freshView(): Promise<ProjectView> {
@@ -631,7 +837,9 @@ export class UnleashFlagProvider implements FlagProvider {
 
   private async currentStrategy(flagKey: string, strategyId: string): Promise<Strategy | undefined> {
     const feature = await this.fetchFeature(flagKey);
-    return feature?.environments.find((e) => e.name === this.environment)?.strategies.find((s) => s.id === strategyId);
+    return feature?.environments
+      .find((e) => e.name === this.environment)
+      ?.strategies.find((s) => s.id === strategyId);
   }
 
   private flagInfo(feature: Feature, evaluator: Evaluator): FlagInfo {
@@ -679,10 +887,15 @@ export class UnleashFlagProvider implements FlagProvider {
       let head: { etag: string | null; id: number } | null = null;
       if (this.eventsUsable) {
         try {
-          const answer = await this.http.request('GET', '/api/admin/search/events?limit=1', 'watch the event log', {
-            schema: eventSearchSchema,
-            ifNoneMatch: this.headEtag,
-          });
+          const answer = await this.http.request(
+            'GET',
+            '/api/admin/search/events?limit=1',
+            'watch the event log',
+            {
+              schema: eventSearchSchema,
+              ifNoneMatch: this.headEtag,
+            },
+          );
           if (answer.status === 304 && this.view) return;
           head = { etag: answer.etag, id: answer.body?.events[0]?.id ?? 0 };
           if (head.id === this.headId && this.view) {
@@ -690,7 +903,8 @@ export class UnleashFlagProvider implements FlagProvider {
             return;
           }
         } catch (error) {
-          if (!(error instanceof UnleashApiError) || (error.status !== 403 && error.status !== 404)) throw error;
+          if (!(error instanceof UnleashApiError) || (error.status !== 403 && error.status !== 404))
+            throw error;
           // Without the event log: read the flags every time (unchanged ones answer 304).
           this.eventsUsable = false;
         }
@@ -701,9 +915,8 @@ export class UnleashFlagProvider implements FlagProvider {
         this.headEtag = head.etag;
         this.headId = head.id;
       }
-      this.pollError = null;
     } catch (error) {
-      this.pollError = errorText(error);
+      this.readError = errorText(error);
     } finally {
       this.polling = false;
       if (!this.closed && this.listeners.size > 0 && !this.pollTimer) this.schedulePoll(this.pollIntervalMs);
@@ -714,8 +927,6 @@ export class UnleashFlagProvider implements FlagProvider {
 interface Applied {
   step: PlanStep;
   strategyId: string;
-  /** the constraints the step tested against (null for a strategy it created) */
-  before: Constraint[] | null;
   /** the constraints Unleash answered with after the write */
   written: Constraint[];
 }
@@ -733,11 +944,35 @@ function flagKind(type: string | null | undefined): FlagKind {
   }
 }
 
+/**
+ * The note a write carries into Unleash's event (strategy parameter `switchboardReason`), tenant
+ * first so that it can be read back: "acme off — alice: floods the broker (Switchboard audit a-1)".
+ */
+export function reasonNote(tenantId: string, value: boolean, ctx: WriteContext): string {
+  return `${tenantId} ${value ? 'on' : 'off'} — ${ctx.actor}: ${ctx.reason} (Switchboard audit ${ctx.auditId})`;
+}
+
+function noteTenant(note: unknown): string | null {
+  return typeof note === 'string' ? (/^(\S+) (?:on|off) — /.exec(note)?.[1] ?? null) : null;
+}
+
+/** The reason note for each write of one change: the first as is, repairs numbered. */
+function noteSeries(note: string): () => string {
+  let count = 0;
+  return () => (count++ === 0 ? note : `${note} (repair ${count - 1})`);
+}
+
 function conflict(what: string, after: string): FlagProviderError {
   return new FlagProviderError(`${what}: changed by someone else since it was read; retry (${after})`, true);
 }
 
-function limitError(what: string, limit: number, listed: number, step: PlanStep, after: string): FlagProviderError {
+function limitError(
+  what: string,
+  limit: number,
+  listed: number,
+  step: PlanStep,
+  after: string,
+): FlagProviderError {
   const list = step.delta.list === 'on' ? 'on list (IN)' : 'off list (NOT_IN)';
   return new FlagProviderError(
     `${what}: Unleash allows ${limit} values per constraint (UNLEASH_CONSTRAINT_VALUES_LIMIT); this flag already targets ${listed} tenants with its ${list} in the strategy "${strategyName(step)}": raise the limit or use a segment (${after})`,
@@ -752,39 +987,87 @@ function describeDelta(delta: Delta): string {
   return `${delta.op === 'add' ? 'added' : 'removed'} ${delta.tenant} ${delta.op === 'add' ? 'to' : 'from'} the ${delta.list} list`;
 }
 
-function applied(step: PlanStep): boolean {
-  return step.kind === 'create' && false;
-}
-
 function strategiesFingerprint(environment: FeatureEnvironment): string {
   const strategies = [...environment.strategies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return stableJson(strategies.map(({ id, name, disabled, constraints, parameters, segments }) => ({
-    id,
-    name,
-    disabled: disabled ?? false,
-    constraints,
-    parameters,
-    segments: segments ?? [],
-    on: isOnStrategy({ title: strategies.find((s) => s.id === id)?.title }),
-  })));
+  return stableJson(
+    strategies.map((s) => ({
+      id: s.id,
+      name: s.name,
+      on: isOnStrategy(s),
+      disabled: s.disabled ?? false,
+      constraints: s.constraints,
+      parameters: s.parameters,
+      segments: s.segments ?? [],
+    })),
+  );
 }
+
+/** A write made by a Switchboard: it set a new reason note (a person's edit in Unleash's UI does not). */
+function isSwitchboardWrite(event: UnleashEvent): boolean {
+  const reason = strategyData(event.data)?.parameters?.[REASON_PARAMETER];
+  return typeof reason === 'string' && reason !== strategyData(event.preData)?.parameters?.[REASON_PARAMETER];
+}
+
+type StrategyData = ReturnType<typeof strategyData>;
+
+/** List values per constraint (context field, operator, inversion), as sets. */
+function listValues(data: StrategyData): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  for (const c of data?.constraints ?? []) {
+    const key = JSON.stringify([c.contextName, c.operator, !!c.inverted]);
+    const set = map.get(key) ?? new Set<string>();
+    for (const v of c.values ?? []) set.add(v);
+    map.set(key, set);
+  }
+  return map;
+}
+
+/** What an edit (before → after) added or removed that `current` no longer shows, `ignore` aside. */
+function lostValues(
+  before: StrategyData,
+  after: StrategyData,
+  current: Strategy | undefined,
+  ignore: Set<string>,
+) {
+  const was = listValues(before);
+  const is = listValues(after);
+  const now = listValues(current ?? null);
+  const lost: string[] = [];
+  for (const key of new Set([...was.keys(), ...is.keys()])) {
+    const [field, operator] = JSON.parse(key) as [string, string];
+    const a = was.get(key) ?? new Set<string>();
+    const b = is.get(key) ?? new Set<string>();
+    const c = now.get(key) ?? new Set<string>();
+    for (const v of b) if (!a.has(v) && !c.has(v) && !ignore.has(v)) lost.push(`${field} ${operator} +${v}`);
+    for (const v of a) if (!b.has(v) && c.has(v) && !ignore.has(v)) lost.push(`${field} ${operator} -${v}`);
+  }
+  return lost;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function sameConstraints(a: unknown, b: unknown): boolean {
   return stableJson(a ?? []) === stableJson(b ?? []);
 }
 
 /** A strategy as event data carries it (only what is compared). */
-function strategyData(
-  data: unknown,
-): { id?: string; title?: string; constraints?: Constraint[]; parameters?: Record<string, unknown> } | null {
+function strategyData(data: unknown): {
+  id?: string;
+  title?: string | null;
+  disabled?: boolean | null;
+  segments?: number[] | null;
+  constraints?: Constraint[];
+  parameters?: Record<string, unknown>;
+} | null {
   if (!data || typeof data !== 'object') return null;
-  return data as { id?: string; constraints?: Constraint[]; parameters?: Record<string, unknown> };
+  return data as NonNullable<ReturnType<typeof strategyData>>;
 }
 
 function isTestFailure(error: unknown): boolean {
   return (
     error instanceof UnleashApiError &&
-    (/TEST_OPERATION_FAILED|Test operation failed/i.test(error.detail) || /TEST_OPERATION_FAILED/.test(error.message))
+    (/TEST_OPERATION_FAILED|Test operation failed/i.test(error.detail) ||
+      /TEST_OPERATION_FAILED/.test(error.message))
   );
 }
 
@@ -806,7 +1089,11 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

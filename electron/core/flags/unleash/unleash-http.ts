@@ -49,10 +49,14 @@ export class UnleashHttp {
     try {
       parsed = new URL(options.url);
     } catch {
-      throw new FlagProviderError(`the Unleash URL "${options.url}" is not a URL (e.g. http://127.0.0.1:4242)`);
+      throw new FlagProviderError(
+        `the Unleash URL "${options.url}" is not a URL (e.g. http://127.0.0.1:4242)`,
+      );
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new FlagProviderError(`the Unleash URL must start with http:// or https:// (got ${parsed.protocol})`);
+      throw new FlagProviderError(
+        `the Unleash URL must start with http:// or https:// (got ${parsed.protocol})`,
+      );
     }
     this.base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
     this.origin = parsed.origin;
@@ -131,7 +135,13 @@ export class UnleashHttp {
     } else {
       why = this.redact(err.cause?.message ?? err.message ?? String(error));
     }
-    return new UnleashApiError(`cannot reach Unleash at ${this.origin} to ${what}: ${why}`, 0, null, why, true);
+    return new UnleashApiError(
+      `cannot reach Unleash at ${this.origin} to ${what}: ${why}`,
+      0,
+      null,
+      why,
+      true,
+    );
   }
 
   private statusError(status: number, text: string, what: string): UnleashApiError {
@@ -156,7 +166,13 @@ export class UnleashHttp {
       );
     }
     if (status === 404) {
-      return new UnleashApiError(`could not ${what}: not found at ${this.origin} (404${said})`, status, name, detail, false);
+      return new UnleashApiError(
+        `could not ${what}: not found at ${this.origin} (404${said})`,
+        status,
+        name,
+        detail,
+        false,
+      );
     }
     if (status >= 500) {
       return new UnleashApiError(

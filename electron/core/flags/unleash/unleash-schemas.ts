@@ -58,6 +58,11 @@ export const projectFeaturesSchema = z.looseObject({
   features: z.array(z.looseObject({ name: z.string(), type: z.string().nullish() })),
 });
 
+/** GET /api/admin/projects */
+export const projectsSchema = z.looseObject({
+  projects: z.array(z.looseObject({ id: z.string() })),
+});
+
 /** GET /api/admin/segments */
 export const segmentsSchema = z.looseObject({
   segments: z.array(

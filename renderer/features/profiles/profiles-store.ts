@@ -1,0 +1,64 @@
+/** Connection profiles: loaded with profiles.list, kept live from profiles.onChange. */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionTest, ProfilesView, SwitchboardClient } from '../../../electron/core/api';
+import { errorText } from '../../client/client';
+
+export interface ProfilesState {
+  view: ProfilesView | null;
+  /** the last "Test connection" answer per profile */
+  tests: Record<string, ConnectionTest | { error: string } | 'running'>;
+  busy: string | null;
+  error: string | null;
+}
+export type ProfilesStore = StoreApi<ProfilesState>;
+
+export function createProfilesStore(): ProfilesStore {
+  return createStore<ProfilesState>(() => ({ view: null, tests: {}, busy: null, error: null }));
+}
+
+export function connectProfiles(store: ProfilesStore, client: SwitchboardClient): () => void {
+  return client.on('profiles.onChange', (view) => store.setState({ view }));
+}
+
+export async function loadProfiles(store: ProfilesStore, client: SwitchboardClient): Promise<void> {
+  try {
+    store.setState({ view: await client.call('profiles.list', {}), error: null });
+  } catch (error) {
+    store.setState({ error: errorText(error) });
+  }
+}
+
+export async function testProfile(
+  store: ProfilesStore,
+  client: SwitchboardClient,
+  name: string,
+): Promise<void> {
+  store.setState({ tests: { ...store.getState().tests, [name]: 'running' } });
+  let result: ConnectionTest | { error: string };
+  try {
+    result = await client.call('profiles.test', { name });
+  } catch (error) {
+    result = { error: errorText(error) };
+  }
+  store.setState({ tests: { ...store.getState().tests, [name]: result } });
+}
+
+/** Run one profile action; the store says which profile is busy and what failed. */
+export async function profileAction(
+  store: ProfilesStore,
+  name: string,
+  action: () => Promise<ProfilesView | unknown>,
+): Promise<boolean> {
+  store.setState({ busy: name, error: null });
+  try {
+    const result = await action();
+    if (result && typeof result === 'object' && 'profiles' in result)
+      store.setState({ view: result as ProfilesView });
+    return true;
+  } catch (error) {
+    store.setState({ error: errorText(error) });
+    return false;
+  } finally {
+    store.setState({ busy: null });
+  }
+}
