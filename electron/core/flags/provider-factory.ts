@@ -16,7 +16,10 @@ export async function createProvider(config: FlagProviderConfig, deps: ProviderD
     case 'embedded':
       return EmbeddedFlagProvider.open({ dataDir: deps.dataDir });
     case 'launchdarkly': {
-      const provider = new LaunchDarklyFlagProvider({ ...config, token: requireToken('LaunchDarkly', deps.token) });
+      const provider = new LaunchDarklyFlagProvider({
+        ...config,
+        token: requireToken('LaunchDarkly', deps.token),
+      });
       return loaded(provider);
     }
     case 'unleash':
