@@ -1,0 +1,113 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startUnleash, type UnleashInstance } from '../../../test-services/unleash-instance';
+import { expect, test } from '../../fixtures/app.fixture';
+import { type ConsoleServer, startConsoleServer } from '../../fixtures/console-server';
+import { saveScreenshot } from '../../fixtures/screenshots';
+import { AuditPage } from '../../pages/audit.page';
+import { FlipDialogPage } from '../../pages/flip-dialog.page';
+import { TrafficPage } from '../../pages/traffic.page';
+
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+let unleash: UnleashInstance;
+let server: ConsoleServer;
+
+interface Strategy {
+  name: string;
+  constraints: { contextName: string; operator: string; values: string[] }[];
+}
+
+/** What Unleash itself says about the kill switch in the production environment. */
+async function constraintsInUnleash(): Promise<string[]> {
+  const feature = await unleash.api<{ environments: { name: string; strategies: Strategy[] }[] }>(
+    'GET',
+    '/api/admin/projects/default/features/publish-events',
+  );
+  const strategies = feature.environments.find((e) => e.name === 'production')?.strategies ?? [];
+  return strategies.flatMap((s) => s.constraints.map((c) => `${c.operator} ${c.values.join(',')}`));
+}
+
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
+test.beforeAll(async ({}, testInfo) => {
+  test.skip(
+    testInfo.project.name === 'electron',
+    'Electron target: the Unleash drill runs once, on the web host',
+  );
+  unleash = await startUnleash();
+  await unleash.api('POST', '/api/admin/projects/default/features', {
+    name: 'publish-events',
+    type: 'kill-switch',
+  });
+  await unleash.api('POST', '/api/admin/projects/default/features/publish-events/environments/production/on');
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-unleash-e2e-'));
+  const profile = {
+    name: 'unleash-prod',
+    production: false,
+    readOnly: false,
+    flags: {
+      kind: 'unleash',
+      url: unleash.url,
+      project: 'default',
+      environment: 'production',
+      contextField: 'customerId',
+    },
+    sources: [{ kind: 'simulated', tenants: 20, spikeAfterMs: null }],
+  };
+  await writeFile(
+    join(dataDir, 'profiles.json'),
+    JSON.stringify({ active: 'unleash-prod', profiles: [profile] }),
+  );
+  // The web host reads profile secrets from SWITCHBOARD_SECRET_<profile>_<secret> (or a 0600 file).
+  server = await startConsoleServer({
+    dataDir,
+    spikeAfterSec: null,
+    env: { SWITCHBOARD_SECRET_UNLEASH_PROD_FLAGTOKEN: unleash.adminToken },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await unleash?.stop();
+});
+
+test('the console drives a real Unleash: switch a tenant off and on from the UI, see it in Unleash and in the audit view', async ({
+  page,
+}, testInfo) => {
+  await page.goto(server.url);
+  const traffic = new TrafficPage(page);
+  await expect(page.getByTestId('source-status-flags')).toHaveAttribute('data-state', 'ok', {
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId('source-status-flags')).toHaveAttribute('title', /Unleash/);
+  await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'on', { timeout: 20_000 });
+
+  await traffic.killSwitch('acme').click();
+  const dialog = new FlipDialogPage(page);
+  await dialog.confirm('INC-11: acme over its limit');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
+  await dialog.close();
+  await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
+  expect(await constraintsInUnleash()).toContain('NOT_IN acme');
+  await saveScreenshot(page, testInfo, 'unleash-switched-off');
+
+  await traffic.killSwitch('acme').click();
+  await dialog.confirm('INC-11 resolved');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
+  await dialog.close();
+  await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'on');
+  expect((await constraintsInUnleash()).join(' ')).not.toContain('acme');
+
+  const audit = new AuditPage(page);
+  await audit.open();
+  await expect(audit.rows('acme')).toHaveCount(2);
+  await expect(audit.rows('acme').first()).toContainText('INC-11 resolved');
+  await expect(audit.rows('acme').nth(1)).toContainText('INC-11: acme over its limit');
+  // the reason reached Unleash's own event log too
+  const events = await unleash.api<{ events: { data?: unknown }[] }>(
+    'GET',
+    '/api/admin/search/events?feature=IS:publish-events',
+  );
+  expect(JSON.stringify(events)).toContain('INC-11: acme over its limit');
+});
