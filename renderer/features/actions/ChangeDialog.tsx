@@ -215,7 +215,8 @@ export function ChangeDialog() {
 
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
-    if (canSubmit) submitChange(stores.actions, client, reason, box.ms);
+    if (canSubmit)
+      submitChange(stores.actions, client, reason, box.ms, production ? intent.tenantId : undefined);
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key !== 'Tab' || !dialogRef.current) return;

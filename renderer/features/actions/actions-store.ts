@@ -68,11 +68,16 @@ export async function submitChange(
   client: SwitchboardClient,
   reason: string,
   timeboxMs: number | null,
+  /** production profiles: the tenant named by the button the person pressed ("Stop Acme in production") */
+  confirmTenant?: string,
 ): Promise<void> {
   const { intent, phase } = store.getState();
   if (!intent || phase === 'submitting' || !reasonOk(reason)) return;
   store.setState({ phase: 'submitting', error: null });
-  const box = timeboxMs === null ? {} : { timeboxMs };
+  const box = {
+    ...(timeboxMs === null ? {} : { timeboxMs }),
+    ...(confirmTenant ? { confirm: confirmTenant } : {}),
+  };
   try {
     const entry =
       intent.kind === 'flip'
