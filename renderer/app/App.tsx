@@ -9,7 +9,12 @@ import { connectAlerts, expireToasts, pushError } from '../features/alerts/alert
 import { Toasts } from '../features/alerts/Toasts';
 import { AuditView } from '../features/audit/AuditView';
 import { connectAudit, loadAudit } from '../features/audit/audit-store';
+import { BrokerStrip } from '../features/broker/BrokerStrip';
+import { connectBroker } from '../features/broker/broker-store';
+import { HealthView } from '../features/broker/HealthView';
 import { CommandPalette } from '../features/palette/CommandPalette';
+import { ProfilesView } from '../features/profiles/ProfilesView';
+import { connectProfiles, loadProfiles } from '../features/profiles/profiles-store';
 import { connectSettings, loadSettings, updateSettings } from '../features/settings/settings-store';
 import { connectSources, loadSources } from '../features/sources/sources-store';
 import { TenantDetailPanel } from '../features/tenants/TenantDetailPanel';
@@ -42,6 +47,16 @@ export function App({ client }: { client: RendererClient }) {
   useEffect(() => connectSources(stores.sources, client), [stores, client]);
   useEffect(() => connectSettings(stores.settings, client), [stores, client]);
   useEffect(() => connectAudit(stores.audit, client), [stores, client]);
+  // broker health: appended from events; loaded (below) on every connect
+  const broker = useRef<ReturnType<typeof connectBroker> | null>(null);
+  useEffect(() => {
+    const link = connectBroker(stores.broker, client);
+    broker.current = link;
+    return () => {
+      link.dispose();
+      if (broker.current === link) broker.current = null;
+    };
+  }, [stores, client]);
   useEffect(
     () =>
       connectAlerts(stores.alerts, client, (alert) => {
@@ -70,6 +85,20 @@ export function App({ client }: { client: RendererClient }) {
     return () => clearInterval(timer);
   }, [stores]);
 
+  // Another profile became active: everything shown belongs to the old one, so load it all again.
+  useEffect(() => connectProfiles(stores.profiles, client), [stores, client]);
+  useEffect(
+    () =>
+      client.on('app.onReset', () => {
+        loadSources(stores.sources, client);
+        loadTraffic(stores.traffic, client);
+        loadAudit(stores.audit, client);
+        loadProfiles(stores.profiles, client);
+        broker.current?.load();
+      }),
+    [stores, client],
+  );
+
   // (Re)load everything each time the link comes up: first connect and every reconnect.
   const restored = useRef(false);
   const persisted = useRef<string | null>(null);
@@ -81,6 +110,7 @@ export function App({ client }: { client: RendererClient }) {
     loadSources(stores.sources, client);
     loadTraffic(stores.traffic, client);
     loadAudit(stores.audit, client);
+    broker.current?.load();
     loadSettings(stores.settings, client).then((settings) => {
       if (!settings || restored.current) return;
       restored.current = true;
@@ -98,6 +128,8 @@ export function App({ client }: { client: RendererClient }) {
   // Persist the last view (not on the restore itself).
   const view = useStore(stores.ui, (s) => s.view);
   useEffect(() => {
+    // the settings contract persists traffic or audit only: the Health view is not remembered
+    if (view === 'health' || view === 'profiles') return;
     const key = `${view}|${openTenantId ?? ''}`;
     // nothing to persist before the saved view was restored, nor the restored view itself
     if (!restored.current || persisted.current === key) return;
@@ -136,10 +168,21 @@ function Shell({ connection }: { connection: ConnectionInfo }) {
   return (
     <div className="app" data-testid="app-root" data-connection={connection.state} data-view={view}>
       <Header connection={connection} />
+      <BrokerStrip />
       <ConnectionBanner info={connection} />
       <ProblemsBanner />
       <main className={`main${openTenantId ? ' main--with-detail' : ''}`}>
-        <div className="main__view">{view === 'traffic' ? <TrafficView /> : <AuditView />}</div>
+        <div className="main__view">
+          {view === 'traffic' ? (
+            <TrafficView />
+          ) : view === 'health' ? (
+            <HealthView />
+          ) : view === 'profiles' ? (
+            <ProfilesView />
+          ) : (
+            <AuditView />
+          )}
+        </div>
         {openTenantId ? <TenantDetailPanel tenantId={openTenantId} /> : null}
       </main>
       <ChangeDialog />

@@ -131,6 +131,24 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
         >
           Audit
         </button>
+        <button
+          type="button"
+          className="tab"
+          aria-current={view === 'health' ? 'page' : undefined}
+          data-testid="nav-health"
+          onClick={() => stores.ui.setState({ view: 'health' })}
+        >
+          Health
+        </button>
+        <button
+          type="button"
+          className="tab"
+          aria-current={view === 'profiles' ? 'page' : undefined}
+          data-testid="nav-profiles"
+          onClick={() => stores.ui.setState({ view: 'profiles' })}
+        >
+          Profiles
+        </button>
       </nav>
       <div className="header__group header__sources" data-testid="source-status">
         {sources.map((s) => (

@@ -9,6 +9,8 @@ import type { RendererClient } from '../client/client';
 import { type ActionsStore, createActionsStore } from '../features/actions/actions-store';
 import { type AlertsStore, createAlertsStore } from '../features/alerts/alerts-store';
 import { type AuditStore, createAuditStore } from '../features/audit/audit-store';
+import { type BrokerStore, createBrokerStore } from '../features/broker/broker-store';
+import { createProfilesStore, type ProfilesStore } from '../features/profiles/profiles-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createSourcesStore, type SourcesStore } from '../features/sources/sources-store';
 import { createTenantDetailStore, type TenantDetailStore } from '../features/tenants/tenant-detail-store';
@@ -23,6 +25,8 @@ export interface AppStores {
   alerts: AlertsStore;
   actions: ActionsStore;
   detail: TenantDetailStore;
+  broker: BrokerStore;
+  profiles: ProfilesStore;
   ui: UiStore;
 }
 
@@ -35,6 +39,8 @@ export function createAppStores(): AppStores {
     alerts: createAlertsStore(),
     actions: createActionsStore(),
     detail: createTenantDetailStore(),
+    broker: createBrokerStore(),
+    profiles: createProfilesStore(),
     ui: createUiStore(),
   };
 }

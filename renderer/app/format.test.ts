@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBytes,
   formatCompact,
   formatCount,
   formatDuration,
@@ -11,6 +12,7 @@ import {
   formatRateCompact,
   formatRatio,
   formatRelative,
+  formatSoon,
 } from './format';
 
 describe('rates', () => {
@@ -92,5 +94,21 @@ describe('effect and flag values', () => {
     expect(formatFlagValue('priority')).toBe('priority');
     expect(formatFlagValue('')).toBe('""');
     expect(formatFlagValue(500)).toBe('500');
+  });
+});
+
+describe('broker figures', () => {
+  it('bytes in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(64 * 1024)).toBe('64 KiB');
+    expect(formatBytes(1.25 * 2 ** 30)).toBe('1.3 GiB');
+    expect(formatBytes(2 * 2 ** 30)).toBe('2 GiB');
+    expect(formatBytes(Number.NaN)).toBe('—');
+  });
+  it('how soon', () => {
+    expect(formatSoon(35)).toBe('~40 s');
+    expect(formatSoon(3)).toBe('~10 s');
+    expect(formatSoon(540)).toBe('~9 min');
+    expect(formatSoon(3 * 3600)).toBe('~3 h');
   });
 });

@@ -118,3 +118,26 @@ export function formatFlagValue(v: boolean | string | number | null): string {
   if (typeof v === 'number') return formatNumber(v);
   return v === '' ? '""' : v;
 }
+
+/** Bytes in binary units, as RabbitMQ's own UI says them: "512 B", "64 KiB", "1.2 GiB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Math.abs(n);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const text = i === 0 || v >= 10 ? String(Math.round(v)) : v.toFixed(1).replace(/\.0$/, '');
+  return `${n < 0 ? '-' : ''}${text} ${units[i]}`;
+}
+
+/** How soon, approximately: "~40 s", "~9 min", "~3 h" (the core's "memory alarm in ~9 min"). */
+export function formatSoon(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 90) return `~${Math.max(10, Math.round(seconds / 10) * 10)} s`;
+  const min = Math.round(seconds / 60);
+  if (min < 90) return `~${min} min`;
+  return `~${Math.round(min / 60)} h`;
+}

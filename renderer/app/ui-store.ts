@@ -2,7 +2,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionState } from '../client/client';
 
-export type View = 'traffic' | 'audit';
+/** 'health' is not persisted as the last view: the settings contract knows traffic and audit only. */
+export type View = 'traffic' | 'audit' | 'health' | 'profiles';
 
 export interface UiState {
   view: View;

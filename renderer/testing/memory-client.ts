@@ -36,6 +36,7 @@ import {
   type ConnectionMonitor,
   type RendererClient,
 } from '../client/client';
+import { type BrokerScenario, SimBroker } from './sim-broker';
 
 export interface MemoryClientOptions {
   tenants?: number;
@@ -58,6 +59,8 @@ export interface MemoryClientOptions {
   theme?: Settings['theme'];
   /** data-file problems reported by app.info */
   problems?: string[];
+  /** a synthetic RabbitMQ source (default none: `broker.health` answers empty, as without --rabbitmq) */
+  broker?: BrokerScenario | 'none';
 }
 
 const NAMED = [
@@ -175,6 +178,8 @@ export class MemoryClient implements RendererClient {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly rand: () => number;
   private readonly opts: Required<Omit<MemoryClientOptions, 'failFlipsFor'>> & { failFlipsFor: Set<string> };
+  /** the synthetic broker, null without one */
+  readonly broker: SimBroker | null;
   private seq = 0;
   private now: number;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -204,6 +209,7 @@ export class MemoryClient implements RendererClient {
       historyTicks: -1,
       theme: 'system',
       problems: [],
+      broker: 'none',
       ...options,
       failFlipsFor: new Set(options.failFlipsFor ?? []),
     };
@@ -217,6 +223,10 @@ export class MemoryClient implements RendererClient {
     };
     this.makeTenants();
     this.prefill();
+    this.broker =
+      this.opts.broker === 'none'
+        ? null
+        : new SimBroker(this.opts.broker, this.now, this.settings.intervalMs, this.rand, this.totalRate());
     if (this.opts.autoTick) this.start();
   }
 
@@ -303,6 +313,7 @@ export class MemoryClient implements RendererClient {
     this.recordOverview(tick);
     this.runReverts();
     if (!this.paused) this.emit('traffic.onTick', tick);
+    if (this.broker) this.emit('broker.onHealth', [this.broker.sample(this.now, tick.total)]);
     return tick;
   }
 
@@ -371,6 +382,12 @@ export class MemoryClient implements RendererClient {
       }
     }
     this.lastTop = top;
+  }
+
+  private totalRate(): number {
+    let total = 0;
+    for (const t of this.tenants) total += t.rate;
+    return total;
   }
 
   private valueFor(flagKey: string, tenantId: string): FlagValue {
@@ -521,7 +538,22 @@ export class MemoryClient implements RendererClient {
   }
 
   sources(): SourceStatus[] {
+    const broker: SourceStatus[] = this.broker
+      ? [
+          {
+            id: this.broker.sourceId,
+            kind: 'rabbitmq',
+            label: this.broker.label,
+            state: 'ok',
+            message: null,
+            lastOkAt: this.now,
+            stale: false,
+            simulated: false,
+          },
+        ]
+      : [];
     return [
+      ...broker,
       {
         id: 'simulated',
         kind: 'simulated',
@@ -606,7 +638,11 @@ export class MemoryClient implements RendererClient {
         return detail;
       }
       case 'tenants.import':
-        throw new CallError('READ_ONLY', 'import is not available in the preview');
+        return this.importTenants(input.format === 'json' ? 'json' : 'csv', String(input.content ?? ''));
+      case 'broker.health':
+        return this.broker
+          ? { current: this.broker.current(), history: this.broker.snapshot() }
+          : { current: [], history: {} };
       case 'flags.list':
         return FLAGS;
       case 'flags.forTenant':
@@ -648,6 +684,129 @@ export class MemoryClient implements RendererClient {
       default:
         throw new CallError('UNKNOWN_CALL', `unknown call: ${name}`);
     }
+  }
+
+  /**
+   * `tenants.import` for the preview and tests: the core's rules in short (header id,name[,plan][,limit];
+   * every row valid or nothing changes; issues name the row and line) and an upsert by id.
+   */
+  private importTenants(format: 'csv' | 'json', content: string): { imported: number; total: number } {
+    const issues: string[] = [];
+    const records: { id: string; name: string; plan: string | null; limit: number | null }[] = [];
+    const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+    const firstRow = new Map<string, number>();
+    const check = (where: string, row: number, raw: Record<string, unknown>) => {
+      const id = typeof raw.id === 'string' ? raw.id.trim() : '';
+      const name = typeof raw.name === 'string' ? raw.name.trim() : '';
+      const planRaw = raw.plan;
+      const limitRaw = raw.limit;
+      const before = issues.length;
+      if (!ID.test(id)) issues.push(`${where}id: letters, digits and . _ : - only`);
+      else if (firstRow.has(id))
+        issues.push(`${where}id: duplicate id "${id}" (first in row ${firstRow.get(id)})`);
+      if (!name) issues.push(`${where}name: required`);
+      let limit: number | null = null;
+      if (limitRaw !== undefined && limitRaw !== null && limitRaw !== '') {
+        limit = typeof limitRaw === 'number' ? limitRaw : Number(limitRaw);
+        if (!Number.isFinite(limit) || limit <= 0) issues.push(`${where}limit: expected a positive number`);
+      }
+      if (issues.length > before) return;
+      firstRow.set(id, row);
+      records.push({
+        id,
+        name,
+        plan: typeof planRaw === 'string' && planRaw.trim() ? planRaw.trim() : null,
+        limit,
+      });
+    };
+    if (format === 'json') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(content);
+      } catch (error) {
+        issues.push(`(input): not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const list = Array.isArray(parsed) ? parsed : (parsed as { tenants?: unknown } | undefined)?.tenants;
+      if (parsed !== undefined && !Array.isArray(list))
+        issues.push('(input): expected an array of tenants or {"tenants": [...]}');
+      if (Array.isArray(list))
+        list.forEach((item, i) => {
+          check(`[${i}].`, i + 1, (item ?? {}) as Record<string, unknown>);
+        });
+    } else {
+      const lines = content.split(/\r?\n/);
+      const split = (line: string): string[] => {
+        const cells: string[] = [];
+        let cell = '';
+        let quoted = false;
+        for (let i = 0; i < line.length; i++) {
+          const c = line[i]!;
+          if (quoted) {
+            if (c === '"' && line[i + 1] === '"') {
+              cell += '"';
+              i++;
+            } else if (c === '"') quoted = false;
+            else cell += c;
+          } else if (c === '"') quoted = true;
+          else if (c === ',') {
+            cells.push(cell);
+            cell = '';
+          } else cell += c;
+        }
+        cells.push(cell);
+        return cells;
+      };
+      const header = split(lines[0] ?? '').map((h) => h.trim().toLowerCase());
+      const unknown = header.filter((h) => !['id', 'name', 'plan', 'limit'].includes(h));
+      if (unknown.length || !header.includes('id') || !header.includes('name')) {
+        issues.push(
+          unknown.length
+            ? `line 1: unknown column(s) ${unknown.join(', ')}; expected id, name, plan, limit`
+            : 'line 1: the header needs at least id and name',
+        );
+      } else {
+        let row = 0;
+        lines.slice(1).forEach((line, k) => {
+          if (line.trim() === '') return;
+          row++;
+          const cells = split(line);
+          const where = `row ${row} (line ${k + 2}): `;
+          if (cells.length !== header.length) {
+            issues.push(`${where}expected ${header.length} values, found ${cells.length}`);
+            return;
+          }
+          check(where, row, Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+        });
+      }
+    }
+    if (issues.length > 0) {
+      throw new CallError(
+        'INVALID_INPUT',
+        `tenant import rejected (${issues.length === 1 ? '1 problem' : `${issues.length} problems`}); nothing was changed`,
+        issues,
+      );
+    }
+    for (const r of records) {
+      const existing = this.byId.get(r.id);
+      if (existing) {
+        existing.info = { ...existing.info, name: r.name, plan: r.plan, limit: r.limit, known: true };
+        continue;
+      }
+      const base = Math.exp(this.rand() * 4 - 2);
+      const sim: SimTenant = {
+        info: { id: r.id, name: r.name, plan: r.plan, limit: r.limit, known: true },
+        base,
+        rate: base,
+        baseline: base,
+        status: 'normal',
+        why: '',
+        spark: [],
+        offSince: null,
+      };
+      this.tenants.push(sim);
+      this.byId.set(r.id, sim);
+    }
+    return { imported: records.length, total: this.tenants.filter((t) => t.info.known).length };
   }
 
   private setFlag(

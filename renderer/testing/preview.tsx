@@ -6,6 +6,7 @@
  *   conn=reconnecting|unauthorized          tenant=<id> open that tenant   view=audit
  *   ticks=N  advance N ticks at once (for screenshots)   live=0  no timer
  *   dialog=<id>  open the flip dialog for a tenant      palette=<query>  open the palette
+ *   broker=leak|healthy|alarm|none  the synthetic RabbitMQ (default leak)
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -15,6 +16,7 @@ import { MemoryClient } from './memory-client';
 const q = new URLSearchParams(location.search);
 const theme = q.get('theme');
 const spike = q.get('spike');
+const broker = q.get('broker');
 const client = new MemoryClient({
   tenants: Number(q.get('tenants') ?? 2000),
   spikeAfterTicks: spike === 'none' ? null : Number(spike ?? 8),
@@ -24,6 +26,7 @@ const client = new MemoryClient({
   theme: theme === 'dark' || theme === 'light' ? theme : 'system',
   failFlipsFor: ['initech'],
   effectDelayMs: 1300,
+  broker: broker === 'none' || broker === 'healthy' || broker === 'alarm' ? broker : 'leak',
   problems:
     q.get('problems') === '1' ? ['/data/tenants.json: tenants[3].limit: expected a number, got "lots"'] : [],
 });

@@ -6,7 +6,7 @@ import { type Ranked, rank } from './palette-match';
 export type PaletteAction =
   | { type: 'open-tenant'; tenantId: string }
   | { type: 'flip'; tenantId: string; publish: boolean }
-  | { type: 'view'; view: 'traffic' | 'audit' }
+  | { type: 'view'; view: 'traffic' | 'audit' | 'health' }
   | { type: 'theme' }
   | { type: 'pause'; paused: boolean }
   | { type: 'resort' }
@@ -45,6 +45,14 @@ function commands(ctx: PaletteContext): PaletteItem[] {
       hint: '',
       group: 'command',
       action: { type: 'view', view: 'audit' },
+    },
+    {
+      key: 'view-health',
+      label: 'Go to broker health',
+      hint: '',
+      group: 'command',
+      action: { type: 'view', view: 'health' },
+      keywords: 'rabbitmq memory channels leak alarm',
     },
     {
       key: 'pause',

@@ -85,12 +85,12 @@ function ProfileCard({ profile, active, onEdit }: { profile: ProfileView; active
   const name = profile.name;
   return (
     <article
-      className={`profile${active ? ' profile--active' : ''}`}
+      className={`pcard${active ? ' pcard--active' : ''}`}
       data-testid={`profile-card-${name}`}
       data-active={active}
     >
-      <header className="profile__head">
-        <strong className="profile__name">{name}</strong>
+      <header className="pcard__head">
+        <strong className="pcard__name">{name}</strong>
         {active ? <span className="tag">active</span> : null}
         {profile.production ? <span className="tag tag--production">PRODUCTION</span> : null}
         {profile.readOnly ? <span className="tag">read-only</span> : null}
@@ -100,7 +100,7 @@ function ProfileCard({ profile, active, onEdit }: { profile: ProfileView; active
           </span>
         ) : null}
       </header>
-      <dl className="profile__facts">
+      <dl className="pcard__facts">
         <dt>flags</dt>
         <dd>{describeFlags(profile)}</dd>
         <dt>metrics</dt>
@@ -111,7 +111,7 @@ function ProfileCard({ profile, active, onEdit }: { profile: ProfileView; active
           {profile.secrets.rabbitmqPassword.configured ? 'set' : 'not set'}
         </dd>
       </dl>
-      <div className="profile__actions">
+      <div className="pcard__actions">
         <button
           type="button"
           className="btn btn--small"
@@ -172,23 +172,19 @@ function describeFlags(profile: ProfileView): string {
 function TestResult({ name, test }: { name: string; test: ConnectionTest | { error: string } | 'running' }) {
   if (test === 'running')
     return (
-      <p className="profile__test" data-testid={`profile-test-result-${name}`}>
+      <p className="pcard__test" data-testid={`profile-test-result-${name}`}>
         Testing…
       </p>
     );
   if ('error' in test) {
     return (
-      <p
-        className="profile__test profile__test--bad"
-        data-testid={`profile-test-result-${name}`}
-        data-ok="false"
-      >
+      <p className="pcard__test pcard__test--bad" data-testid={`profile-test-result-${name}`} data-ok="false">
         {test.error}
       </p>
     );
   }
   return (
-    <ul className="profile__test" data-testid={`profile-test-result-${name}`} data-ok={test.ok}>
+    <ul className="pcard__test" data-testid={`profile-test-result-${name}`} data-ok={test.ok}>
       {test.checks.map((check) => (
         <li key={check.part} className={check.ok ? 'check check--ok' : 'check check--bad'}>
           <span aria-hidden="true">{check.ok ? '●' : '✕'}</span> {check.part}: {check.message}

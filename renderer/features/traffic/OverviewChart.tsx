@@ -3,7 +3,7 @@
  * markers. Data are averaged into ≤ MAX_POINTS time-aligned buckets so recharts redraws cheaply once
  * per tick.
  */
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Area,
   AreaChart,
@@ -144,8 +144,11 @@ export function OverviewChart() {
   );
   const palette = PALETTES[useResolvedTheme(theme)];
   const overview = stores.traffic.getState().overview;
+  // The chart follows the ticks at a lower priority: React renders it in interruptible slices after
+  // the urgent work (the table, scroll frames), so a tick never blocks a frame for the whole chart.
+  const chartSeq = useDeferredValue(overviewSeq);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer is mutated in place; `overviewSeq` marks changes
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer is mutated in place; `chartSeq` marks changes
   const { data, series, markers, latest } = useMemo(() => {
     const points = toChartPoints(overview.t, overview.total, overview.top, MAX_POINTS);
     const defs: SeriesDef[] = overview.top.map((s, i) => ({
@@ -167,7 +170,7 @@ export function OverviewChart() {
             }
           : null,
     };
-  }, [overviewSeq, palette, overview]);
+  }, [chartSeq, palette, overview]);
 
   const topSum = latest ? latest.values.reduce((a, b) => a + b, 0) : 0;
   return (

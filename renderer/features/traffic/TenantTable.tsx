@@ -3,13 +3,15 @@
  * tenant-order.ts for the policy), the kill switch in every row.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useApp, useSlice } from '../../app/context';
 import { formatCount, formatNumber, formatPercent, formatRate, formatRatio } from '../../app/format';
 import { FILTER_INPUT_ID } from '../../app/keyboard';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { openChange } from '../actions/actions-store';
-import { Sparkline } from './Sparkline';
+import { TenantsImportButton, TenantsImportResult, useTenantsImport } from '../tenants/TenantsImport';
+import { assignKeys, createKeyPool, spareKeys } from './recycle';
+import { SparkLayer } from './Sparkline';
 import type { SortKey } from './tenant-order';
 import { STATUS_LABEL, type TrafficModel } from './traffic-model';
 import { resort, select, setFilter, toggleSort } from './traffic-store';
@@ -37,11 +39,13 @@ const COLUMNS: { key: SortKey | null; label: string; className: string; title?: 
 interface RowProps {
   model: TrafficModel;
   slot: number;
+  /** not read: a new value makes the memoized row re-render after the model changed in place */
   seq: number;
   start: number;
   selected: boolean;
-  palette: Palette;
   readOnly: boolean;
+  /** a recycled row not in the window: kept mounted for reuse, hidden, without ids or test ids */
+  spare?: boolean;
   onOpen: (id: string) => void;
   onFlip: (id: string, publish: boolean) => void;
 }
@@ -49,32 +53,42 @@ interface RowProps {
 const TenantRowView = memo(function TenantRowView({
   model,
   slot,
-  seq,
   start,
   selected,
-  palette,
   readOnly,
+  spare = false,
   onOpen,
   onFlip,
 }: RowProps) {
-  const id = model.ids[slot]!;
+  const id = model.ids[slot] ?? '';
   const status = model.statusOf(slot);
   const publishing = model.publishing[slot] === 1;
   const present = model.present[slot] === 1;
   const why = model.why[slot] ?? '';
   const limitUse = model.limitUse[slot]!;
   const known = model.known[slot] === 1;
-  const tone = status === 'spike' ? 'spike' : status === 'off' || !publishing ? 'off' : 'normal';
+  // Rows are recycled (see recycle.ts): when this one starts showing another tenant, focus inside it
+  // must not stay on a control that now belongs to someone else. (An unmounted row lost it anyway.)
+  const rowRef = useRef<HTMLDivElement>(null);
+  const shownId = useRef(id);
+  useLayoutEffect(() => {
+    if (shownId.current === id && !spare) return;
+    shownId.current = id;
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && rowRef.current?.contains(active)) active.blur();
+  }, [id, spare]);
+  const live = !spare;
   return (
     // Rows are reached with ↑/↓ (and Enter) while the table body has focus, not one tab stop each.
     // biome-ignore lint/a11y/noStaticElementInteractions: see above
     // biome-ignore lint/a11y/useKeyWithClickEvents: see above
     <div
-      id={`trow-${id}`}
+      ref={rowRef}
+      id={live ? `trow-${id}` : undefined}
       data-selected={selected ? 'true' : 'false'}
-      className={`trow trow--${status}${selected ? ' trow--selected' : ''}${present ? '' : ' trow--absent'}`}
+      className={`trow trow--${status}${selected ? ' trow--selected' : ''}${present ? '' : ' trow--absent'}${live ? '' : ' trow--spare'}`}
       style={{ transform: `translateY(${start}px)` }}
-      data-testid={`tenant-row-${id}`}
+      data-testid={live ? `tenant-row-${id}` : undefined}
       data-status={status}
       data-publishing={publishing ? 'on' : 'off'}
       onClick={() => onOpen(id)}
@@ -92,9 +106,8 @@ const TenantRowView = memo(function TenantRowView({
           </span>
         )}
       </div>
-      <div className="cell c-spark">
-        <Sparkline model={model} slot={slot} seq={seq} palette={palette} tone={tone} />
-      </div>
+      {/* the sparkline is drawn by the SparkLayer on top of this cell */}
+      <div className="cell c-spark" />
       <div className="cell c-num c-rate" title={present ? undefined : 'not in the latest sample'}>
         {present ? formatRate(model.rate[slot]!) : '—'}
       </div>
@@ -122,7 +135,7 @@ const TenantRowView = memo(function TenantRowView({
           aria-checked={publishing}
           aria-label={`${publishing ? 'Stop' : 'Resume'} publishing for ${model.names[slot]}`}
           className={`switch${publishing ? ' switch--on' : ''}`}
-          data-testid={`kill-switch-${id}`}
+          data-testid={live ? `kill-switch-${id}` : undefined}
           disabled={readOnly}
           title={
             readOnly
@@ -146,106 +159,43 @@ const TenantRowView = memo(function TenantRowView({
   );
 });
 
-export function TenantTable() {
+/** The filter, the count, the re-sort notice and the import control. Not re-rendered on scroll frames. */
+const TableToolbar = memo(function TableToolbar() {
   const { stores } = useApp();
-  const seq = useSlice(
-    (s) => s.traffic,
-    (s) => s.seq,
-  );
-  const order = useSlice(
-    (s) => s.traffic,
-    (s) => s.order,
-  );
-  const sort = useSlice(
-    (s) => s.traffic,
-    (s) => s.sort,
-  );
   const filter = useSlice(
     (s) => s.traffic,
     (s) => s.filter,
   );
-  const selectedId = useSlice(
+  const shown = useSlice(
     (s) => s.traffic,
-    (s) => s.selectedId,
+    (s) => s.order.length,
+  );
+  const total = useSlice(
+    (s) => s.traffic,
+    (s) => s.model.size,
   );
   const outOfOrder = useSlice(
     (s) => s.traffic,
     (s) => s.outOfOrder,
   );
-  const loaded = useSlice(
-    (s) => s.traffic,
-    (s) => s.loaded,
-  );
-  const loadError = useSlice(
-    (s) => s.traffic,
-    (s) => s.loadError,
-  );
-  const readOnly = useSlice(
-    (s) => s.sources,
-    (s) => s.info?.profile.readOnly ?? false,
-  );
-  const theme = useSlice(
-    (s) => s.settings,
-    (s) => s.settings?.theme ?? 'system',
-  );
   const focusFilterSeq = useSlice(
     (s) => s.ui,
     (s) => s.focusFilterSeq,
-  );
-  const revealSeq = useSlice(
-    (s) => s.ui,
-    (s) => s.revealSeq,
-  );
-  const openTenantId = useSlice(
-    (s) => s.ui,
-    (s) => s.openTenantId,
   );
   const connection = useSlice(
     (s) => s.ui,
     (s) => s.connection,
   );
-  const palette = PALETTES[useResolvedTheme(theme)];
-  const model = stores.traffic.getState().model;
-  const bodyRef = useRef<HTMLDivElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);
-
-  const virtualizer = useVirtualizer({
-    count: order.length,
-    getScrollElement: () => bodyRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // Up to SMALL_TABLE rows every row stays in the DOM (find-in-page works, nothing to virtualize);
-    // above that only the visible rows and a few either side exist.
-    overscan: order.length <= SMALL_TABLE ? SMALL_TABLE : 8,
-  });
-
+  const tenantsImport = useTenantsImport();
   useEffect(() => {
     if (focusFilterSeq > 0) {
       filterRef.current?.focus();
       filterRef.current?.select();
     }
   }, [focusFilterSeq]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the keyboard asks (`revealSeq`)
-  useEffect(() => {
-    if (revealSeq === 0) return;
-    const { selectedId: id, order: o, model: m } = stores.traffic.getState();
-    if (!id) return;
-    const index = o.indexOf(m.slotOf(id));
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
-  }, [revealSeq]);
-
-  const onOpen = (id: string) => {
-    select(stores.traffic, id);
-    stores.ui.setState({ openTenantId: id });
-  };
-  const onFlip = (id: string, publish: boolean) => {
-    select(stores.traffic, id);
-    openChange(stores.actions, { kind: 'flip', tenantId: id, publish });
-  };
-
-  const total = model.size;
   return (
-    <section className="tenants" aria-label="Tenants">
+    <>
       <div className="toolbar">
         <label className="filter">
           <span className="visually-hidden">Filter tenants</span>
@@ -265,7 +215,7 @@ export function TenantTable() {
         </label>
         <span className="toolbar__count" data-testid="tenant-count">
           {filter
-            ? `${formatCount(order.length)} of ${formatCount(total)} tenants`
+            ? `${formatCount(shown)} of ${formatCount(total)} tenants`
             : `${formatCount(total)} tenants`}
         </span>
         <span className="toolbar__spacer" />
@@ -282,83 +232,235 @@ export function TenantTable() {
         ) : (
           <span className="toolbar__hint">order frozen between samples</span>
         )}
-        <span className="toolbar__hint">
+        <span className="toolbar__hint toolbar__hint--keys">
           <kbd>↑</kbd>
           <kbd>↓</kbd> select · <kbd>Enter</kbd> open
         </span>
+        <TenantsImportButton
+          busy={tenantsImport.busy}
+          disabled={connection !== 'connected'}
+          onPick={tenantsImport.onPick}
+        />
       </div>
-      <div className="tgrid">
-        <div className="trow trow--head">
-          {COLUMNS.map((col) => {
-            const active = col.key !== null && sort.key === col.key;
-            return (
-              <div key={col.label} className={`cell ${col.className}`}>
-                {col.key ? (
-                  <button
-                    type="button"
-                    className={`sort${active ? ' sort--active' : ''}`}
-                    data-testid={`sort-${col.key}`}
-                    title={col.title ? `${col.title} — click to sort` : 'Click to sort'}
-                    aria-label={`Sort by ${col.label}${active ? (sort.dir === 'asc' ? ', ascending' : ', descending') : ''}`}
-                    onClick={() => toggleSort(stores.traffic, col.key!)}
-                  >
-                    {col.label}
-                    <span className="sort__arrow" aria-hidden="true">
-                      {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                    </span>
-                  </button>
-                ) : (
-                  <span className="sort sort--static" title={col.title}>
-                    {col.label}
-                  </span>
-                )}
-              </div>
-            );
-          })}
-        </div>
-        <div
-          ref={bodyRef}
-          className="tgrid__body"
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: the grid body takes focus for ↑/↓ selection
-          tabIndex={0}
-          title="Tenants: ↑/↓ select, Enter open"
-          data-testid="tenant-table"
-        >
-          {!loaded ? (
-            <div className="empty">
-              {loadError ??
-                (connection === 'unauthorized'
-                  ? 'No data: this session is not authorized.'
-                  : connection === 'reconnecting'
-                    ? 'No data yet: waiting for the connection to the host.'
-                    : 'Waiting for the first sample…')}
-            </div>
-          ) : order.length === 0 ? (
-            <div className="empty">
-              {filter ? `No tenant matches “${filter}”.` : 'No tenants reported yet.'}
-            </div>
-          ) : null}
-          <div className="tgrid__spacer" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const slot = order[item.index]!;
-              const id = model.ids[slot]!;
-              return (
-                <TenantRowView
-                  key={id}
-                  model={model}
-                  slot={slot}
-                  seq={seq}
-                  start={item.start}
-                  selected={id === selectedId || id === openTenantId}
-                  palette={palette}
-                  readOnly={readOnly}
-                  onOpen={onOpen}
-                  onFlip={onFlip}
-                />
-              );
-            })}
+      <TenantsImportResult outcome={tenantsImport.outcome} dismiss={tenantsImport.dismiss} />
+    </>
+  );
+});
+
+/** The column headers (sort buttons). Re-rendered when the sort changes only. */
+const TableHead = memo(function TableHead() {
+  const { stores } = useApp();
+  const sort = useSlice(
+    (s) => s.traffic,
+    (s) => s.sort,
+  );
+  return (
+    <div className="trow trow--head">
+      {COLUMNS.map((col) => {
+        const active = col.key !== null && sort.key === col.key;
+        return (
+          <div key={col.label} className={`cell ${col.className}`}>
+            {col.key ? (
+              <button
+                type="button"
+                className={`sort${active ? ' sort--active' : ''}`}
+                data-testid={`sort-${col.key}`}
+                title={col.title ? `${col.title} — click to sort` : 'Click to sort'}
+                aria-label={`Sort by ${col.label}${active ? (sort.dir === 'asc' ? ', ascending' : ', descending') : ''}`}
+                onClick={() => toggleSort(stores.traffic, col.key!)}
+              >
+                {col.label}
+                <span className="sort__arrow" aria-hidden="true">
+                  {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                </span>
+              </button>
+            ) : (
+              <span className="sort sort--static" title={col.title}>
+                {col.label}
+              </span>
+            )}
           </div>
+        );
+      })}
+    </div>
+  );
+});
+
+/**
+ * The scrolling body: the only part that re-renders on a scroll frame (the virtualizer's window moved),
+ * and then only the rows that changed tenant; the rest are memoized.
+ */
+function TableBody({ palette }: { palette: Palette }) {
+  const { stores } = useApp();
+  const seq = useSlice(
+    (s) => s.traffic,
+    (s) => s.seq,
+  );
+  const order = useSlice(
+    (s) => s.traffic,
+    (s) => s.order,
+  );
+  const filter = useSlice(
+    (s) => s.traffic,
+    (s) => s.filter,
+  );
+  const selectedId = useSlice(
+    (s) => s.traffic,
+    (s) => s.selectedId,
+  );
+  const loaded = useSlice(
+    (s) => s.traffic,
+    (s) => s.loaded,
+  );
+  const loadError = useSlice(
+    (s) => s.traffic,
+    (s) => s.loadError,
+  );
+  const readOnly = useSlice(
+    (s) => s.sources,
+    (s) => s.info?.profile.readOnly ?? false,
+  );
+  const revealSeq = useSlice(
+    (s) => s.ui,
+    (s) => s.revealSeq,
+  );
+  const openTenantId = useSlice(
+    (s) => s.ui,
+    (s) => s.openTenantId,
+  );
+  const connection = useSlice(
+    (s) => s.ui,
+    (s) => s.connection,
+  );
+  const model = stores.traffic.getState().model;
+  const bodyRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => bodyRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    // Up to SMALL_TABLE rows every row stays in the DOM (find-in-page works, nothing to virtualize);
+    // above that only the visible rows and a few either side exist.
+    overscan: order.length <= SMALL_TABLE ? SMALL_TABLE : 8,
+  });
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the keyboard asks (`revealSeq`)
+  useEffect(() => {
+    if (revealSeq === 0) return;
+    const { selectedId: id, order: o, model: m } = stores.traffic.getState();
+    if (!id) return;
+    const index = o.indexOf(m.slotOf(id));
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [revealSeq]);
+
+  // Stable, so that the memoized rows skip re-rendering on scroll frames.
+  const onOpen = useCallback(
+    (id: string) => {
+      select(stores.traffic, id);
+      stores.ui.setState({ openTenantId: id });
+    },
+    [stores],
+  );
+  const onFlip = useCallback(
+    (id: string, publish: boolean) => {
+      select(stores.traffic, id);
+      openChange(stores.actions, { kind: 'flip', tenantId: id, publish });
+    },
+    [stores],
+  );
+  const items = virtualizer.getVirtualItems();
+  // Keys by tenant for rows that stay in the window, recycled from rows that left for rows that enter.
+  const keyPool = useMemo(createKeyPool, []);
+  const keys = assignKeys(
+    keyPool,
+    items.map((item) => order[item.index]!),
+  );
+  const spares = spareKeys(keyPool);
+
+  return (
+    <div
+      ref={bodyRef}
+      className="tgrid__body"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the grid body takes focus for ↑/↓ selection
+      tabIndex={0}
+      title="Tenants: ↑/↓ select, Enter open"
+      data-testid="tenant-table"
+    >
+      {!loaded ? (
+        <div className="empty">
+          {loadError ??
+            (connection === 'unauthorized'
+              ? 'No data: this session is not authorized.'
+              : connection === 'reconnecting'
+                ? 'No data yet: waiting for the connection to the host.'
+                : 'Waiting for the first sample…')}
         </div>
+      ) : order.length === 0 ? (
+        <div className="empty">{filter ? `No tenant matches “${filter}”.` : 'No tenants reported yet.'}</div>
+      ) : null}
+      <div className="tgrid__spacer" style={{ height: virtualizer.getTotalSize() }}>
+        {/* one array, rows then spares: a key that moves between the two keeps its DOM nodes */}
+        {[
+          ...items.map((item, i) => {
+            const slot = order[item.index]!;
+            const id = model.ids[slot]!;
+            return (
+              <TenantRowView
+                key={keys[i]}
+                model={model}
+                slot={slot}
+                seq={seq}
+                start={item.start}
+                selected={id === selectedId || id === openTenantId}
+                readOnly={readOnly}
+                onOpen={onOpen}
+                onFlip={onFlip}
+              />
+            );
+          }),
+          ...spares.map(({ key, item }) => (
+            <TenantRowView
+              key={key}
+              model={model}
+              slot={item >= 0 && item < model.size ? item : 0}
+              seq={0}
+              start={0}
+              selected={false}
+              readOnly={readOnly}
+              spare
+              onOpen={onOpen}
+              onFlip={onFlip}
+            />
+          )),
+        ]}
+        {items.length > 0 ? (
+          <SparkLayer
+            model={model}
+            order={order}
+            seq={seq}
+            first={items[0]!.index}
+            last={items[items.length - 1]!.index}
+            rowHeight={ROW_HEIGHT}
+            palette={palette}
+          />
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function TenantTable() {
+  const theme = useSlice(
+    (s) => s.settings,
+    (s) => s.settings?.theme ?? 'system',
+  );
+  const palette = PALETTES[useResolvedTheme(theme)];
+  return (
+    <section className="tenants" aria-label="Tenants">
+      <TableToolbar />
+      <div className="tgrid">
+        <TableHead />
+        <TableBody palette={palette} />
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendNewSlots, computeOrder, countOutOfOrder } from './tenant-order';
+import { appendNewSlots, computeOrder, countOutOfOrder, type SortKey, slotComparator } from './tenant-order';
 import { row, snapshot, tick } from './test-data';
-import { TrafficModel } from './traffic-model';
+import { STATUS_SEVERITY, TrafficModel } from './traffic-model';
 import {
   applySnapshot,
   applyTick,
@@ -93,6 +93,85 @@ describe('sorting and filtering', () => {
     expect(countOutOfOrder(mm, { key: 'rate', dir: 'desc' }, order)).toBe(0);
     mm.applyTick(tick(2, [row('a', 1), row('b', 2), row('c', 3)]));
     expect(countOutOfOrder(mm, { key: 'rate', dir: 'desc' }, order)).toBe(2);
+  });
+});
+
+describe('the comparator with cached name ranks', () => {
+  // The comparison as it was written before the name order was cached: collator on every call.
+  const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+  function reference(m: TrafficModel, key: SortKey, dir: 'asc' | 'desc', a: number, b: number): number {
+    const sign = dir === 'asc' ? 1 : -1;
+    const value = (s: number): number =>
+      key === 'status'
+        ? STATUS_SEVERITY[m.status[s]!]!
+        : key === 'publishing'
+          ? m.publishing[s]!
+          : (m[key as 'rate'] as Float64Array)[s]!;
+    if (key !== 'name') {
+      const va = value(a);
+      const vb = value(b);
+      if (Number.isNaN(va) !== Number.isNaN(vb)) return Number.isNaN(va) ? 1 : -1;
+      if (!Number.isNaN(va) && va !== vb) return va < vb ? -sign : sign;
+    }
+    const byName = collator.compare(m.names[a]!, m.names[b]!);
+    if (byName !== 0) return key === 'name' ? byName * sign : byName;
+    return m.ids[a]! < m.ids[b]! ? -1 : m.ids[a]! > m.ids[b]! ? 1 : 0;
+  }
+
+  it('orders exactly like the collator-per-comparison version, ties and renames included', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const names = ['Acme', 'acme', 'Äcme', 'Globex', 'item 10', 'item 9', 'Item 9', 'zeta', 'Zeta'];
+    const statuses = ['normal', 'elevated', 'spike', 'over-limit', 'off'] as const;
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      row(`t${i % 7}-${i}`, Math.floor(rand() * 4) * 10, {
+        name: names[Math.floor(rand() * names.length)]!,
+        status: statuses[Math.floor(rand() * statuses.length)]!,
+        limitUse: rand() < 0.3 ? null : Math.floor(rand() * 3) / 2,
+        publishing: rand() < 0.8,
+      }),
+    );
+    const m = model(rows);
+    const keys: SortKey[] = [
+      'name',
+      'rate',
+      'baseline',
+      'ratio',
+      'share',
+      'limitUse',
+      'status',
+      'publishing',
+    ];
+    const check = () => {
+      for (const key of keys) {
+        for (const dir of ['asc', 'desc'] as const) {
+          const fast = slotComparator(m, { key, dir });
+          for (let k = 0; k < 400; k++) {
+            const a = Math.floor(rand() * m.size);
+            const b = Math.floor(rand() * m.size);
+            expect(Math.sign(fast(a, b)), `${key} ${dir} ${m.ids[a]} ${m.ids[b]}`).toBe(
+              Math.sign(reference(m, key, dir, a, b)),
+            );
+          }
+          const order = computeOrder(m, { key, dir }, '');
+          const expected = Array.from(order).sort((a, b) => reference(m, key, dir, a, b));
+          expect(Array.from(order)).toEqual(expected);
+        }
+      }
+    };
+    check();
+    // a rename and a new tenant invalidate the cached name order
+    m.applyTick(
+      tick(2, [
+        ...rows.slice(1),
+        row(rows[0]!.id, 5, { name: 'aaa first' }),
+        row('new', 1, { name: 'Acme' }),
+      ]),
+    );
+    check();
   });
 });
 

@@ -39,6 +39,8 @@ export class TrafficModel {
   searchText: string[] = [];
   why: string[] = [];
   readonly index = new Map<string, number>();
+  /** bumped whenever a slot is added or renamed (the name order is cached against it) */
+  namesVersion = 0;
   size = 0;
   capacity = 0;
   rate = new Float64Array(0);
@@ -83,7 +85,9 @@ export class TrafficModel {
     this.searchText = [];
     this.why = [];
     this.size = 0;
-    this.grow(Math.max(64, snapshot.tick.tenants.length + Object.keys(snapshot.sparks).length));
+    this.namesVersion++;
+    // the sparks are (almost always) for the same tenants as the tick; a few more grow the arrays
+    this.grow(Math.max(64, snapshot.tick.tenants.length, Object.keys(snapshot.sparks).length));
     this.spark.fill(Number.NaN);
     this.sparkHead = SPARK_POINTS - 1;
     this.seq = -1;
@@ -134,6 +138,7 @@ export class TrafficModel {
   private writeRow(slot: number, row: TenantRow): void {
     if (this.names[slot] !== row.name) {
       this.names[slot] = row.name;
+      this.namesVersion++;
       this.searchText[slot] = `${row.name} ${row.id}`.toLowerCase();
     }
     this.rate[slot] = row.rate;
@@ -154,6 +159,7 @@ export class TrafficModel {
     if (existing !== undefined) return existing;
     if (this.size === this.capacity) this.grow(this.capacity * 2);
     const slot = this.size++;
+    this.namesVersion++;
     this.index.set(id, slot);
     this.ids[slot] = id;
     this.names[slot] = name;
@@ -163,6 +169,13 @@ export class TrafficModel {
     this.limit[slot] = Number.NaN;
     this.limitUse[slot] = Number.NaN;
     this.publishing[slot] = 1;
+    // a slot reused after a snapshot must not show the figures of the tenant that had it before
+    this.rate[slot] = 0;
+    this.baseline[slot] = 0;
+    this.ratio[slot] = 0;
+    this.share[slot] = 0;
+    this.status[slot] = 0;
+    this.present[slot] = 0;
     this.spark.fill(Number.NaN, slot * SPARK_POINTS, (slot + 1) * SPARK_POINTS);
     return slot;
   }

@@ -1,0 +1,161 @@
+/** What the broker strip and the Health view show, derived from the contract's figures (pure). */
+import type { BrokerHealth, SourceState, SourceStatus } from '../../../electron/core/api';
+import { formatBytes, formatCount, formatPercent, formatSoon } from '../../app/format';
+import type { BrokerSeries } from './broker-store';
+
+/** Source kinds that report broker health. */
+export const BROKER_SOURCE_KINDS: ReadonlySet<string> = new Set(['rabbitmq']);
+
+export interface BrokerEntry {
+  sourceId: string;
+  label: string;
+  /** the source's link state ('ok' when only health is known) */
+  state: SourceState | 'stale';
+  message: string | null;
+  /** the latest sample, null until the broker answered once */
+  health: BrokerHealth | null;
+}
+
+/**
+ * Every broker to show: the sources of a broker kind (even before their first sample, so a broker
+ * that is down is shown down) and every broker that reported health. Empty = no broker source.
+ */
+export function brokerEntries(
+  sources: readonly SourceStatus[],
+  current: readonly BrokerHealth[],
+): BrokerEntry[] {
+  const byId = new Map<string, BrokerEntry>();
+  for (const s of sources) {
+    if (!BROKER_SOURCE_KINDS.has(s.kind)) continue;
+    byId.set(s.id, {
+      sourceId: s.id,
+      label: s.label,
+      state: s.stale && s.state === 'ok' ? 'stale' : s.state,
+      message: s.message,
+      health: null,
+    });
+  }
+  for (const h of current) {
+    const known = byId.get(h.sourceId);
+    if (known) known.health = h;
+    else
+      byId.set(h.sourceId, { sourceId: h.sourceId, label: h.label, state: 'ok', message: null, health: h });
+  }
+  return [...byId.values()];
+}
+
+export type Tone = 'ok' | 'warn' | 'crit';
+
+/** Memory used as a share of the watermark (1 = the watermark, where RabbitMQ blocks publishers). */
+export function memoryShare(h: BrokerHealth): number {
+  return h.memory.limit > 0 ? h.memory.used / h.memory.limit : 0;
+}
+
+export function memoryTone(h: BrokerHealth): Tone {
+  const share = memoryShare(h);
+  if (h.memory.alarm || share >= 0.9) return 'crit';
+  if (share >= 0.7 || h.memory.alarmInSec !== null) return 'warn';
+  return 'ok';
+}
+
+/** "62% of watermark" */
+export function memoryText(h: BrokerHealth): string {
+  return `${formatPercent(memoryShare(h))} of watermark`;
+}
+
+/** "1.2 GiB of 2 GiB watermark, +3.1 MiB/s" */
+export function memoryDetail(h: BrokerHealth): string {
+  const trend =
+    h.memory.bytesPerSec !== null && Math.abs(h.memory.bytesPerSec) >= 1
+      ? `, ${h.memory.bytesPerSec > 0 ? '+' : ''}${formatBytes(h.memory.bytesPerSec)}/s`
+      : '';
+  return `${formatBytes(h.memory.used)} of ${formatBytes(h.memory.limit)} watermark${trend}`;
+}
+
+/** "alarm in ~9 min" while memory is rising steadily toward the watermark (and not in alarm yet). */
+export function alarmSoonText(h: BrokerHealth): string | null {
+  if (h.memory.alarm || h.memory.alarmInSec === null) return null;
+  return `alarm in ${formatSoon(h.memory.alarmInSec)}`;
+}
+
+/** The alarms in force, in words: "memory alarm", "disk alarm". */
+export function activeAlarms(h: BrokerHealth): string[] {
+  const out: string[] = [];
+  if (h.memory.alarm) out.push('memory alarm');
+  if (h.diskAlarm) out.push('disk alarm');
+  return out;
+}
+
+export function blockedCounts(h: BrokerHealth): { blocked: number; blocking: number } {
+  let blocked = 0;
+  let blocking = 0;
+  for (const c of h.blocked) {
+    if (c.state === 'blocked') blocked++;
+    else blocking++;
+  }
+  return { blocked, blocking };
+}
+
+/** "6,013 ch · 2,004/conn" — the per-connection figure is the leak signal. */
+export function channelsText(h: BrokerHealth): { channels: string; perConnection: string } {
+  const per = h.channelsPerConnection;
+  return {
+    channels: formatCount(h.channels),
+    perConnection: per >= 10 ? formatCount(per) : per.toFixed(1),
+  };
+}
+
+export interface HealthPoint {
+  t: number;
+  /** null for a sample without memory figures (a watermark of 0: the broker had not said yet) */
+  memUsed: number | null;
+  memLimit: number | null;
+  channels: number;
+  connections: number;
+}
+
+/**
+ * At most `maxPoints` points of a broker's history for the charts: the last sample of each
+ * time-aligned bucket (aligned on absolute time, so older points do not shimmer as new ones arrive).
+ */
+export function healthPoints(series: BrokerSeries, maxPoints = 300): HealthPoint[] {
+  const n = series.length;
+  if (n === 0) return [];
+  const t = series.t;
+  const span = t[n - 1]! - t[0]!;
+  const step = n > 1 ? span / (n - 1) : 1000;
+  const bucketMs = n <= maxPoints || step <= 0 ? 0 : Math.ceil(span / maxPoints / step) * step;
+  const out: HealthPoint[] = [];
+  for (let i = 0; i < n; i++) {
+    const last =
+      i === n - 1 || !bucketMs || Math.floor(t[i + 1]! / bucketMs) !== Math.floor(t[i]! / bucketMs);
+    if (!last) continue;
+    const limit = series.memLimit[i]!;
+    const known = limit > 0;
+    out.push({
+      t: t[i]!,
+      memUsed: known ? series.memUsed[i]! : null,
+      memLimit: known ? limit : null,
+      channels: series.channels[i]!,
+      connections: series.connections[i]!,
+    });
+  }
+  return out;
+}
+
+const MiB = 2 ** 20;
+/** Binary steps for a bytes axis: 1, 2, 4 or 8 × a power of 1024 (…, 256 MiB, 512 MiB, 1 GiB, 2 GiB …). */
+export function byteTicks(max: number, maxTicks = 5): number[] {
+  if (!(max > 0)) return [0];
+  let step = 1;
+  while (max / step > maxTicks) step *= 2;
+  // round-looking steps: ≥ 1 MiB in whole MiB powers of two
+  if (step < MiB && max >= MiB) step = MiB;
+  const ticks: number[] = [];
+  // up to the first tick at or above `max`, so that the data never rises above the axis
+  for (let v = 0; ; v += step) {
+    ticks.push(v);
+    if (v >= max) break;
+  }
+  return ticks;
+}
