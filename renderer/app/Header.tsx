@@ -7,6 +7,14 @@ import { setSort } from '../features/traffic/traffic-store';
 import { useApp, useSlice } from './context';
 import { formatCount, formatDuration, formatRate } from './format';
 import { isMac } from './keyboard';
+import type { View } from './ui-store';
+
+const VIEWS: readonly (readonly [View, string])[] = [
+  ['traffic', 'Traffic'],
+  ['audit', 'Audit'],
+  ['health', 'Health'],
+  ['profiles', 'Profiles'],
+];
 
 function SourceDot({ source }: { source: SourceStatus }) {
   const state = source.stale && source.state === 'ok' ? 'stale' : source.state;
@@ -113,42 +121,18 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
         ) : null}
       </div>
       <nav className="tabs" aria-label="Views">
-        <button
-          type="button"
-          className="tab"
-          aria-current={view === 'traffic' ? 'page' : undefined}
-          data-testid="nav-traffic"
-          onClick={() => stores.ui.setState({ view: 'traffic' })}
-        >
-          Traffic
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-current={view === 'audit' ? 'page' : undefined}
-          data-testid="nav-audit"
-          onClick={() => stores.ui.setState({ view: 'audit' })}
-        >
-          Audit
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-current={view === 'health' ? 'page' : undefined}
-          data-testid="nav-health"
-          onClick={() => stores.ui.setState({ view: 'health' })}
-        >
-          Health
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-current={view === 'profiles' ? 'page' : undefined}
-          data-testid="nav-profiles"
-          onClick={() => stores.ui.setState({ view: 'profiles' })}
-        >
-          Profiles
-        </button>
+        {VIEWS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className="tab"
+            aria-current={view === id ? 'page' : undefined}
+            data-testid={`nav-${id}`}
+            onClick={() => stores.ui.setState({ view: id })}
+          >
+            {label}
+          </button>
+        ))}
       </nav>
       <div className="header__group header__sources" data-testid="source-status">
         {sources.map((s) => (

@@ -17,11 +17,11 @@ import {
   YAxis,
 } from 'recharts';
 import type { BrokerHealth } from '../../../electron/core/api';
+import { axisTick, timeAxisProps, tooltipStyle } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
 import {
   formatBytes,
   formatClock,
-  formatClockShort,
   formatCompact,
   formatCount,
   formatPercent,
@@ -45,16 +45,6 @@ import {
   memoryTone,
 } from './broker-view';
 
-function tooltipStyle(p: Palette) {
-  return {
-    background: p.tooltipBg,
-    border: `1px solid ${p.tooltipBorder}`,
-    borderRadius: 6,
-    fontSize: 12,
-    color: p.text,
-  };
-}
-
 function timeAxis(points: HealthPoint[]) {
   const t0 = points[0]?.t ?? 0;
   const t1 = points[points.length - 1]?.t ?? 0;
@@ -76,23 +66,13 @@ const MemoryChart = memo(function MemoryChart({
     <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>
       <ComposedChart data={points} margin={{ top: 10, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={palette.grid} vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[axis.t0, axis.t1]}
-          ticks={axis.ticks}
-          tickFormatter={axis.seconds ? formatClock : formatClockShort}
-          stroke={palette.axis}
-          tick={{ fontSize: 11, fill: palette.axis }}
-          tickLine={false}
-        />
+        <XAxis {...timeAxisProps(palette, axis.t0, axis.t1, axis)} />
         <YAxis
           width={64}
           domain={[0, ticks[ticks.length - 1]!]}
           ticks={ticks}
           stroke={palette.axis}
-          tick={{ fontSize: 11, fill: palette.axis }}
+          tick={axisTick(palette)}
           tickFormatter={formatBytes}
           tickLine={false}
           axisLine={false}
@@ -143,22 +123,12 @@ const ChannelsChart = memo(function ChannelsChart({
     <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>
       <LineChart data={points} margin={{ top: 10, right: 4, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={palette.grid} vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[axis.t0, axis.t1]}
-          ticks={axis.ticks}
-          tickFormatter={axis.seconds ? formatClock : formatClockShort}
-          stroke={palette.axis}
-          tick={{ fontSize: 11, fill: palette.axis }}
-          tickLine={false}
-        />
+        <XAxis {...timeAxisProps(palette, axis.t0, axis.t1, axis)} />
         <YAxis
           yAxisId="ch"
           width={52}
           stroke={palette.series[0]}
-          tick={{ fontSize: 11, fill: palette.axis }}
+          tick={axisTick(palette)}
           tickFormatter={formatCompact}
           tickLine={false}
           axisLine={false}
@@ -171,7 +141,7 @@ const ChannelsChart = memo(function ChannelsChart({
           domain={[0, (max: number) => Math.max(4, Math.ceil((max * 1.25) / 4) * 4)]}
           tickCount={5}
           stroke={palette.series[1]}
-          tick={{ fontSize: 11, fill: palette.axis }}
+          tick={axisTick(palette)}
           tickFormatter={formatCompact}
           tickLine={false}
           axisLine={false}

@@ -15,10 +15,10 @@ import {
   YAxis,
 } from 'recharts';
 import type { FlagValue, TenantFlag, TrafficMarker } from '../../../electron/core/api';
+import { axisTick, timeAxisProps, tooltipStyle } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
 import {
   formatClock,
-  formatClockShort,
   formatDateTime,
   formatEffect,
   formatFlagValue,
@@ -62,34 +62,18 @@ const RateChart = memo(function RateChart({
     <ResponsiveContainer width="100%" height="100%" minWidth={0} minHeight={0}>
       <LineChart data={points} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={palette.grid} vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={[t0, t1]}
-          ticks={axis.ticks}
-          tickFormatter={axis.seconds ? formatClock : formatClockShort}
-          stroke={palette.axis}
-          tick={{ fontSize: 11, fill: palette.axis }}
-          tickLine={false}
-        />
+        <XAxis {...timeAxisProps(palette, t0, t1, axis)} />
         <YAxis
           width={52}
           stroke={palette.axis}
-          tick={{ fontSize: 11, fill: palette.axis }}
+          tick={axisTick(palette)}
           tickFormatter={formatRateCompact}
           tickLine={false}
           axisLine={false}
         />
         <Tooltip
           isAnimationActive={false}
-          contentStyle={{
-            background: palette.tooltipBg,
-            border: `1px solid ${palette.tooltipBorder}`,
-            borderRadius: 6,
-            fontSize: 12,
-            color: palette.text,
-          }}
+          contentStyle={tooltipStyle(palette)}
           labelFormatter={(t) => formatClock(Number(t))}
           formatter={(v, name) => [formatRate(Number(v)), name]}
         />
