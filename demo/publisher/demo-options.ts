@@ -10,6 +10,8 @@ export interface DemoOptions {
   /** the console's OFREP endpoint; null: start an embedded flag server */
   ofrep: string | null;
   ofrepToken: string | undefined;
+  /** gate the publisher by Unleash instead (its Node SDK): base URL and a backend token */
+  unleash: { url: string; token: string } | null;
   /** embedded flag server: its data dir (null: a temp dir) and port */
   dataDir: string | null;
   ofrepPort: number;
@@ -29,6 +31,8 @@ export const DEMO_USAGE = `usage: npm run demo -- [options]
   --ofrep <url>          an already running console's OFREP endpoint, e.g. http://127.0.0.1:8016/ofrep/v1
                          (env OFREP_ENDPOINT); without it the demo starts the console itself
   --ofrep-token <token>  bearer token for the OFREP server (env SWITCHBOARD_OFREP_TOKEN)
+  --unleash <url>        gate by Unleash instead, through its Node SDK (backend token in env
+                         SWITCHBOARD_DEMO_UNLEASH_TOKEN); flip tenants from a console profile on that Unleash
   --data-dir <dir>       the console's data directory (default: a temporary one)
   --ofrep-port <port>    the console's OFREP port (default 0: a free one)
   --no-flags             publish without a kill switch (no gate)
@@ -75,6 +79,7 @@ export function parseDemoOptions(
     managementUrl: v.management ?? env.SWITCHBOARD_DEMO_MANAGEMENT ?? 'http://127.0.0.1:15672',
     ofrep: v.ofrep ?? env.OFREP_ENDPOINT ?? null,
     ofrepToken: v['ofrep-token'] ?? env.SWITCHBOARD_OFREP_TOKEN,
+    unleash: unleashOption(v.unleash, env),
     dataDir: v['data-dir'] ?? null,
     ofrepPort: port(v['ofrep-port'] ?? '0', '--ofrep-port'),
     flags: !v['no-flags'],
@@ -104,6 +109,7 @@ function parse(argv: readonly string[]) {
       management: { type: 'string' },
       ofrep: { type: 'string' },
       'ofrep-token': { type: 'string' },
+      unleash: { type: 'string' },
       'data-dir': { type: 'string' },
       'ofrep-port': { type: 'string' },
       'no-flags': { type: 'boolean' },
@@ -144,4 +150,14 @@ export function redactUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+function unleashOption(
+  url: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { url: string; token: string } | null {
+  if (!url) return null;
+  const token = env.SWITCHBOARD_DEMO_UNLEASH_TOKEN;
+  if (!token) throw new UsageError('--unleash needs a backend token in SWITCHBOARD_DEMO_UNLEASH_TOKEN');
+  return { url, token };
 }

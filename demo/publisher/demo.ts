@@ -7,6 +7,7 @@ import { type DemoConsole, freeLocalPort, startDemoConsole } from './demo-consol
 import { type DemoOptions, redactUrl } from './demo-options';
 import { type Publisher, startPublisher } from './publisher';
 import { DROP_REASONS } from './publisher-metrics';
+import { UnleashGate } from './unleash-gate';
 
 export const INSTALL_HINT =
   'install and start it: apt-get install rabbitmq-server && rabbitmq-plugins enable rabbitmq_management && rabbitmq-server -detached (or pass --amqp <url>)';
@@ -23,7 +24,8 @@ export async function checkBroker(amqpUrl: string, timeoutMs = 3_000): Promise<v
     await connection.close();
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    const credentials = /ACCESS[-_]REFUSED|403/i.test(reason ?? '');
+    // AMQP's login refusal is ACCESS_REFUSED (reply code 403); matching a bare "403" would also match a port.
+    const credentials = /ACCESS[-_]REFUSED/i.test(reason ?? '');
     throw new BrokerUnreachable(
       credentials
         ? `RabbitMQ at ${redactUrl(amqpUrl)} refused the login (${reason}): pass --amqp amqp://user:password@host:port`
@@ -77,7 +79,15 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   let consoleApp: DemoConsole | null = null;
   let ofrepUrl: string | null = null;
   const metricsPort = options.metricsPort || (await freeLocalPort());
-  if (options.flags && options.ofrep) {
+  let unleashGate: UnleashGate | null = null;
+  if (options.flags && options.unleash) {
+    unleashGate = new UnleashGate({ url: options.unleash.url, token: options.unleash.token });
+    unleashGate.setTenants(options.tenants.map((t) => t.id));
+    await unleashGate.whenReady();
+    print(
+      `flags: publish-events per tenant from Unleash at ${options.unleash.url} (Node SDK, refreshed every second)`,
+    );
+  } else if (options.flags && options.ofrep) {
     ofrepUrl = options.ofrep;
     print(`flags: publish-events per tenant from ${ofrepUrl}`);
   } else if (options.flags) {
@@ -115,7 +125,11 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     publisher = await startPublisher({
       amqpUrl: options.amqpUrl,
       tenants: options.tenants,
-      flags: ofrepUrl ? { ofrepEndpoint: ofrepUrl, token: options.ofrepToken } : null,
+      flags: unleashGate
+        ? { gate: unleashGate }
+        : ofrepUrl
+          ? { ofrepEndpoint: ofrepUrl, token: options.ofrepToken }
+          : null,
       spike: options.spike,
       channelLeak: options.channelLeak,
       metricsPort,
@@ -144,6 +158,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     async stop() {
       clearInterval(timer);
       await publisher.stop();
+      await unleashGate?.close();
       await consoleApp?.stop();
     },
   };
