@@ -12,10 +12,8 @@ let workload: BrokerWorkload;
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
 test.beforeAll(async ({}, testInfo) => {
-  test.skip(
-    testInfo.project.name === 'electron',
-    'Electron target: the broker drill runs once, on the web host',
-  );
+  const electronTarget = testInfo.project.name === 'electron';
+  test.skip(electronTarget, 'Electron target: the broker drill runs once, on the web host');
   workload = await startBrokerWorkload();
 });
 

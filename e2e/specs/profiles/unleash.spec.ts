@@ -31,10 +31,8 @@ async function constraintsInUnleash(): Promise<string[]> {
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
 test.beforeAll(async ({}, testInfo) => {
-  test.skip(
-    testInfo.project.name === 'electron',
-    'Electron target: the Unleash drill runs once, on the web host',
-  );
+  const electronTarget = testInfo.project.name === 'electron';
+  test.skip(electronTarget, 'Electron target: the Unleash drill runs once, on the web host');
   unleash = await startUnleash();
   await unleash.api('POST', '/api/admin/projects/default/features', {
     name: 'publish-events',
