@@ -111,6 +111,7 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   });
   parts.events.start();
   await Promise.all(sources.map((s) => s.start()));
+  await backfill(parts, sources[rateSourceIndex(configs)], shared.settings.get().intervalMs);
   await parts.timeBox.start();
   parts.loop.start();
   return {
@@ -178,6 +179,27 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
   );
   board.setInterval(settings.get().intervalMs);
   return { profile, provider, ...built, board, brokers, model, flips, timeBox, effects, loop, events };
+}
+
+/** The last 15 minutes, coarser than a tick for large windows; history raises no alerts. */
+const BACKFILL_MS = 15 * 60_000;
+const BACKFILL_POINTS = 300;
+
+async function backfill(
+  parts: SessionParts,
+  source: MetricsSource | undefined,
+  intervalMs: number,
+): Promise<void> {
+  if (!source?.backfill) return;
+  const stepMs = Math.max(intervalMs, BACKFILL_MS / BACKFILL_POINTS);
+  try {
+    for (const sample of await source.backfill(BACKFILL_MS, stepMs)) parts.model.ingest(sample, stepMs);
+    parts.model.drainAlerts();
+  } catch (error) {
+    console.warn(
+      `switchboard: no backfill from ${source.label}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
 }
 
 async function startFlagServer(

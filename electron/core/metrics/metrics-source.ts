@@ -21,6 +21,8 @@ export interface MetricsSource {
   /** Called once per tick; resolves with the latest rates or rejects with the reason the source is down. */
   sample(now: number): Promise<MetricsSample>;
   status(): SourceStatus;
+  /** Past rates (oldest first) to fill the charts on start, where the source keeps history (Prometheus). */
+  backfill?(windowMs: number, stepMs: number): Promise<MetricsSample[]>;
   close(): Promise<void>;
 }
 

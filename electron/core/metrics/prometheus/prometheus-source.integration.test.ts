@@ -3,9 +3,14 @@
  * a per-tenant counter. The counter moves 1 : 3 : 0 between tenants on every increment, so the
  * answers are checked by their proportions, not by the wall clock.
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrometheusInstance, startPrometheus } from '../../../../test-services/prometheus-instance';
+import { assembleConsole } from '../../console-core';
 import { LocalServer } from '../scrape/testing/local-server';
 import { PrometheusSource } from './prometheus-source';
 import { TcpProxy } from './testing/tcp-proxy';
@@ -126,4 +131,30 @@ describe('PrometheusSource on a real Prometheus', () => {
     );
     expect(source.status()).toMatchObject({ state: 'ok', message: null, stale: false });
   }, 90_000);
+
+  it('fills the console charts from query_range when the console starts', async () => {
+    const source = new PrometheusSource({ url: prometheus!.url, query: QUERY });
+    await until(
+      // the console asks for 15 minutes in 300 steps (3 s each)
+      () => source.backfill(15 * 60_000, 3_000),
+      (samples) => samples.filter((s) => (s.rates.get('acme') ?? 0) > 0).length >= 4,
+      60_000,
+    );
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-backfill-'));
+    const { core, parts } = await assembleConsole({
+      dataDir,
+      host: 'web',
+      ofrepPort: 0,
+      sources: [{ kind: 'prometheus', url: prometheus!.url, query: QUERY }],
+    });
+    try {
+      // before the first live tick could have landed more than one sample, the history is there
+      const series = parts.model.tenantSeries('acme');
+      expect(series?.rate.filter((r) => r > 0).length ?? 0).toBeGreaterThanOrEqual(4);
+      expect(parts.model.tenantSeries('globex')?.rate.at(-1)).toBeGreaterThan(0);
+    } finally {
+      await core.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
