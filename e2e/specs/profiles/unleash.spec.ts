@@ -102,6 +102,8 @@ test('the console drives a real Unleash: switch a tenant off and on from the UI,
   await expect(audit.rows('acme')).toHaveCount(2);
   await expect(audit.rows('acme').first()).toContainText('INC-11 resolved');
   await expect(audit.rows('acme').nth(1)).toContainText('INC-11: acme over its limit');
+  // Unleash's own log, merged into the audit view, carries the reason too
+  await expect(page.getByTestId('provider-history')).toContainText('INC-11: acme over its limit');
   // the reason reached Unleash's own event log too
   const events = await unleash.api<{ events: { data?: unknown }[] }>(
     'GET',

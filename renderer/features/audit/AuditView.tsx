@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatDateTime, formatDuration, formatEffect, formatFlagValue } from '../../app/format';
+import { ProviderHistory } from './ProviderHistory';
 
 const SHOWN = 500;
 
@@ -128,6 +129,7 @@ export function AuditView() {
             {!loaded ? 'Loading the audit trail…' : filter ? 'No entry matches.' : 'No changes recorded yet.'}
           </div>
         ) : null}
+        <ProviderHistory />
       </div>
     </section>
   );
