@@ -36,3 +36,18 @@ export function tooltipStyle(p: Palette) {
     color: p.text,
   };
 }
+
+/** A value (Y) axis without its line and tick marks: the grid carries the reading. */
+export function valueAxisProps(p: Palette, stroke = p.axis) {
+  return { stroke, tick: axisTick(p), tickLine: false, axisLine: false };
+}
+
+/** The tooltip every chart shows: the time as a clock, each value through `format`. */
+export function tooltipProps(p: Palette, format: (value: number) => string) {
+  return {
+    isAnimationActive: false,
+    contentStyle: tooltipStyle(p),
+    labelFormatter: (t: unknown) => formatClock(Number(t)),
+    formatter: (v: unknown, name: unknown) => [format(Number(v)), String(name)] as [string, string],
+  };
+}

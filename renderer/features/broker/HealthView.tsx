@@ -17,16 +17,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { BrokerHealth } from '../../../electron/core/api';
-import { axisTick, timeAxisProps, tooltipStyle } from '../../app/chart-style';
+import { timeAxisProps, tooltipProps, valueAxisProps } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
-import {
-  formatBytes,
-  formatClock,
-  formatCompact,
-  formatCount,
-  formatPercent,
-  formatRate,
-} from '../../app/format';
+import { formatBytes, formatCompact, formatCount, formatPercent, formatRate } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { timeTicks } from '../traffic/overview';
 import { MemoryGauge } from './BrokerStrip';
@@ -71,18 +64,10 @@ const MemoryChart = memo(function MemoryChart({
           width={64}
           domain={[0, ticks[ticks.length - 1]!]}
           ticks={ticks}
-          stroke={palette.axis}
-          tick={axisTick(palette)}
+          {...valueAxisProps(palette)}
           tickFormatter={formatBytes}
-          tickLine={false}
-          axisLine={false}
         />
-        <Tooltip
-          isAnimationActive={false}
-          contentStyle={tooltipStyle(palette)}
-          labelFormatter={(t) => formatClock(Number(t))}
-          formatter={(v, name) => [formatBytes(Number(v)), name]}
-        />
+        <Tooltip {...tooltipProps(palette, formatBytes)} />
         <Area
           type="monotone"
           dataKey="memUsed"
@@ -127,11 +112,8 @@ const ChannelsChart = memo(function ChannelsChart({
         <YAxis
           yAxisId="ch"
           width={52}
-          stroke={palette.series[0]}
-          tick={axisTick(palette)}
+          {...valueAxisProps(palette, palette.series[0])}
           tickFormatter={formatCompact}
-          tickLine={false}
-          axisLine={false}
         />
         <YAxis
           yAxisId="conn"
@@ -140,18 +122,10 @@ const ChannelsChart = memo(function ChannelsChart({
           allowDecimals={false}
           domain={[0, (max: number) => Math.max(4, Math.ceil((max * 1.25) / 4) * 4)]}
           tickCount={5}
-          stroke={palette.series[1]}
-          tick={axisTick(palette)}
+          {...valueAxisProps(palette, palette.series[1])}
           tickFormatter={formatCompact}
-          tickLine={false}
-          axisLine={false}
         />
-        <Tooltip
-          isAnimationActive={false}
-          contentStyle={tooltipStyle(palette)}
-          labelFormatter={(t) => formatClock(Number(t))}
-          formatter={(v, name) => [formatCount(Number(v)), name]}
-        />
+        <Tooltip {...tooltipProps(palette, formatCount)} />
         <Line
           yAxisId="ch"
           type="monotone"

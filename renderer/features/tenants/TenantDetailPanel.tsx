@@ -15,10 +15,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { FlagValue, TenantFlag, TrafficMarker } from '../../../electron/core/api';
-import { axisTick, timeAxisProps, tooltipStyle } from '../../app/chart-style';
+import { timeAxisProps, tooltipProps, valueAxisProps } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
 import {
-  formatClock,
   formatDateTime,
   formatEffect,
   formatFlagValue,
@@ -63,20 +62,8 @@ const RateChart = memo(function RateChart({
       <LineChart data={points} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={palette.grid} vertical={false} />
         <XAxis {...timeAxisProps(palette, t0, t1, axis)} />
-        <YAxis
-          width={52}
-          stroke={palette.axis}
-          tick={axisTick(palette)}
-          tickFormatter={formatRateCompact}
-          tickLine={false}
-          axisLine={false}
-        />
-        <Tooltip
-          isAnimationActive={false}
-          contentStyle={tooltipStyle(palette)}
-          labelFormatter={(t) => formatClock(Number(t))}
-          formatter={(v, name) => [formatRate(Number(v)), name]}
-        />
+        <YAxis width={52} {...valueAxisProps(palette)} tickFormatter={formatRateCompact} />
+        <Tooltip {...tooltipProps(palette, formatRate)} />
         <Line
           type="monotone"
           dataKey="baseline"

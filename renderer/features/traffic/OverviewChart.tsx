@@ -15,7 +15,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { TrafficMarker } from '../../../electron/core/api';
-import { axisTick, timeAxisProps, tooltipStyle } from '../../app/chart-style';
+import { timeAxisProps, tooltipStyle, valueAxisProps } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
 import { formatClock, formatRate, formatRateCompact } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
@@ -59,14 +59,7 @@ const Chart = memo(function Chart({
       <AreaChart data={data} margin={{ top: 14, right: 16, bottom: 0, left: 4 }}>
         <CartesianGrid stroke={palette.grid} vertical={false} />
         <XAxis {...timeAxisProps(palette, t0, t1, axis)} />
-        <YAxis
-          width={56}
-          stroke={palette.axis}
-          tick={axisTick(palette)}
-          tickFormatter={formatRateCompact}
-          tickLine={false}
-          axisLine={false}
-        />
+        <YAxis width={56} {...valueAxisProps(palette)} tickFormatter={formatRateCompact} />
         <Tooltip
           isAnimationActive={false}
           contentStyle={tooltipStyle(palette)}
