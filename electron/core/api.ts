@@ -133,6 +133,12 @@ export interface FlagInfo {
   valueType: 'boolean' | 'string' | 'number';
   variants: Record<string, FlagValue>;
   defaultVariant: string;
+  /**
+   * What every tenant is served while the flag is off, tenant overrides included (flagd: the default
+   * variant; Unleash: false; LaunchDarkly: the off variation). null: nothing — services fall back to
+   * their code default.
+   */
+  offValue: FlagValue | null;
 }
 
 export interface TenantFlag extends FlagInfo {
@@ -151,7 +157,8 @@ export interface FlipEffect {
   settled: boolean;
 }
 
-export type AuditAction = 'set-tenant-flag' | 'revert';
+/** set-tenant-flag: one tenant's value; set-flag-enabled: the flag on/off for everyone; revert: a time box ran out. */
+export type AuditAction = 'set-tenant-flag' | 'set-flag-enabled' | 'revert';
 export type AuditOutcome = 'pending' | 'applied' | 'failed';
 
 export interface AuditEntry {
@@ -162,7 +169,8 @@ export interface AuditEntry {
   actor: string;
   action: AuditAction;
   flagKey: string;
-  tenantId: string;
+  /** null: the flag for everyone in the provider's environment (set-flag-enabled; value = on/off) */
+  tenantId: string | null;
   value: FlagValue;
   previous: FlagValue | null;
   reason: string;
@@ -175,6 +183,21 @@ export interface AuditEntry {
   /** ISO time the provider was confirmed to serve the new value */
   confirmedAt: string | null;
   effect: FlipEffect | null;
+  /** the provider refused the change until someone approves it (LaunchDarkly's 405), and what was done about it */
+  approval: ApprovalState | null;
+}
+
+/** An entry about one tenant's value (set-tenant-flag, revert). */
+export type TenantAuditEntry = AuditEntry & { tenantId: string };
+
+export interface ApprovalState {
+  /** required: refused pending approval; requested: an approval request is open at the provider */
+  state: 'required' | 'requested' | 'request-failed';
+  /** the provider's id of the approval request */
+  requestId: string | null;
+  requestedBy: string | null;
+  requestedAt: string | null;
+  error: string | null;
 }
 
 /** One entry of a flag provider's own change log (Unleash events, LaunchDarkly audit log). */
@@ -208,7 +231,7 @@ export interface SourceStatus {
 export interface Alert {
   id: string;
   at: number;
-  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'effect' | 'source';
+  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'effect' | 'source' | 'flag';
   severity: 'info' | 'warning' | 'critical';
   tenantId: string | null;
   message: string;
@@ -393,6 +416,24 @@ export const calls = {
         confirm: z.string().max(128).optional(),
       })
       .strict(),
+    output: output<AuditEntry>(),
+  },
+  /** Turn a flag on or off for everyone in the profile's environment. */
+  'actions.setFlagEnabled': {
+    input: z
+      .object({
+        flagKey: flagKeySchema,
+        enabled: z.boolean(),
+        reason: reasonSchema,
+        /** production profiles: the flag key, repeated by the person confirming */
+        confirm: z.string().max(128).optional(),
+      })
+      .strict(),
+    output: output<AuditEntry>(),
+  },
+  /** Open an approval request at the provider for a change it refused pending approval (by audit id). */
+  'actions.requestApproval': {
+    input: z.object({ auditId: z.string().min(1).max(128) }).strict(),
     output: output<AuditEntry>(),
   },
   'audit.query': {

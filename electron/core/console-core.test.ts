@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppInfo, AuditEntry, ProviderEvent, TenantDetail, TrafficSnapshot } from './api';
+import type { AppInfo, AuditEntry, FlagInfo, ProviderEvent, TenantDetail, TrafficSnapshot } from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
 import { startLdContractServer, WRITER_TOKEN } from './flags/launchdarkly/testing/ld-contract-server';
@@ -71,6 +71,49 @@ describe('console core, assembled over real files and a real OFREP server', () =
     ).toEqual(['pending', 'applied']);
     const flags = JSON.parse(await readFile(join(dataDir, 'flags.json'), 'utf8'));
     expect(JSON.stringify(flags.flags['publish-events'].targeting)).toContain('acme');
+  });
+
+  it('turns a flag off for everyone and back: flagd serves its default to all, overrides wait, audit says "everyone"', async () => {
+    const { core, parts } = await start();
+    const gate = parts.gate as OfrepGate;
+    await gate.whenIdle();
+    await core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'acme flood' }, actor);
+    await gateSees(parts, 'acme', false);
+
+    const off = (await core.call(
+      'actions.setFlagEnabled',
+      { flagKey: 'publish-events', enabled: false, reason: 'INC-10: overrides under review' },
+      actor,
+    )) as AuditEntry;
+    expect(off).toMatchObject({
+      action: 'set-flag-enabled',
+      tenantId: null,
+      value: false,
+      previous: true,
+      outcome: 'applied',
+    });
+    // Off, a flagd flag serves its default variant to every tenant: acme publishes again.
+    await gateSees(parts, 'acme', true);
+    const flags = (await core.call('flags.list', {}, actor)) as FlagInfo[];
+    expect(flags.find((f) => f.key === 'publish-events')).toMatchObject({ enabled: false, offValue: true });
+    const file = JSON.parse(await readFile(join(dataDir, 'flags.json'), 'utf8'));
+    expect(file.flags['publish-events'].state).toBe('DISABLED');
+    expect(
+      await core.call('audit.query', { tenantId: undefined, flagKey: 'publish-events', limit: 1 }, actor),
+    ).toEqual([expect.objectContaining({ id: off.id, tenantId: null, outcome: 'applied' })]);
+
+    await core.call(
+      'actions.setFlagEnabled',
+      { flagKey: 'publish-events', enabled: true, reason: 'reviewed' },
+      actor,
+    );
+    await gateSees(parts, 'acme', false);
+    await expect(
+      core.call('actions.setFlagEnabled', { flagKey: 'ghost', enabled: false, reason: 'nope' }, actor),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      core.call('actions.setFlagEnabled', { flagKey: 'publish-events', enabled: 'no', reason: 'x' }, actor),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('answers snapshot, detail and info with the seeded tenants, and marks unlisted ones unknown', async () => {
@@ -185,6 +228,22 @@ describe('console core, assembled over real files and a real OFREP server', () =
       actor,
     )) as AuditEntry;
     expect(entry.outcome).toBe('applied');
+    await expect(
+      core.call(
+        'actions.setFlagEnabled',
+        { flagKey: 'publish-events', enabled: false, reason: 'incident', confirm: 'acme' },
+        actor,
+      ),
+    ).rejects.toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      message: expect.stringMatching(/naming the flag "publish-events"/),
+    });
+    const everyone = (await core.call(
+      'actions.setFlagEnabled',
+      { flagKey: 'publish-events', enabled: false, reason: 'incident', confirm: 'publish-events' },
+      actor,
+    )) as AuditEntry;
+    expect(everyone.outcome).toBe('applied');
   });
 
   it('tests a profile without switching, part by part', async () => {
@@ -263,6 +322,33 @@ describe('console core, assembled over real files and a real OFREP server', () =
         actor,
       )) as ProviderEvent[];
       expect(history[0]?.comment).toContain('INC-9 flood');
+
+      // Production now needs approval (LaunchDarkly's 405): the flip fails saying so, and the person can ask.
+      ld.requireApprovals('production');
+      const refused = (await core.call(
+        'actions.flip',
+        { tenantId: 'globex', publish: false, reason: 'INC-9 globex too' },
+        actor,
+      )) as AuditEntry;
+      expect(refused).toMatchObject({ outcome: 'failed', approval: { state: 'required' } });
+      expect(refused.error).toMatch(/requires approval/);
+      const requested = (await core.call(
+        'actions.requestApproval',
+        { auditId: refused.id },
+        actor,
+      )) as AuditEntry;
+      expect(requested.approval).toMatchObject({ state: 'requested', requestedBy: 'oncall' });
+      expect(ld.approvalRequests).toEqual([
+        expect.objectContaining({
+          _id: requested.approval!.requestId,
+          comment: expect.stringContaining('INC-9 globex too'),
+        }),
+      ]);
+      await expect(
+        core.call('actions.requestApproval', { auditId: refused.id }, actor),
+      ).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
     } finally {
       await running?.core.stop();
       running = null;

@@ -12,6 +12,7 @@ import { connectAudit, loadAudit } from '../features/audit/audit-store';
 import { BrokerStrip } from '../features/broker/BrokerStrip';
 import { connectBroker } from '../features/broker/broker-store';
 import { HealthView } from '../features/broker/HealthView';
+import { FlagsView } from '../features/flags/FlagsView';
 import { CommandPalette } from '../features/palette/CommandPalette';
 import { ProfilesView } from '../features/profiles/ProfilesView';
 import { connectProfiles, loadProfiles } from '../features/profiles/profiles-store';
@@ -129,7 +130,7 @@ export function App({ client }: { client: RendererClient }) {
   const view = useStore(stores.ui, (s) => s.view);
   useEffect(() => {
     // the settings contract persists traffic or audit only: the Health view is not remembered
-    if (view === 'health' || view === 'profiles') return;
+    if (view !== 'traffic' && view !== 'audit') return;
     const key = `${view}|${openTenantId ?? ''}`;
     // nothing to persist before the saved view was restored, nor the restored view itself
     if (!restored.current || persisted.current === key) return;
@@ -179,6 +180,8 @@ function Shell({ connection }: { connection: ConnectionInfo }) {
             <HealthView />
           ) : view === 'profiles' ? (
             <ProfilesView />
+          ) : view === 'flags' ? (
+            <FlagsView />
           ) : (
             <AuditView />
           )}

@@ -11,6 +11,7 @@ import type { View } from './ui-store';
 
 const VIEWS: readonly (readonly [View, string])[] = [
   ['traffic', 'Traffic'],
+  ['flags', 'Flags'],
   ['audit', 'Audit'],
   ['health', 'Health'],
   ['profiles', 'Profiles'],

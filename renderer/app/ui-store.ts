@@ -2,8 +2,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionState } from '../client/client';
 
-/** 'health' is not persisted as the last view: the settings contract knows traffic and audit only. */
-export type View = 'traffic' | 'audit' | 'health' | 'profiles';
+/** Only traffic and audit are persisted as the last view: the settings contract knows those two. */
+export type View = 'traffic' | 'flags' | 'audit' | 'health' | 'profiles';
 
 export interface UiState {
   view: View;

@@ -50,6 +50,8 @@ export interface MemoryClientOptions {
   profileName?: string;
   /** tenants whose flips fail with PROVIDER_ERROR */
   failFlipsFor?: string[];
+  /** tenants whose flips the provider refuses pending approval (LaunchDarkly's 405) */
+  approvalFor?: string[];
   /** ms before a flip's effect is reported */
   effectDelayMs?: number;
   /** ms each call takes */
@@ -127,6 +129,7 @@ const FLAGS: FlagInfo[] = [
     valueType: 'boolean',
     variants: { on: true, off: false },
     defaultVariant: 'on',
+    offValue: true,
   },
   {
     key: 'new-checkout',
@@ -136,6 +139,7 @@ const FLAGS: FlagInfo[] = [
     valueType: 'boolean',
     variants: { on: true, off: false },
     defaultVariant: 'off',
+    offValue: false,
   },
   {
     key: 'ingest-tier',
@@ -145,6 +149,7 @@ const FLAGS: FlagInfo[] = [
     valueType: 'string',
     variants: { standard: 'standard', priority: 'priority', bulk: 'bulk' },
     defaultVariant: 'standard',
+    offValue: 'standard',
   },
   {
     key: 'batch-size',
@@ -154,6 +159,7 @@ const FLAGS: FlagInfo[] = [
     valueType: 'number',
     variants: { small: 100, medium: 500, large: 1000 },
     defaultVariant: 'medium',
+    offValue: 500,
   },
   {
     key: 'legacy-export',
@@ -163,6 +169,7 @@ const FLAGS: FlagInfo[] = [
     valueType: 'boolean',
     variants: { on: true, off: false },
     defaultVariant: 'off',
+    offValue: false,
   },
 ];
 
@@ -177,7 +184,11 @@ export class MemoryClient implements RendererClient {
   private readonly byId = new Map<string, SimTenant>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly rand: () => number;
-  private readonly opts: Required<Omit<MemoryClientOptions, 'failFlipsFor'>> & { failFlipsFor: Set<string> };
+  private readonly opts: Required<Omit<MemoryClientOptions, 'failFlipsFor' | 'approvalFor'>> & {
+    failFlipsFor: Set<string>;
+    approvalFor: Set<string>;
+  };
+  private readonly flags: FlagInfo[] = structuredClone(FLAGS);
   /** the synthetic broker, null without one */
   readonly broker: SimBroker | null;
   private seq = 0;
@@ -212,6 +223,7 @@ export class MemoryClient implements RendererClient {
       broker: 'none',
       ...options,
       failFlipsFor: new Set(options.failFlipsFor ?? []),
+      approvalFor: new Set(options.approvalFor ?? []),
     };
     this.rand = mulberry32(this.opts.seed);
     this.now = Date.now();
@@ -391,9 +403,9 @@ export class MemoryClient implements RendererClient {
   }
 
   private valueFor(flagKey: string, tenantId: string): FlagValue {
-    const flag = FLAGS.find((f) => f.key === flagKey)!;
+    const flag = this.flags.find((f) => f.key === flagKey)!;
     const o = this.overrides.get(flagKey)?.get(tenantId);
-    if (!flag.enabled) return flag.variants[flag.defaultVariant]!;
+    if (!flag.enabled) return flag.offValue ?? flag.variants[flag.defaultVariant]!;
     return o !== undefined ? o : flag.variants[flag.defaultVariant]!;
   }
 
@@ -578,7 +590,7 @@ export class MemoryClient implements RendererClient {
   }
 
   private tenantFlags(tenantId: string): TenantFlag[] {
-    return FLAGS.map((f) => {
+    return this.flags.map((f) => {
       const o = this.overrides.get(f.key)?.get(tenantId);
       const value = this.valueFor(f.key, tenantId);
       const source: TenantFlag['source'] = !f.enabled
@@ -644,7 +656,7 @@ export class MemoryClient implements RendererClient {
           ? { current: this.broker.current(), history: this.broker.snapshot() }
           : { current: [], history: {} };
       case 'flags.list':
-        return FLAGS;
+        return this.flags;
       case 'flags.forTenant':
         return this.tenantFlags(this.requireTenant(input.tenantId).info.id);
       case 'actions.flip':
@@ -663,6 +675,10 @@ export class MemoryClient implements RendererClient {
           input.reason,
           input.timeboxMs,
         );
+      case 'actions.setFlagEnabled':
+        return this.setFlagEnabled(String(input.flagKey), Boolean(input.enabled), input.reason);
+      case 'actions.requestApproval':
+        return this.requestApproval(String(input.auditId));
       case 'audit.query': {
         let list = [...this.audit].reverse();
         if (typeof input.tenantId === 'string') list = list.filter((a) => a.tenantId === input.tenantId);
@@ -844,9 +860,23 @@ export class MemoryClient implements RendererClient {
       error: null,
       confirmedAt: null,
       effect: null,
+      approval: null,
     };
     this.audit.push(entry);
     this.emit('audit.onEntry', { ...entry });
+    if (this.opts.approvalFor.has(tenantId)) {
+      entry.outcome = 'failed';
+      entry.error = `${this.opts.profileName} requires approval for flag changes (405): the change was not applied`;
+      entry.approval = {
+        state: 'required',
+        requestId: null,
+        requestedBy: null,
+        requestedAt: null,
+        error: null,
+      };
+      queueMicrotask(() => this.emit('audit.onEntry', { ...entry }));
+      return { ...entry };
+    }
     if (this.opts.failFlipsFor.has(tenantId)) {
       entry.outcome = 'failed';
       entry.error = 'provider write failed: 503 Service Unavailable from flag store';
@@ -887,6 +917,56 @@ export class MemoryClient implements RendererClient {
     return { ...entry };
   }
 
+  private setFlagEnabled(flagKey: string, enabled: boolean, reason: unknown): AuditEntry {
+    if (this.opts.readOnly) throw new CallError('READ_ONLY', 'this profile is read-only');
+    const flag = this.flags.find((f) => f.key === flagKey);
+    if (!flag) throw new CallError('NOT_FOUND', `unknown flag "${flagKey}"`);
+    const now = new Date(this.now).toISOString();
+    const entry: AuditEntry = {
+      id: `audit-${this.nextAudit++}`,
+      at: now,
+      actor: 'oncall',
+      action: 'set-flag-enabled',
+      flagKey,
+      tenantId: null,
+      value: enabled,
+      previous: flag.enabled,
+      reason: String(reason ?? '').trim(),
+      timeboxMs: null,
+      revertAt: null,
+      provider: 'embedded',
+      outcome: 'applied',
+      error: null,
+      confirmedAt: now,
+      effect: null,
+      approval: null,
+    };
+    flag.enabled = enabled;
+    this.audit.push(entry);
+    queueMicrotask(() => {
+      this.emit('audit.onEntry', { ...entry });
+      this.emit('flags.onChange', { flagKeys: [flagKey], etag: `e${this.nextAudit}` });
+    });
+    return { ...entry };
+  }
+
+  private requestApproval(auditId: string): AuditEntry {
+    const entry = this.audit.find((a) => a.id === auditId);
+    if (!entry) throw new CallError('NOT_FOUND', `unknown audit entry "${auditId}"`);
+    if (entry.approval?.state !== 'required' && entry.approval?.state !== 'request-failed') {
+      throw new CallError('INVALID_INPUT', `${auditId} was not refused pending approval`);
+    }
+    entry.approval = {
+      state: 'requested',
+      requestId: `approval-${auditId}`,
+      requestedBy: 'oncall',
+      requestedAt: new Date(this.now).toISOString(),
+      error: null,
+    };
+    queueMicrotask(() => this.emit('audit.onEntry', { ...entry }));
+    return { ...entry };
+  }
+
   private runReverts(): void {
     const due = this.reverts.filter((r) => r.at <= this.now);
     if (!due.length) return;
@@ -910,6 +990,7 @@ export class MemoryClient implements RendererClient {
         error: null,
         confirmedAt: new Date(this.now).toISOString(),
         effect: null,
+        approval: null,
       };
       this.audit.push(entry);
       this.emit('audit.onEntry', entry);

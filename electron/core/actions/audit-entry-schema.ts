@@ -8,6 +8,14 @@ const flipEffectSchema = z.object({
   settled: z.boolean(),
 });
 
+const approvalStateSchema = z.object({
+  state: z.enum(['required', 'requested', 'request-failed']),
+  requestId: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  requestedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
 /**
  * One line of audit.jsonl. Unknown keys are dropped rather than refused, so that a log written by a
  * newer version still loads in an older one.
@@ -16,9 +24,9 @@ export const auditEntrySchema = z.object({
   id: z.string().min(1),
   at: z.string(),
   actor: z.string(),
-  action: z.enum(['set-tenant-flag', 'revert']),
+  action: z.enum(['set-tenant-flag', 'set-flag-enabled', 'revert']),
   flagKey: z.string(),
-  tenantId: z.string(),
+  tenantId: z.string().nullable(),
   value: flagValueSchema,
   previous: flagValueSchema.nullable(),
   reason: z.string(),
@@ -29,4 +37,6 @@ export const auditEntrySchema = z.object({
   error: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   effect: flipEffectSchema.nullable(),
+  // absent in lines written before approvals existed
+  approval: approvalStateSchema.nullable().default(null),
 }) satisfies z.ZodType<AuditEntry>;

@@ -24,6 +24,7 @@ function entry(id: string, patch: Partial<AuditEntry> = {}): AuditEntry {
     error: null,
     confirmedAt: null,
     effect: null,
+    approval: null,
     ...patch,
   };
 }

@@ -1,4 +1,4 @@
-import type { AuditEntry, FlipEffect } from '../api';
+import type { FlipEffect, TenantAuditEntry } from '../api';
 import type { AuditLog } from './audit-log';
 
 /** What the flip path tells the tracker about one applied flip. */
@@ -29,7 +29,7 @@ export interface EffectTrackerOptions {
 }
 
 /** An audit entry once its effect has been judged. */
-export type EntryWithEffect = AuditEntry & { effect: FlipEffect };
+export type EntryWithEffect = TenantAuditEntry & { effect: FlipEffect };
 
 interface Watched extends EffectWatch {
   auditId: string;
@@ -59,7 +59,7 @@ export class EffectTracker {
     return this.options.latestRate(tenantId);
   }
 
-  watch(entry: AuditEntry, watch: EffectWatch): void {
+  watch(entry: TenantAuditEntry, watch: EffectWatch): void {
     this.watched.set(entry.tenantId, {
       ...watch,
       auditId: entry.id,
@@ -113,8 +113,8 @@ export class EffectTracker {
 
   private async record(auditId: string, effect: FlipEffect): Promise<void> {
     const entry = this.options.audit.get(auditId);
-    if (!entry) return;
-    const withEffect: EntryWithEffect = { ...entry, effect };
+    if (entry?.tenantId == null) return;
+    const withEffect: EntryWithEffect = { ...entry, tenantId: entry.tenantId, effect };
     try {
       await this.options.audit.append(withEffect);
     } catch (error) {

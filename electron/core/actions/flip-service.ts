@@ -6,13 +6,16 @@ import {
   type FlagInfo,
   type FlagValue,
   reasonSchema,
+  type TenantAuditEntry,
   timeboxMsSchema,
 } from '../api';
-import type { FlagProvider } from '../flags/flag-provider';
+import { type FlagProvider, FlagProviderError } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
+import { recordOrRefuse } from './audit-record';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
 import type { EffectWatch } from './effect-tracker';
+import { errorText } from './error-text';
 import { checkFlagValue } from './flag-value-check';
 import { flagValueText } from './flag-value-text';
 import { KeyedQueue } from './keyed-queue';
@@ -42,7 +45,7 @@ export interface RevertScheduler {
 /** The part of the effect tracker the flip path drives (EffectTracker implements it). */
 export interface EffectWatcher {
   rateNow(tenantId: string): number | null;
-  watch(entry: AuditEntry, watch: EffectWatch): void;
+  watch(entry: TenantAuditEntry, watch: EffectWatch): void;
 }
 
 export interface FlipServiceOptions {
@@ -57,7 +60,8 @@ export interface FlipServiceOptions {
   newId?: () => string;
 }
 
-type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt'>;
+type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt' | 'approval'>;
+type WriteError = { error: string; approvalRequired: boolean };
 type Served = { value: FlagValue; error: null } | { value: null; error: string };
 
 /**
@@ -111,7 +115,8 @@ export class FlipService {
     }
     const flipAt = this.now();
     const writeError = await this.write(request, intent.id);
-    if (writeError !== null) return this.conclude(intent, failed(writeError));
+    if (writeError !== null)
+      return this.conclude(intent, failed(writeError.error, writeError.approvalRequired));
     const confirmation = await this.confirm(request);
     if (confirmation.error !== null) return this.conclude(intent, failed(confirmation.error));
     const timeBoxNote = await this.updateTimeBox(intent, served.value);
@@ -120,6 +125,7 @@ export class FlipService {
       error: timeBoxNote,
       confirmedAt: confirmation.confirmedAt,
       revertAt: intent.revertAt,
+      approval: null,
     });
     if (before !== null)
       this.options.effects?.watch(entry, { before, flipAt, expectZero: stopsTraffic(flag, request.value) });
@@ -171,10 +177,10 @@ export class FlipService {
   }
 
   /** Durable before anything else happens; if the intent cannot be recorded, the provider is not called. */
-  private async recordIntent(request: FlipRequest, previous: FlagValue | null): Promise<AuditEntry> {
+  private async recordIntent(request: FlipRequest, previous: FlagValue | null): Promise<TenantAuditEntry> {
     const at = this.now();
     const timeboxMs = request.timeboxMs ?? null;
-    const intent: AuditEntry = {
+    const intent: TenantAuditEntry = {
       id: this.newId(),
       at: new Date(at).toISOString(),
       actor: request.actor,
@@ -191,26 +197,24 @@ export class FlipService {
       error: null,
       confirmedAt: null,
       effect: null,
+      approval: null,
     };
-    try {
-      await this.options.audit.append(intent);
-    } catch (error) {
-      throw new ApiError(
-        'INTERNAL',
-        `the audit record could not be written (${errorText(error)}): ${request.flagKey} for ${request.tenantId} was not changed`,
-      );
-    }
-    return intent;
+    return recordOrRefuse(
+      this.options.audit,
+      intent,
+      (cause) =>
+        `the audit record could not be written (${cause}): ${request.flagKey} for ${request.tenantId} was not changed`,
+    );
   }
 
   /** null when written, else the provider's reason. */
-  private async write(request: FlipRequest, auditId: string): Promise<string | null> {
+  private async write(request: FlipRequest, auditId: string): Promise<WriteError | null> {
     const { flagKey, tenantId, value, actor, reason } = request;
     try {
       await this.options.provider.setTenantValue(flagKey, tenantId, value, { actor, reason, auditId });
       return null;
     } catch (error) {
-      return errorText(error);
+      return writeError(error);
     }
   }
 
@@ -229,7 +233,7 @@ export class FlipService {
   }
 
   /** Arm (or replace) the time box, or cancel a running one; null when done, else a note for the entry. */
-  private async updateTimeBox(intent: AuditEntry, previous: FlagValue): Promise<string | null> {
+  private async updateTimeBox(intent: TenantAuditEntry, previous: FlagValue): Promise<string | null> {
     const { reverts } = this.options;
     const { id, flagKey, tenantId, value, timeboxMs, revertAt } = intent;
     try {
@@ -251,22 +255,36 @@ export class FlipService {
     }
   }
 
-  private async conclude(intent: AuditEntry, outcome: Outcome): Promise<AuditEntry> {
-    const entry: AuditEntry = { ...intent, ...outcome };
-    try {
-      await this.options.audit.append(entry);
-    } catch (error) {
-      throw new ApiError(
-        'INTERNAL',
-        `${intent.flagKey} for ${intent.tenantId} ended ${outcome.outcome}, but the audit could not record it: ${errorText(error)}`,
-      );
-    }
-    return entry;
+  private conclude(intent: TenantAuditEntry, outcome: Outcome): Promise<TenantAuditEntry> {
+    return recordOrRefuse(
+      this.options.audit,
+      { ...intent, ...outcome },
+      (cause) =>
+        `${intent.flagKey} for ${intent.tenantId} ended ${outcome.outcome}, but the audit could not record it: ${cause}`,
+    );
   }
 }
 
-function failed(error: string): Outcome {
-  return { outcome: 'failed', error, confirmedAt: null, revertAt: null };
+export function failed(error: string, approvalRequired = false): Outcome {
+  return {
+    outcome: 'failed',
+    error,
+    confirmedAt: null,
+    revertAt: null,
+    approval: approvalRequired ? approvalRequiredState() : null,
+  };
+}
+
+export function approvalRequiredState(): AuditEntry['approval'] {
+  return { state: 'required', requestId: null, requestedBy: null, requestedAt: null, error: null };
+}
+
+/** A provider write's failure: its words, and whether an approval request could get it through. */
+export function writeError(error: unknown): WriteError {
+  return {
+    error: errorText(error),
+    approvalRequired: error instanceof FlagProviderError && error.approvalRequired,
+  };
 }
 
 // The hosts validate these already; the core checks again because reverts and tests call it directly.
@@ -284,8 +302,4 @@ function checkReasonAndTimebox(request: FlipRequest): void {
 /** A kill switch turned off: the tenant's traffic should fall to zero. */
 function stopsTraffic(flag: FlagInfo, value: FlagValue): boolean {
   return flag.kind === 'kill-switch' && value === false;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -53,7 +53,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       return s().provider.tenantFlags(tenantId);
     },
     'actions.flip': async ({ tenantId, publish, reason, timeboxMs, confirm }, ctx) => {
-      guardWrite(d, tenantId, confirm);
+      guardWrite(d, { tenant: tenantId }, confirm);
       return s().flips.apply({
         flagKey: KILL_SWITCH_FLAG,
         tenantId,
@@ -64,9 +64,14 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       });
     },
     'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs, confirm }, ctx) => {
-      guardWrite(d, tenantId, confirm);
+      guardWrite(d, { tenant: tenantId }, confirm);
       return s().flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
     },
+    'actions.setFlagEnabled': async ({ flagKey, enabled, reason, confirm }, ctx) => {
+      guardWrite(d, { flag: flagKey }, confirm);
+      return s().toggles.apply({ flagKey, enabled, reason, actor: ctx.actor });
+    },
+    'actions.requestApproval': async ({ auditId }, ctx) => s().approvals.request(auditId, ctx.actor),
     'audit.query': async (query) => audit.query(query),
     'audit.providerHistory': async ({ flagKey, limit }) =>
       s().provider.history({ flagKey, limit: limit ?? 100 }),
@@ -109,16 +114,22 @@ export function appInfo(d: CallHandlerDeps, ctx: CallContext): AppInfo {
 
 /**
  * Writes are refused, changing nothing, while the flags cannot be trusted (an invalid flags file);
- * a production profile also needs the tenant named by the person confirming.
+ * a production profile also needs the tenant (or, for a flag-wide change, the flag) named by the
+ * person confirming.
  */
-function guardWrite(d: CallHandlerDeps, tenantId: string, confirm: string | undefined): void {
+function guardWrite(
+  d: CallHandlerDeps,
+  target: { tenant: string } | { flag: string },
+  confirm: string | undefined,
+): void {
   const { provider, profile } = d.session();
   const refusal = provider.problem?.() ?? null;
   if (refusal) throw new ApiError('DATA_FILE_INVALID', `flag writes are refused: ${refusal}`);
-  if (profile.production && !profile.readOnly && confirm !== tenantId) {
+  const [noun, name] = 'tenant' in target ? ['tenant', target.tenant] : ['flag', target.flag];
+  if (profile.production && !profile.readOnly && confirm !== name) {
     throw new ApiError(
       'CONFIRMATION_REQUIRED',
-      `"${profile.name}" is a production profile: confirm the change by naming the tenant "${tenantId}"`,
+      `"${profile.name}" is a production profile: confirm the change by naming the ${noun} "${name}"`,
     );
   }
 }

@@ -1,8 +1,9 @@
 import type { AuditLog } from '../actions/audit-log';
+import { entrySubject } from '../actions/audit-record';
 import { effectText } from '../actions/effect-text';
 import type { EffectTracker } from '../actions/effect-tracker';
 import type { RevertFailure } from '../actions/time-box';
-import type { Alert, AuditEntry } from '../api';
+import type { Alert, AuditEntry, TenantAuditEntry } from '../api';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import type { FlagProvider } from '../flags/flag-provider';
 import type { MetricsSample } from '../metrics/metrics-source';
@@ -83,12 +84,12 @@ export class ConsoleEvents {
     if (entry.outcome === 'pending' || this.marked.has(entry.id)) return;
     this.marked.add(entry.id);
     if (entry.outcome === 'failed') {
-      this.alert(
-        'critical',
-        'flip-failed',
-        entry.tenantId,
-        `${entry.flagKey} for ${entry.tenantId} failed: ${entry.error}`,
-      );
+      this.alert('critical', 'flip-failed', entry.tenantId, `${entrySubject(entry)} failed: ${entry.error}`);
+      return;
+    }
+    if (entry.tenantId === null) {
+      const state = entry.value ? 'on' : 'off';
+      this.alert('warning', 'flag', null, `${entry.flagKey} turned ${state} for everyone by ${entry.actor}`);
       return;
     }
     this.o.model.addMarker({
@@ -106,7 +107,7 @@ export class ConsoleEvents {
       );
   }
 
-  private effectMessage(entry: AuditEntry & { effect: NonNullable<AuditEntry['effect']> }): string {
+  private effectMessage(entry: TenantAuditEntry & { effect: NonNullable<AuditEntry['effect']> }): string {
     const name = this.o.tenants.get(entry.tenantId)?.name ?? entry.tenantId;
     return effectText(name, entry.effect);
   }

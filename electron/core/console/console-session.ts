@@ -5,8 +5,10 @@
  * next; settings, tenants, the audit log and the event bus outlive it.
  */
 import { type OfrepServer, startOfrepServer } from '../../flag-server/ofrep-server';
+import { ApprovalService } from '../actions/approval-service';
 import type { AuditLog } from '../actions/audit-log';
 import { EffectTracker } from '../actions/effect-tracker';
+import { FlagToggleService } from '../actions/flag-toggle-service';
 import { FlipService } from '../actions/flip-service';
 import { TimeBox } from '../actions/time-box';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
@@ -64,6 +66,9 @@ export interface SessionParts {
   brokers: BrokerBoard;
   model: TrafficModel;
   flips: FlipService;
+  /** flags on/off for everyone */
+  toggles: FlagToggleService;
+  approvals: ApprovalService;
   timeBox: TimeBox;
   effects: EffectTracker;
   loop: TickLoop;
@@ -156,6 +161,9 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     reverts: timeBox,
     effects,
   });
+  const isReadOnly = () => profile.readOnly;
+  const toggles = new FlagToggleService({ provider, audit, isReadOnly });
+  const approvals = new ApprovalService({ provider, audit, isReadOnly });
   const board = new SourceBoard({
     sources: built.sources,
     rateSource: built.rateSource,
@@ -178,7 +186,21 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     (error) => console.error('switchboard: tick failed:', error instanceof Error ? error.message : error),
   );
   board.setInterval(settings.get().intervalMs);
-  return { profile, provider, ...built, board, brokers, model, flips, timeBox, effects, loop, events };
+  return {
+    profile,
+    provider,
+    ...built,
+    board,
+    brokers,
+    model,
+    flips,
+    toggles,
+    approvals,
+    timeBox,
+    effects,
+    loop,
+    events,
+  };
 }
 
 /** The last 15 minutes, coarser than a tick for large windows; history raises no alerts. */

@@ -8,6 +8,17 @@ export interface WriteContext {
   auditId: string;
 }
 
+/** A change a provider refused pending approval, as Switchboard's audit entry describes it. */
+export type ProposedChange =
+  | { kind: 'tenant-value'; flagKey: string; tenantId: string; value: FlagValue }
+  | { kind: 'flag-enabled'; flagKey: string; enabled: boolean };
+
+/** An approval request opened at the provider. */
+export interface ApprovalRequest {
+  id: string;
+  status: string;
+}
+
 /** A per-tenant view over one flag system (embedded flagd file, Unleash, LaunchDarkly, ...). */
 export interface FlagProvider {
   readonly kind: string;
@@ -33,6 +44,11 @@ export interface FlagProvider {
     value: FlagValue,
     revertAt: number,
   ): Promise<boolean>;
+  /**
+   * Ask the provider's reviewers to approve a change it refused with an approval-required error
+   * (LaunchDarkly's approval requests). Absent where the provider has no approvals.
+   */
+  requestApproval?(change: ProposedChange, ctx: WriteContext): Promise<ApprovalRequest>;
   /** The provider's own change history (its audit trail), newest first; [] when it keeps none. */
   history(query: { flagKey?: string; limit: number }): Promise<ProviderEvent[]>;
   /** Why the provider cannot be trusted right now (an invalid flags file, an unreachable server), or null. */
@@ -50,5 +66,10 @@ export class FlagProviderError extends Error {
   ) {
     super(message);
     this.name = 'FlagProviderError';
+  }
+
+  /** The provider refused the change until someone approves it: `requestApproval` can ask for that. */
+  get approvalRequired(): boolean {
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The one dialog for every change: the kill switch (actions.flip) and any other flag
- * (actions.setFlag). It names the tenant and what will stop, requires a reason, offers a time box,
+ * The one dialog for every change: the kill switch (actions.flip), any other flag (actions.setFlag)
+ * and a flag on/off for everyone (actions.setFlagEnabled). It names who is affected and what will
+ * stop, requires a reason, offers a time box (for a tenant),
  * and then shows the outcome — applied, then the measured effect when audit.onEntry brings it — or
  * the error, word for word.
  */
@@ -14,9 +15,11 @@ import {
   formatPercent,
   formatRate,
 } from '../../app/format';
+import { ApprovalAction } from './ApprovalAction';
 import {
   type ChangeIntent,
   closeChange,
+  intentTenant,
   MAX_CUSTOM_MINUTES,
   MIN_REASON,
   reasonOk,
@@ -49,6 +52,46 @@ function label(name: string, id: string): string {
 }
 
 function Impact({ intent }: { intent: ChangeIntent }) {
+  return intent.kind === 'flag-enabled' ? (
+    <FlagWideImpact intent={intent} />
+  ) : (
+    <TenantImpact intent={intent} />
+  );
+}
+
+/** What everyone is served after the change, and what that does to traffic where we can tell. */
+function FlagWideImpact({ intent }: { intent: Extract<ChangeIntent, { kind: 'flag-enabled' }> }) {
+  const { stores } = useApp();
+  const { flag, enabled } = intent;
+  const model = stores.traffic.getState().model;
+  if (enabled) {
+    return (
+      <p className="dialog__impact" data-testid="flip-impact">
+        <strong>{flag.key}</strong> on for everyone: tenants are served their own values again (overrides,
+        rules, then the default {formatFlagValue(flag.variants[flag.defaultVariant] ?? null)}).
+      </p>
+    );
+  }
+  const served =
+    flag.offValue === null
+      ? 'nothing — services fall back to their code default'
+      : formatFlagValue(flag.offValue);
+  const killSwitch = flag.kind === 'kill-switch';
+  const stopsAll = killSwitch && flag.offValue === false;
+  const switchedOff = killSwitch ? model.publishing.subarray(0, model.size).filter((p) => p === 0).length : 0;
+  return (
+    <p className={`dialog__impact${stopsAll ? ' dialog__impact--stop' : ''}`} data-testid="flip-impact">
+      <strong>{flag.key}</strong> off for <strong>everyone</strong>: every tenant is served {served}, and
+      per-tenant overrides stop applying until it is turned on again.
+      {stopsAll ? ` All ${formatRate(model.total)} of traffic stops.` : ''}
+      {killSwitch && flag.offValue === true && switchedOff > 0
+        ? ` The ${switchedOff} tenant${switchedOff === 1 ? '' : 's'} switched off now will publish again.`
+        : ''}
+    </p>
+  );
+}
+
+function TenantImpact({ intent }: { intent: Exclude<ChangeIntent, { kind: 'flag-enabled' }> }) {
   const live = useTenantFigures(intent.tenantId);
   const phase = useSlice(
     (s) => s.actions,
@@ -111,7 +154,7 @@ function Outcome() {
     (s) => s.audit,
     (s) => (entry ? (s.entries.find((e) => e.id === entry.id) ?? null) : null),
   );
-  const f = useTenantFigures(intent?.tenantId ?? '');
+  const f = useTenantFigures((intent && intentTenant(intent)) ?? '');
   if (phase === 'edit') return null;
   if (phase === 'submitting') {
     return (
@@ -130,14 +173,18 @@ function Outcome() {
     return (
       <div className="outcome outcome--failed" data-testid="flip-result" data-outcome="failed" role="alert">
         <strong>Failed.</strong> {current?.error ?? error ?? 'the change was not applied'}
+        {current?.approval ? <ApprovalAction entry={current} /> : null}
       </div>
     );
   }
   if (!current) return null;
+  const tenantId = current.tenantId;
   const what =
-    current.flagKey === 'publish-events'
-      ? `publishing ${current.value === false ? 'stopped' : 'resumed'}`
-      : `${current.flagKey} → ${formatFlagValue(current.value)}`;
+    tenantId === null
+      ? `${current.flagKey} turned ${current.value ? 'on' : 'off'}`
+      : current.flagKey === 'publish-events'
+        ? `publishing ${current.value === false ? 'stopped' : 'resumed'}`
+        : `${current.flagKey} → ${formatFlagValue(current.value)}`;
   return (
     <div
       className={`outcome outcome--${current.outcome}`}
@@ -147,14 +194,12 @@ function Outcome() {
     >
       <div>
         <strong>{current.outcome === 'applied' ? 'Applied' : 'Pending'}:</strong> {what} for{' '}
-        {label(f.name, current.tenantId)}
+        {tenantId === null ? 'everyone' : label(f.name, tenantId)}
         {current.revertAt ? `, reverts at ${formatClock(Date.parse(current.revertAt))}` : ''}.
       </div>
-      {current.flagKey === 'publish-events' ? (
+      {current.flagKey === 'publish-events' && tenantId !== null ? (
         <div className="outcome__effect" data-testid="flip-effect">
-          {current.effect
-            ? formatEffect(current.tenantId, current.effect)
-            : 'Measuring the effect on traffic…'}
+          {current.effect ? formatEffect(tenantId, current.effect) : 'Measuring the effect on traffic…'}
         </div>
       ) : null}
     </div>
@@ -197,26 +242,24 @@ export function ChangeDialog() {
   }, [intent]);
 
   if (!intent) return null;
+  const tenantId = intentTenant(intent);
   const f = stores.traffic.getState().model;
-  const slot = f.slotOf(intent.tenantId);
-  const name = slot >= 0 ? f.names[slot]! : intent.tenantId;
+  const slot = tenantId === null ? -1 : f.slotOf(tenantId);
+  const name = slot >= 0 ? f.names[slot]! : (tenantId ?? 'everyone');
   const production = info?.profile.production ?? false;
   const readOnly = info?.profile.readOnly ?? false;
-  const box = timeboxFrom(choice, minutes);
+  const flagWide = intent.kind === 'flag-enabled';
+  const box = flagWide ? { ms: null, error: null } : timeboxFrom(choice, minutes);
   const done = phase === 'done';
   const canSubmit = !readOnly && reasonOk(reason) && !box.error && (phase === 'edit' || phase === 'failed');
-  const stop = intent.kind === 'flip' && !intent.publish;
-  const title =
-    intent.kind === 'flip'
-      ? `${intent.publish ? 'Resume' : 'Stop'} publishing for ${name}`
-      : `Change ${intent.flagKey} for ${name}`;
-  const verb = intent.kind === 'flip' ? (intent.publish ? 'Resume' : 'Stop') : 'Apply to';
-  const confirmText = production ? `${verb} ${name} in production` : `${verb} ${name}`;
+  const stop =
+    (intent.kind === 'flip' && !intent.publish) ||
+    (flagWide && !intent.enabled && intent.flag.kind === 'kill-switch');
+  const { title, confirmText, confirmName } = wording(intent, name, production);
 
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
-    if (canSubmit)
-      submitChange(stores.actions, client, reason, box.ms, production ? intent.tenantId : undefined);
+    if (canSubmit) submitChange(stores.actions, client, reason, box.ms, production ? confirmName : undefined);
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key !== 'Tab' || !dialogRef.current) return;
@@ -245,7 +288,7 @@ export function ChangeDialog() {
         aria-labelledby={`${ids}-title`}
         data-testid="flip-dialog"
         data-kind={intent.kind}
-        data-tenant={intent.tenantId}
+        data-tenant={tenantId ?? undefined}
         onKeyDown={onKeyDown}
       >
         <form onSubmit={onSubmit}>
@@ -282,45 +325,51 @@ export function ChangeDialog() {
               }}
             />
           </label>
-          <div className="field field--row">
-            <label className="field__label" htmlFor={`${ids}-timebox`}>
-              Time box
-            </label>
-            <select
-              id={`${ids}-timebox`}
-              className="select"
-              data-testid="flip-timebox"
-              value={choice}
-              disabled={phase === 'submitting' || done}
-              onChange={(e) => setChoice(e.target.value as TimeboxChoice)}
-            >
-              <option value="none">none — stays until changed</option>
-              <option value="15m">15 min</option>
-              <option value="1h">1 h</option>
-              <option value="4h">4 h</option>
-              <option value="custom">custom…</option>
-            </select>
-            {choice === 'custom' ? (
-              <label className="field__inline">
-                <input
-                  className="input input--narrow"
-                  data-testid="flip-timebox-custom"
-                  inputMode="numeric"
-                  aria-label="Time box in minutes"
-                  value={minutes}
-                  disabled={phase === 'submitting' || done}
-                  onChange={(e) => setMinutes(e.target.value)}
-                />
-                <span>min (max {MAX_CUSTOM_MINUTES.toLocaleString('en-US')})</span>
+          {flagWide ? (
+            <p className="field__note" data-testid="flip-timebox-note">
+              No time box for a change to everyone: it stays until someone changes it back.
+            </p>
+          ) : (
+            <div className="field field--row">
+              <label className="field__label" htmlFor={`${ids}-timebox`}>
+                Time box
               </label>
-            ) : null}
-            <span
-              className={`field__note${box.error ? ' field__note--error' : ''}`}
-              data-testid="flip-timebox-note"
-            >
-              {box.error ?? (box.ms ? `reverts automatically after ${formatDuration(box.ms)}` : '')}
-            </span>
-          </div>
+              <select
+                id={`${ids}-timebox`}
+                className="select"
+                data-testid="flip-timebox"
+                value={choice}
+                disabled={phase === 'submitting' || done}
+                onChange={(e) => setChoice(e.target.value as TimeboxChoice)}
+              >
+                <option value="none">none — stays until changed</option>
+                <option value="15m">15 min</option>
+                <option value="1h">1 h</option>
+                <option value="4h">4 h</option>
+                <option value="custom">custom…</option>
+              </select>
+              {choice === 'custom' ? (
+                <label className="field__inline">
+                  <input
+                    className="input input--narrow"
+                    data-testid="flip-timebox-custom"
+                    inputMode="numeric"
+                    aria-label="Time box in minutes"
+                    value={minutes}
+                    disabled={phase === 'submitting' || done}
+                    onChange={(e) => setMinutes(e.target.value)}
+                  />
+                  <span>min (max {MAX_CUSTOM_MINUTES.toLocaleString('en-US')})</span>
+                </label>
+              ) : null}
+              <span
+                className={`field__note${box.error ? ' field__note--error' : ''}`}
+                data-testid="flip-timebox-note"
+              >
+                {box.error ?? (box.ms ? `reverts automatically after ${formatDuration(box.ms)}` : '')}
+              </span>
+            </div>
+          )}
           {readOnly ? (
             <div className="outcome outcome--failed">This profile is read-only: changes are disabled.</div>
           ) : null}
@@ -368,4 +417,37 @@ export function ChangeDialog() {
       </div>
     </div>
   );
+}
+
+/** The dialog's title and confirm button, and the name a production profile needs confirmed. */
+function wording(
+  intent: ChangeIntent,
+  name: string,
+  production: boolean,
+): { title: string; confirmText: string; confirmName: string } {
+  const where = production ? ' in production' : '';
+  switch (intent.kind) {
+    case 'flip': {
+      const verb = intent.publish ? 'Resume' : 'Stop';
+      return {
+        title: `${verb} publishing for ${name}`,
+        confirmText: `${verb} ${name}${where}`,
+        confirmName: intent.tenantId,
+      };
+    }
+    case 'flag':
+      return {
+        title: `Change ${intent.flagKey} for ${name}`,
+        confirmText: `Apply to ${name}${where}`,
+        confirmName: intent.tenantId,
+      };
+    case 'flag-enabled': {
+      const state = intent.enabled ? 'on' : 'off';
+      return {
+        title: `Turn ${intent.flag.key} ${state} for everyone`,
+        confirmText: `Turn ${intent.flag.key} ${state} for everyone${where}`,
+        confirmName: intent.flag.key,
+      };
+    }
+  }
 }

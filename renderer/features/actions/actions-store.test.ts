@@ -6,6 +6,7 @@ import {
   createActionsStore,
   openChange,
   reasonOk,
+  requestApproval,
   submitChange,
   timeboxFrom,
 } from './actions-store';
@@ -100,6 +101,48 @@ describe('submitChange', () => {
     openChange(actions, { kind: 'flip', tenantId: 'acme', publish: false });
     await submitChange(actions, client, 'stop it', null);
     expect(actions.getState()).toMatchObject({ phase: 'failed', error: 'this profile is read-only' });
+  });
+});
+
+describe('a flag for everyone, and approvals', () => {
+  it('turns a flag off for everyone with a reason, naming the flag on a production profile, no time box', async () => {
+    const client = new MemoryClient({ tenants: 20, production: true });
+    const actions = createActionsStore();
+    const flag = (await client.call('flags.list', {})).find((f) => f.key === 'new-checkout')!;
+    openChange(actions, { kind: 'flag-enabled', flag, enabled: false });
+    await submitChange(actions, client, 'INC-4 checkout errors', 900_000, 'new-checkout');
+    expect(client.calls.find((c) => c.name === 'actions.setFlagEnabled')!.input).toEqual({
+      flagKey: 'new-checkout',
+      enabled: false,
+      reason: 'INC-4 checkout errors',
+      confirm: 'new-checkout',
+    });
+    expect(actions.getState()).toMatchObject({
+      phase: 'done',
+      entry: { action: 'set-flag-enabled', tenantId: null, value: false, previous: true },
+    });
+    expect((await client.call('flags.list', {})).find((f) => f.key === 'new-checkout')!.enabled).toBe(false);
+  });
+
+  it('a change refused pending approval fails saying so; requesting approval updates the same entry', async () => {
+    const client = new MemoryClient({ tenants: 20, approvalFor: ['acme'] });
+    const actions = createActionsStore();
+    const audit = createAuditStore();
+    connectAudit(audit, client);
+    openChange(actions, { kind: 'flip', tenantId: 'acme', publish: false });
+    await submitChange(actions, client, 'stop it', null);
+    const refused = actions.getState().entry!;
+    expect(actions.getState()).toMatchObject({
+      phase: 'failed',
+      error: expect.stringMatching(/requires approval/),
+    });
+    expect(refused.approval?.state).toBe('required');
+
+    expect(await requestApproval(client, refused.id)).toBeNull();
+    await wait(0);
+    const live = audit.getState().entries.find((e) => e.id === refused.id)!;
+    expect(live.approval).toMatchObject({ state: 'requested', requestedBy: 'oncall' });
+    expect(await requestApproval(client, refused.id)).toMatch(/not refused pending approval/);
   });
 });
 

@@ -1,16 +1,23 @@
 /**
- * The change dialog: flip a tenant's kill switch (actions.flip) or set any flag for a tenant
- * (actions.setFlag), always with a reason and an optional time box. The dialog stays open after the
+ * The change dialog: flip a tenant's kill switch (actions.flip), set any flag for a tenant
+ * (actions.setFlag) or turn a flag on/off for everyone (actions.setFlagEnabled), always with a
+ * reason and, for a tenant, an optional time box. The dialog stays open after the
  * call to show its outcome; the effect on traffic arrives later as an audit.onEntry update, which the
  * dialog reads from the audit store by entry id.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AuditEntry, FlagValue, SwitchboardClient } from '../../../electron/core/api';
+import type { AuditEntry, FlagInfo, FlagValue, SwitchboardClient } from '../../../electron/core/api';
 import { errorText } from '../../client/client';
 
 export type ChangeIntent =
   | { kind: 'flip'; tenantId: string; publish: boolean }
-  | { kind: 'flag'; tenantId: string; flagKey: string; value: FlagValue; previous: FlagValue };
+  | { kind: 'flag'; tenantId: string; flagKey: string; value: FlagValue; previous: FlagValue }
+  | { kind: 'flag-enabled'; flag: FlagInfo; enabled: boolean };
+
+/** The tenant a change is for; null when it is for everyone. */
+export function intentTenant(intent: ChangeIntent): string | null {
+  return intent.kind === 'flag-enabled' ? null : intent.tenantId;
+}
 
 export type TimeboxChoice = 'none' | '15m' | '1h' | '4h' | 'custom';
 export const TIMEBOX_MS: Record<Exclude<TimeboxChoice, 'none' | 'custom'>, number> = {
@@ -68,32 +75,18 @@ export async function submitChange(
   client: SwitchboardClient,
   reason: string,
   timeboxMs: number | null,
-  /** production profiles: the tenant named by the button the person pressed ("Stop Acme in production") */
-  confirmTenant?: string,
+  /** production profiles: the tenant (or flag) named by the button the person pressed ("Stop Acme in production") */
+  confirmName?: string,
 ): Promise<void> {
   const { intent, phase } = store.getState();
   if (!intent || phase === 'submitting' || !reasonOk(reason)) return;
   store.setState({ phase: 'submitting', error: null });
   const box = {
     ...(timeboxMs === null ? {} : { timeboxMs }),
-    ...(confirmTenant ? { confirm: confirmTenant } : {}),
+    ...(confirmName ? { confirm: confirmName } : {}),
   };
   try {
-    const entry =
-      intent.kind === 'flip'
-        ? await client.call('actions.flip', {
-            tenantId: intent.tenantId,
-            publish: intent.publish,
-            reason: reason.trim(),
-            ...box,
-          })
-        : await client.call('actions.setFlag', {
-            tenantId: intent.tenantId,
-            flagKey: intent.flagKey,
-            value: intent.value,
-            reason: reason.trim(),
-            ...box,
-          });
+    const entry = await callFor(client, intent, reason.trim(), box);
     if (store.getState().intent !== intent) return;
     store.setState({
       phase: entry.outcome === 'failed' ? 'failed' : 'done',
@@ -103,5 +96,48 @@ export async function submitChange(
   } catch (error) {
     if (store.getState().intent !== intent) return;
     store.setState({ phase: 'failed', error: errorText(error) });
+  }
+}
+
+function callFor(
+  client: SwitchboardClient,
+  intent: ChangeIntent,
+  reason: string,
+  box: { timeboxMs?: number; confirm?: string },
+): Promise<AuditEntry> {
+  switch (intent.kind) {
+    case 'flip':
+      return client.call('actions.flip', {
+        tenantId: intent.tenantId,
+        publish: intent.publish,
+        reason,
+        ...box,
+      });
+    case 'flag':
+      return client.call('actions.setFlag', {
+        tenantId: intent.tenantId,
+        flagKey: intent.flagKey,
+        value: intent.value,
+        reason,
+        ...box,
+      });
+    case 'flag-enabled':
+      // a flag-wide change has no time box (see FlagToggleService)
+      return client.call('actions.setFlagEnabled', {
+        flagKey: intent.flag.key,
+        enabled: intent.enabled,
+        reason,
+        ...(box.confirm ? { confirm: box.confirm } : {}),
+      });
+  }
+}
+
+/** Ask the provider's reviewers to approve a refused change; resolves with an error text, or null. */
+export async function requestApproval(client: SwitchboardClient, auditId: string): Promise<string | null> {
+  try {
+    await client.call('actions.requestApproval', { auditId });
+    return null;
+  } catch (error) {
+    return errorText(error);
   }
 }

@@ -3,13 +3,15 @@ import { useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatDateTime, formatDuration, formatEffect, formatFlagValue } from '../../app/format';
+import { ApprovalAction } from '../actions/ApprovalAction';
 import { ProviderHistory } from './ProviderHistory';
 
 const SHOWN = 500;
 
 function matchesFilter(e: AuditEntry, terms: string[]): boolean {
   if (terms.length === 0) return true;
-  const hay = `${e.actor} ${e.flagKey} ${e.tenantId} ${e.reason} ${e.outcome} ${e.error ?? ''}`.toLowerCase();
+  const hay =
+    `${e.actor} ${e.flagKey} ${e.tenantId ?? 'everyone'} ${e.reason} ${e.outcome} ${e.error ?? ''}`.toLowerCase();
   return terms.every((t) => hay.includes(t));
 }
 
@@ -80,23 +82,27 @@ export function AuditView() {
                 data-testid="audit-row"
                 data-id={e.id}
                 data-outcome={e.outcome}
-                data-tenant={e.tenantId}
+                data-tenant={e.tenantId ?? undefined}
+                data-action={e.action}
               >
                 <td className="col-when mono">{formatDateTime(Date.parse(e.at))}</td>
                 <td className="col-who">{e.actor}</td>
                 <td className="col-what">
                   {e.action === 'revert' ? <span className="tag">revert</span> : null}{' '}
-                  <span className="mono">{e.flagKey}</span> → <strong>{formatFlagValue(e.value)}</strong> for{' '}
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => stores.ui.setState({ view: 'traffic', openTenantId: e.tenantId })}
-                  >
-                    {nameOf(e.tenantId)}
-                  </button>
-                  {e.previous !== null ? (
-                    <span className="dim"> (was {formatFlagValue(e.previous)})</span>
-                  ) : null}
+                  {e.tenantId === null ? (
+                    <>
+                      <span className="mono">{e.flagKey}</span> turned{' '}
+                      <strong>{e.value ? 'on' : 'off'}</strong> for <strong>everyone</strong>
+                    </>
+                  ) : (
+                    <>
+                      <span className="mono">{e.flagKey}</span> → <strong>{formatFlagValue(e.value)}</strong>{' '}
+                      for <TenantLink tenantId={e.tenantId} name={nameOf(e.tenantId)} />
+                      {e.previous !== null ? (
+                        <span className="dim"> (was {formatFlagValue(e.previous)})</span>
+                      ) : null}
+                    </>
+                  )}
                 </td>
                 <td className="col-why" title={e.reason}>
                   {e.reason}
@@ -104,6 +110,7 @@ export function AuditView() {
                 <td className="col-outcome">
                   <span className={`outcome-chip outcome-chip--${e.outcome}`}>{e.outcome}</span>
                   {e.error ? <div className="audit-item__error">{e.error}</div> : null}
+                  {e.approval ? <ApprovalAction entry={e} /> : null}
                 </td>
                 <td className="col-box">
                   {e.timeboxMs ? formatDuration(e.timeboxMs) : '—'}
@@ -112,9 +119,9 @@ export function AuditView() {
                   ) : null}
                 </td>
                 <td className="col-effect">
-                  {e.effect ? (
+                  {e.effect && e.tenantId !== null ? (
                     formatEffect(e.tenantId, e.effect)
-                  ) : e.outcome === 'applied' && e.flagKey === 'publish-events' ? (
+                  ) : e.outcome === 'applied' && e.flagKey === 'publish-events' && e.tenantId !== null ? (
                     <span className="dim">measuring…</span>
                   ) : (
                     '—'
@@ -132,5 +139,18 @@ export function AuditView() {
         <ProviderHistory />
       </div>
     </section>
+  );
+}
+
+function TenantLink({ tenantId, name }: { tenantId: string; name: string }) {
+  const { stores } = useApp();
+  return (
+    <button
+      type="button"
+      className="link"
+      onClick={() => stores.ui.setState({ view: 'traffic', openTenantId: tenantId })}
+    >
+      {name}
+    </button>
   );
 }

@@ -27,6 +27,7 @@ import {
   formatRatio,
 } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
+import { ApprovalAction } from '../actions/ApprovalAction';
 import { openChange } from '../actions/actions-store';
 import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
 import { STATUS_LABEL } from '../traffic/traffic-model';
@@ -355,8 +356,9 @@ export function TenantDetailPanel({ tenantId }: { tenantId: string }) {
                 <div className="audit-item__why">“{entry.reason}”</div>
                 {entry.error ? <div className="audit-item__error">{entry.error}</div> : null}
                 {entry.effect ? (
-                  <div className="audit-item__effect">{formatEffect(entry.tenantId, entry.effect)}</div>
+                  <div className="audit-item__effect">{formatEffect(tenantId, entry.effect)}</div>
                 ) : null}
+                {entry.approval ? <ApprovalAction entry={entry} /> : null}
               </li>
             ))}
           </ul>

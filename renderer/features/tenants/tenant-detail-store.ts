@@ -31,7 +31,8 @@ export function createTenantDetailStore(): TenantDetailStore {
 }
 
 function flipMarker(entry: AuditEntry): TrafficMarker | null {
-  if (entry.outcome !== 'applied' || entry.flagKey !== 'publish-events') return null;
+  if (entry.outcome !== 'applied' || entry.flagKey !== 'publish-events' || entry.tenantId === null)
+    return null;
   return {
     t: Date.parse(entry.confirmedAt ?? entry.at),
     kind: entry.action === 'revert' ? 'revert' : 'flip',

@@ -1,5 +1,7 @@
+import { ApprovalService } from '../approval-service';
 import { AuditLog } from '../audit-log';
 import { EffectTracker } from '../effect-tracker';
+import { FlagToggleService } from '../flag-toggle-service';
 import { FlipService } from '../flip-service';
 import { type RevertFailure, TimeBox } from '../time-box';
 import { FakeClock } from './fake-clock';
@@ -17,12 +19,14 @@ export interface FlipFixtureOptions {
 /** The actions wired the way the core wires them, over one data directory, with a fake clock. */
 export async function openFlipFixture(options: FlipFixtureOptions) {
   const clock = options.clock ?? new FakeClock();
-  const provider = options.provider ?? new MemoryFlagProvider(testFlags);
+  const provider = options.provider ?? new MemoryFlagProvider(structuredClone(testFlags));
   const tenants = new Set(options.tenants ?? ['acme', 'globex']);
   const rates = options.rates ?? new Map<string, number>();
   const state = { readOnly: options.readOnly ?? false };
   const failures: RevertFailure[] = [];
   let ids = 0;
+  const isReadOnly = () => state.readOnly;
+  const newId = () => `a${++ids}-${clock.now()}`;
   const audit = await AuditLog.open({ dataDir: options.dataDir });
   const effects = new EffectTracker({ audit, latestRate: (id) => rates.get(id) ?? null });
   const timeBox = new TimeBox({
@@ -36,16 +40,32 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     provider,
     audit,
     tenantExists: (id) => tenants.has(id),
-    isReadOnly: () => state.readOnly,
+    isReadOnly,
     reverts: timeBox,
     effects,
     now: clock.now,
-    newId: () => `a${++ids}-${clock.now()}`,
+    newId,
   });
+  const toggles = new FlagToggleService({ provider, audit, isReadOnly, now: clock.now, newId });
+  const approvals = new ApprovalService({ provider, audit, isReadOnly, now: clock.now });
   await timeBox.start();
   const close = async () => {
     await timeBox.stop();
     await audit.close();
   };
-  return { clock, provider, tenants, rates, state, failures, audit, effects, timeBox, flips, close };
+  return {
+    clock,
+    provider,
+    tenants,
+    rates,
+    state,
+    failures,
+    audit,
+    effects,
+    timeBox,
+    flips,
+    toggles,
+    approvals,
+    close,
+  };
 }

@@ -1,11 +1,24 @@
 import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
-import { type FlagProvider, FlagProviderError, type WriteContext } from '../../flags/flag-provider';
+import {
+  type ApprovalRequest,
+  type FlagProvider,
+  FlagProviderError,
+  type ProposedChange,
+  type WriteContext,
+} from '../../flags/flag-provider';
 
 export interface RecordedWrite {
   flagKey: string;
   tenantId: string;
   value: FlagValue;
   ctx: WriteContext;
+}
+
+/** A refusal that an approval request could get through (LaunchDarkly's 405, in the real world). */
+export class NeedsApprovalError extends FlagProviderError {
+  override get approvalRequired(): boolean {
+    return true;
+  }
 }
 
 /**
@@ -16,6 +29,12 @@ export class MemoryFlagProvider implements FlagProvider {
   readonly kind = 'memory';
   readonly label = 'in-memory test provider';
   readonly writes: RecordedWrite[] = [];
+  readonly toggles: { flagKey: string; enabled: boolean; ctx: WriteContext }[] = [];
+  readonly approvals: { change: ProposedChange; ctx: WriteContext }[] = [];
+  /** The next approval request fails with this error. */
+  approvalFailure: Error | null = null;
+  /** The flag-wide state listFlags reports after a toggle, whatever was asked (someone else won). */
+  staleEnabled: boolean | null = null;
   /** Runs inside setTenantValue, before anything changes: tests look at the world from there. */
   beforeWrite: ((write: RecordedWrite) => void) | null = null;
   private readonly overrides = new Map<string, FlagValue>();
@@ -48,7 +67,8 @@ export class MemoryFlagProvider implements FlagProvider {
   }
 
   async listFlags(): Promise<FlagInfo[]> {
-    return this.flags;
+    if (this.staleEnabled === null) return this.flags;
+    return this.flags.map((flag) => ({ ...flag, enabled: this.staleEnabled! }));
   }
 
   async tenantFlags(tenantId: string): Promise<TenantFlag[]> {
@@ -91,9 +111,20 @@ export class MemoryFlagProvider implements FlagProvider {
     return this.stale.get(k) ?? this.overrides.get(k) ?? defaultValue(this.flag(flagKey));
   }
 
-  async setFlagEnabled(flagKey: string, enabled: boolean): Promise<void> {
+  async setFlagEnabled(flagKey: string, enabled: boolean, ctx: WriteContext): Promise<void> {
     const flag = this.flag(flagKey);
+    this.toggles.push({ flagKey, enabled, ctx });
+    const failure = this.failingWrites.shift();
+    if (failure) throw failure;
     flag.enabled = enabled;
+  }
+
+  async requestApproval(change: ProposedChange, ctx: WriteContext): Promise<ApprovalRequest> {
+    this.approvals.push({ change, ctx });
+    const failure = this.approvalFailure;
+    this.approvalFailure = null;
+    if (failure) throw failure;
+    return { id: `approval-${this.approvals.length}`, status: 'pending' };
   }
 
   async scheduleNativeRevert(): Promise<boolean> {
@@ -136,6 +167,7 @@ export const testFlags: FlagInfo[] = [
     valueType: 'boolean',
     variants: { on: true, off: false },
     defaultVariant: 'on',
+    offValue: true,
   },
   {
     key: 'checkout-flow',
@@ -145,6 +177,7 @@ export const testFlags: FlagInfo[] = [
     valueType: 'string',
     variants: { classic: 'classic', beta: 'beta' },
     defaultVariant: 'classic',
+    offValue: 'classic',
   },
   {
     key: 'batch-size',
@@ -154,5 +187,6 @@ export const testFlags: FlagInfo[] = [
     valueType: 'number',
     variants: { small: 10, large: 500 },
     defaultVariant: 'small',
+    offValue: 10,
   },
 ];

@@ -123,5 +123,6 @@ function flagInfo(key: string, flag: FlagDefinition): FlagInfo {
     valueType: typeof defaultValue as FlagInfo['valueType'],
     variants: { ...flag.variants },
     defaultVariant: flag.defaultVariant,
+    offValue: defaultValue,
   };
 }

@@ -178,6 +178,7 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
         valueType: 'boolean',
         variants: { blocked: false, publishing: true },
         defaultVariant: 'publishing',
+        offValue: false,
       });
       expect(flags.get('checkout-flow')).toMatchObject({
         kind: 'release',
@@ -495,7 +496,7 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       ]);
       expect(tenantTargets('publish-events')).toEqual([]);
 
-      const request = await p.requestApproval(error.flagKey!, error.instructions!, error.comment!);
+      const request = await p.openApprovalRequest(error.flagKey!, error.instructions!, error.comment!);
       expect(request).toMatchObject({ status: 'pending', reviewStatus: 'pending' });
       expect(server.approvalRequests).toHaveLength(1);
       expect(server.approvalRequests[0]).toMatchObject({
@@ -507,6 +508,29 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       });
       const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
       expect(latest!.summary).toMatch(/requested approval/);
+    });
+
+    it('requestApproval(change) rebuilds the refused change from what the audit entry says', async () => {
+      server.requireApprovals(ENV);
+      const p = provider();
+      expect((await failure(p.setTenantValue('publish-events', 'acme', false, ctx))).approvalRequired).toBe(
+        true,
+      );
+      const tenant = await p.requestApproval(
+        { kind: 'tenant-value', flagKey: 'publish-events', tenantId: 'acme', value: false },
+        ctx,
+      );
+      const offId = server.flag(PROJECT, 'publish-events').variations[0]!._id;
+      expect(server.approvalRequests.at(-1)).toMatchObject({
+        _id: tenant.id,
+        instructions: [{ kind: 'addTargets', contextKind: 'tenant', variationId: offId, values: ['acme'] }],
+        comment: 'acme is flooding the broker — dana via Switchboard (audit audit-1)',
+      });
+      expect((await failure(p.setFlagEnabled('publish-events', false, ctx))).approvalRequired).toBe(true);
+      await p.requestApproval({ kind: 'flag-enabled', flagKey: 'publish-events', enabled: false }, ctx);
+      expect(server.approvalRequests.at(-1)).toMatchObject({ instructions: [{ kind: 'turnFlagOff' }] });
+      expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(true);
+      expect(tenantTargets('publish-events')).toEqual([]);
     });
 
     it('400 conflicts with pending changes: says so; overrides only when asked (ignoreConflicts)', async () => {

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
-import type { FlagProvider, WriteContext } from '../flag-provider';
+import type { ApprovalRequest, FlagProvider, ProposedChange, WriteContext } from '../flag-provider';
 import { backoffDelay } from '../ofrep-gate/backoff';
 import { LdClient } from './ld-client';
 import { isLdFailure, LaunchDarklyError } from './ld-errors';
@@ -375,10 +375,34 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   }
 
   /**
+   * Ask LaunchDarkly's reviewers to approve a change it refused with 405: the same semantic patch the
+   * refused write sent, planned again from the flag as it is now, with the reason as its comment.
+   */
+  async requestApproval(change: ProposedChange, ctx: WriteContext): Promise<ApprovalRequest> {
+    const instructions: LdInstruction[] =
+      change.kind === 'flag-enabled'
+        ? [{ kind: change.enabled ? 'turnFlagOn' : 'turnFlagOff' }]
+        : planTenantValue(
+            await this.readFlag(change.flagKey),
+            this.environment,
+            this.context(change.tenantId),
+            change.value,
+          ).instructions;
+    if (instructions.length === 0) {
+      throw new LaunchDarklyError(
+        `${change.flagKey} already serves what was asked in ${this.environment}: no approval is needed`,
+        'invalid',
+      );
+    }
+    const opened = await this.openApprovalRequest(change.flagKey, instructions, commentOf(ctx));
+    return { id: opened.id, status: opened.status };
+  }
+
+  /**
    * Open an approval request for a change LaunchDarkly refused with 405 (the refused instructions are
    * on the LaunchDarklyError); a reviewer approves and applies it in LaunchDarkly.
    */
-  async requestApproval(
+  async openApprovalRequest(
     flagKey: string,
     instructions: readonly LdInstruction[],
     comment: string,

@@ -48,6 +48,10 @@ export class LaunchDarklyError extends FlagProviderError {
     this.flagKey = details.flagKey ?? null;
     this.comment = details.comment ?? null;
   }
+
+  override get approvalRequired(): boolean {
+    return this.failure === 'approval-required';
+  }
 }
 
 export function isLdFailure(error: unknown, failure: LdFailure): error is LaunchDarklyError {

@@ -44,6 +44,7 @@ export function flagView(flag: LdFlag, environment: string): LdFlagView | { prob
     valueType,
     variants: Object.fromEntries(names.map((name, index) => [name, values[index]!])),
     defaultVariant: names[defaultIndex(env, values.length)]!,
+    offValue: env.offVariation == null ? null : (values[env.offVariation] ?? null),
   };
   return { info, flag, env, names, values, ids };
 }

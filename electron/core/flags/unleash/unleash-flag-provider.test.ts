@@ -122,6 +122,7 @@ describe('UnleashFlagProvider against a real Unleash', () => {
       valueType: 'boolean',
       variants: { on: true, off: false },
       defaultVariant: 'on',
+      offValue: false,
     });
     expect(flags.get('list-release')).toMatchObject({
       kind: 'release',

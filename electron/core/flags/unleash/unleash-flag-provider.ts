@@ -851,6 +851,8 @@ export class UnleashFlagProvider implements FlagProvider {
       valueType: 'boolean',
       variants: { ...VARIANTS },
       defaultVariant: evaluator.defaultValue(feature.name) ? 'on' : 'off',
+      // a feature that is off in the environment answers isEnabled = false to everyone
+      offValue: false,
     };
   }
 

@@ -1,0 +1,92 @@
+/**
+ * Every flag of the active profile's provider, with its state in the profile's environment and
+ * what everyone gets while it is off; "Turn off for everyone…" opens the change dialog (reason,
+ * production confirmation, outcome). Tenant values live in the tenant panel, not here.
+ */
+import type { FlagInfo } from '../../../electron/core/api';
+import { useApp, useSlice } from '../../app/context';
+import { formatFlagValue } from '../../app/format';
+import { openChange } from '../actions/actions-store';
+import { useFlagList } from './flag-list';
+
+function offText(flag: FlagInfo): string {
+  return flag.offValue === null ? 'code default' : formatFlagValue(flag.offValue);
+}
+
+function FlagRow({ flag, readOnly }: { flag: FlagInfo; readOnly: boolean }) {
+  const { stores } = useApp();
+  const turnOff = flag.enabled;
+  return (
+    <tr data-testid="flag-row" data-flag={flag.key} data-enabled={flag.enabled ? 'true' : 'false'}>
+      <td className="fv-flag">
+        <span className="mono">{flag.key}</span>
+        {flag.description ? <div className="dim">{flag.description}</div> : null}
+      </td>
+      <td className="fv-kind">
+        <span className={`tag${flag.kind === 'kill-switch' ? ' tag--warn' : ''}`}>{flag.kind}</span>
+      </td>
+      <td className="fv-state">
+        <span className={`outcome-chip outcome-chip--${flag.enabled ? 'applied' : 'failed'}`}>
+          {flag.enabled ? 'ON' : 'OFF'}
+        </span>
+      </td>
+      <td className="fv-value mono">{formatFlagValue(flag.variants[flag.defaultVariant] ?? null)}</td>
+      <td className="fv-value mono">{offText(flag)}</td>
+      <td className="fv-action">
+        <button
+          type="button"
+          className={`btn btn--small${turnOff && flag.kind === 'kill-switch' ? ' btn--danger' : ''}`}
+          data-testid="flag-toggle"
+          disabled={readOnly}
+          title={readOnly ? 'This profile is read-only' : undefined}
+          onClick={() => openChange(stores.actions, { kind: 'flag-enabled', flag, enabled: !flag.enabled })}
+        >
+          {turnOff ? 'Turn off for everyone…' : 'Turn on for everyone…'}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function FlagsView() {
+  const { client } = useApp();
+  const { flags, error } = useFlagList(client);
+  const info = useSlice(
+    (s) => s.sources,
+    (s) => s.info,
+  );
+  const readOnly = info?.profile.readOnly ?? false;
+  return (
+    <section className="audit flags" data-testid="flags-view" aria-label="Flags">
+      <div className="toolbar">
+        <span className="toolbar__count">
+          {flags ? `${flags.length} flag${flags.length === 1 ? '' : 's'}` : 'Loading flags…'}
+          {info ? ` in ${info.flagProvider.label}` : ''}
+        </span>
+        {error ? <span className="toolbar__error">{error}</span> : null}
+      </div>
+      <div className="audit__scroll">
+        <table className="table table--audit">
+          <thead>
+            <tr>
+              <th className="fv-flag">flag</th>
+              <th className="fv-kind">kind</th>
+              <th className="fv-state">state</th>
+              <th className="fv-value">default</th>
+              <th className="fv-value">while off, everyone gets</th>
+              <th className="fv-action">
+                <span className="visually-hidden">action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {flags?.map((flag) => (
+              <FlagRow key={flag.key} flag={flag} readOnly={readOnly} />
+            ))}
+          </tbody>
+        </table>
+        {flags?.length === 0 ? <div className="empty">The provider has no flags.</div> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * The provider's flags for the Flags view: loaded with flags.list, reloaded when a flag changes
+ * (ours or someone else's, via flags.onChange) and when the profile switches (app.onReset).
+ */
+import { useEffect, useState } from 'react';
+import type { FlagInfo, SwitchboardClient } from '../../../electron/core/api';
+import { errorText } from '../../client/client';
+
+export interface FlagList {
+  flags: FlagInfo[] | null;
+  error: string | null;
+}
+
+/** Kill switches first (the incident path), then release and operational flags, by key. */
+const KIND_ORDER: Record<FlagInfo['kind'], number> = { 'kill-switch': 0, release: 1, operational: 2 };
+
+export function sortFlags(flags: readonly FlagInfo[]): FlagInfo[] {
+  return [...flags].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.key.localeCompare(b.key));
+}
+
+export function useFlagList(client: SwitchboardClient): FlagList {
+  const [list, setList] = useState<FlagList>({ flags: null, error: null });
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      client.call('flags.list', {}).then(
+        (flags) => live && setList({ flags: sortFlags(flags), error: null }),
+        (error) => live && setList((prev) => ({ flags: prev.flags, error: errorText(error) })),
+      );
+    void load();
+    const offChange = client.on('flags.onChange', () => void load());
+    const offReset = client.on('app.onReset', () => void load());
+    return () => {
+      live = false;
+      offChange();
+      offReset();
+    };
+  }, [client]);
+  return list;
+}
