@@ -17,13 +17,20 @@ export class FlipDialogPage {
     return this.dialog.getByTestId('flip-result');
   }
 
+  /** For a change the provider refused pending approval: the state and the "Request approval" button. */
+  approval(): Locator {
+    return this.dialog.getByTestId('approval-state');
+  }
+
   effect(): Locator {
     return this.dialog.getByTestId('flip-effect');
   }
 
   async confirm(reason: string, timeBox: TimeBox = 'none'): Promise<void> {
     await this.dialog.getByTestId('flip-reason').fill(reason);
-    await this.dialog.getByTestId('flip-timebox').selectOption(timeBox);
+    // a change to everyone has no time box
+    const select = this.dialog.getByTestId('flip-timebox');
+    if (timeBox !== 'none' || (await select.count()) > 0) await select.selectOption(timeBox);
     await this.dialog.getByTestId('flip-confirm').click();
   }
 

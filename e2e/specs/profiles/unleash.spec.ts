@@ -5,6 +5,7 @@ import { startUnleash, type UnleashInstance } from '../../../test-services/unlea
 import { expect, test } from '../../fixtures/app.fixture';
 import { type ConsoleServer, startConsoleServer } from '../../fixtures/console-server';
 import { saveScreenshot } from '../../fixtures/screenshots';
+import { constraintsInUnleash } from '../../fixtures/unleash-constraints';
 import { AuditPage } from '../../pages/audit.page';
 import { FlipDialogPage } from '../../pages/flip-dialog.page';
 import { TrafficPage } from '../../pages/traffic.page';
@@ -13,21 +14,6 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let unleash: UnleashInstance;
 let server: ConsoleServer;
-
-interface Strategy {
-  name: string;
-  constraints: { contextName: string; operator: string; values: string[] }[];
-}
-
-/** What Unleash itself says about the kill switch in the production environment. */
-async function constraintsInUnleash(): Promise<string[]> {
-  const feature = await unleash.api<{ environments: { name: string; strategies: Strategy[] }[] }>(
-    'GET',
-    '/api/admin/projects/default/features/publish-events',
-  );
-  const strategies = feature.environments.find((e) => e.name === 'production')?.strategies ?? [];
-  return strategies.flatMap((s) => s.constraints.map((c) => `${c.operator} ${c.values.join(',')}`));
-}
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
 test.beforeAll(async ({}, testInfo) => {
@@ -87,7 +73,7 @@ test('the console drives a real Unleash: switch a tenant off and on from the UI,
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
   await dialog.close();
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
-  expect(await constraintsInUnleash()).toContain('NOT_IN acme');
+  expect(await constraintsInUnleash(unleash, 'production')).toContain('NOT_IN acme');
   await saveScreenshot(page, testInfo, 'unleash-switched-off');
 
   await traffic.killSwitch('acme').click();
@@ -95,7 +81,7 @@ test('the console drives a real Unleash: switch a tenant off and on from the UI,
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
   await dialog.close();
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'on');
-  expect((await constraintsInUnleash()).join(' ')).not.toContain('acme');
+  expect((await constraintsInUnleash(unleash, 'production')).join(' ')).not.toContain('acme');
 
   const audit = new AuditPage(page);
   await audit.open();

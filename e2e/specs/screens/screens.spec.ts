@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '../../fixtures/app.fixture';
 import { saveScreenshot } from '../../fixtures/screenshots';
 import { AuditPage } from '../../pages/audit.page';
+import { FlagsPage } from '../../pages/flags.page';
 import { FlipDialogPage } from '../../pages/flip-dialog.page';
 import { TrafficPage } from '../../pages/traffic.page';
 
@@ -20,6 +21,7 @@ for (const scheme of ['dark', 'light'] as const) {
     await expect.poll(() => backgroundLightness(app)).toBeLessThan(scheme === 'dark' ? 0.25 : 2);
     const traffic = new TrafficPage(app);
     const audit = new AuditPage(app);
+    const flags = new FlagsPage(app);
     for (const size of sizes) {
       await app.setViewportSize(size);
       const tag = `${scheme}-${size.width}x${size.height}`;
@@ -44,6 +46,14 @@ for (const scheme of ['dark', 'light'] as const) {
       await app.getByTestId('palette-input').fill('glo');
       await saveScreenshot(app, testInfo, `palette-${tag}`);
       await app.keyboard.press('Escape');
+
+      await flags.open();
+      await expect(flags.row('publish-events')).toHaveAttribute('data-enabled', 'true');
+      await saveScreenshot(app, testInfo, `flags-${tag}`);
+      await flags.toggle('publish-events').click();
+      await expect(dialog.impact()).toContainText('off for everyone');
+      await saveScreenshot(app, testInfo, `flag-wide-dialog-${tag}`);
+      await dialog.close();
 
       await audit.open();
       await saveScreenshot(app, testInfo, `audit-${tag}`);

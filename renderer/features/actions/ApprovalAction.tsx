@@ -21,9 +21,14 @@ export function ApprovalAction({ entry }: { entry: AuditEntry }) {
   if (approval.state === 'requested') {
     return (
       <div className="approval approval--requested" data-testid="approval-state" data-state="requested">
-        Approval requested by {approval.requestedBy}
-        {approval.requestedAt ? ` at ${formatDateTime(Date.parse(approval.requestedAt))}` : ''} (request{' '}
-        <span className="mono">{approval.requestId}</span>): a reviewer applies it at the provider.
+        <span>
+          Approval requested by {approval.requestedBy}
+          {approval.requestedAt ? ` at ${formatDateTime(Date.parse(approval.requestedAt))}` : ''}: a reviewer
+          applies it at {entry.provider}.{' '}
+          <span className="dim" title="the provider's id of the approval request">
+            Request <span className="mono">{approval.requestId}</span>
+          </span>
+        </span>
       </div>
     );
   }

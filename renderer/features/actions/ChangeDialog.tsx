@@ -15,6 +15,7 @@ import {
   formatPercent,
   formatRate,
 } from '../../app/format';
+import { stopsEveryone } from '../flags/flag-list';
 import { ApprovalAction } from './ApprovalAction';
 import {
   type ChangeIntent,
@@ -77,7 +78,7 @@ function FlagWideImpact({ intent }: { intent: Extract<ChangeIntent, { kind: 'fla
       ? 'nothing — services fall back to their code default'
       : formatFlagValue(flag.offValue);
   const killSwitch = flag.kind === 'kill-switch';
-  const stopsAll = killSwitch && flag.offValue === false;
+  const stopsAll = stopsEveryone(flag);
   const switchedOff = killSwitch ? model.publishing.subarray(0, model.size).filter((p) => p === 0).length : 0;
   return (
     <p className={`dialog__impact${stopsAll ? ' dialog__impact--stop' : ''}`} data-testid="flip-impact">
@@ -254,7 +255,7 @@ export function ChangeDialog() {
   const canSubmit = !readOnly && reasonOk(reason) && !box.error && (phase === 'edit' || phase === 'failed');
   const stop =
     (intent.kind === 'flip' && !intent.publish) ||
-    (flagWide && !intent.enabled && intent.flag.kind === 'kill-switch');
+    (flagWide && !intent.enabled && stopsEveryone(intent.flag));
   const { title, confirmText, confirmName } = wording(intent, name, production);
 
   const onSubmit = (e: React.FormEvent) => {

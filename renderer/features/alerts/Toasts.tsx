@@ -11,6 +11,7 @@ const KIND_LABEL: Record<string, string> = {
   revert: 'Reverted',
   effect: 'Effect',
   source: 'Source',
+  flag: 'Flag changed for everyone',
   error: 'Error',
 };
 

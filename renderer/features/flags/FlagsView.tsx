@@ -7,7 +7,7 @@ import type { FlagInfo } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatFlagValue } from '../../app/format';
 import { openChange } from '../actions/actions-store';
-import { useFlagList } from './flag-list';
+import { stopsEveryone, useFlagList } from './flag-list';
 
 function offText(flag: FlagInfo): string {
   return flag.offValue === null ? 'code default' : formatFlagValue(flag.offValue);
@@ -35,7 +35,7 @@ function FlagRow({ flag, readOnly }: { flag: FlagInfo; readOnly: boolean }) {
       <td className="fv-action">
         <button
           type="button"
-          className={`btn btn--small${turnOff && flag.kind === 'kill-switch' ? ' btn--danger' : ''}`}
+          className={`btn btn--small${turnOff && stopsEveryone(flag) ? ' btn--danger' : ''}`}
           data-testid="flag-toggle"
           disabled={readOnly}
           title={readOnly ? 'This profile is read-only' : undefined}
@@ -72,7 +72,9 @@ export function FlagsView() {
               <th className="fv-flag">flag</th>
               <th className="fv-kind">kind</th>
               <th className="fv-state">state</th>
-              <th className="fv-value">default</th>
+              <th className="fv-value" title="what a tenant without an override or rule gets now">
+                served by default
+              </th>
               <th className="fv-value">while off, everyone gets</th>
               <th className="fv-action">
                 <span className="visually-hidden">action</span>

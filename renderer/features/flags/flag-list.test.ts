@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagInfo } from '../../../electron/core/api';
-import { sortFlags } from './flag-list';
+import { sortFlags, stopsEveryone } from './flag-list';
 
 const flag = (key: string, kind: FlagInfo['kind']): FlagInfo => ({
   key,
@@ -29,5 +29,14 @@ describe('sortFlags', () => {
       'new-ui',
       'batch-size',
     ]);
+  });
+});
+
+describe('stopsEveryone', () => {
+  it("is true only for a kill switch whose off value is false (LaunchDarkly, Unleash), not flagd's default true", () => {
+    expect(stopsEveryone(flag('publish-events', 'kill-switch'))).toBe(true);
+    expect(stopsEveryone({ ...flag('publish-events', 'kill-switch'), offValue: true })).toBe(false);
+    expect(stopsEveryone({ ...flag('publish-events', 'kill-switch'), offValue: null })).toBe(false);
+    expect(stopsEveryone(flag('new-ui', 'release'))).toBe(false);
   });
 });

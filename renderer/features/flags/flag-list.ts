@@ -18,6 +18,11 @@ export function sortFlags(flags: readonly FlagInfo[]): FlagInfo[] {
   return [...flags].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.key.localeCompare(b.key));
 }
 
+/** Turning this flag off stops every tenant's traffic: a kill switch whose off value is false. */
+export function stopsEveryone(flag: FlagInfo): boolean {
+  return flag.kind === 'kill-switch' && flag.offValue === false;
+}
+
 export function useFlagList(client: SwitchboardClient): FlagList {
   const [list, setList] = useState<FlagList>({ flags: null, error: null });
   useEffect(() => {

@@ -483,7 +483,7 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       const error = await failure(p.setTenantValue('publish-events', 'acme', false, ctx));
       expect(error.failure).toBe('approval-required');
       expect(error.message).toMatch(
-        /requires approval .* \(405\): the change was not applied\. An approval request can be opened/,
+        /requires approval .* \(405\): the change was not applied\. Request approval to open an approval request/,
       );
       expect(error.flagKey).toBe('publish-events');
       expect(error.instructions).toEqual([

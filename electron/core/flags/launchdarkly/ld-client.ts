@@ -248,7 +248,7 @@ export class LdClient {
       case 405:
         return new LaunchDarklyError(
           this.redact(
-            `LaunchDarkly requires approval to ${request.what} (405): the change was not applied. An approval request can be opened (requestApproval) for a reviewer to approve and apply it${said}`,
+            `LaunchDarkly requires approval to ${request.what} (405): the change was not applied. Request approval to open an approval request that a reviewer can approve and apply${said}`,
           ),
           'approval-required',
           {
