@@ -425,6 +425,8 @@ export const calls = {
         flagKey: flagKeySchema,
         enabled: z.boolean(),
         reason: reasonSchema,
+        /** turn it back automatically after this long (kept by Switchboard, across restarts) */
+        timeboxMs: timeboxMsSchema.optional(),
         /** production profiles: the flag key, repeated by the person confirming */
         confirm: z.string().max(128).optional(),
       })

@@ -676,7 +676,12 @@ export class MemoryClient implements RendererClient {
           input.timeboxMs,
         );
       case 'actions.setFlagEnabled':
-        return this.setFlagEnabled(String(input.flagKey), Boolean(input.enabled), input.reason);
+        return this.setFlagEnabled(
+          String(input.flagKey),
+          Boolean(input.enabled),
+          input.reason,
+          input.timeboxMs,
+        );
       case 'actions.requestApproval':
         return this.requestApproval(String(input.auditId));
       case 'audit.query': {
@@ -917,7 +922,7 @@ export class MemoryClient implements RendererClient {
     return { ...entry };
   }
 
-  private setFlagEnabled(flagKey: string, enabled: boolean, reason: unknown): AuditEntry {
+  private setFlagEnabled(flagKey: string, enabled: boolean, reason: unknown, timeboxMs: unknown): AuditEntry {
     if (this.opts.readOnly) throw new CallError('READ_ONLY', 'this profile is read-only');
     const flag = this.flags.find((f) => f.key === flagKey);
     if (!flag) throw new CallError('NOT_FOUND', `unknown flag "${flagKey}"`);
@@ -932,8 +937,8 @@ export class MemoryClient implements RendererClient {
       value: enabled,
       previous: flag.enabled,
       reason: String(reason ?? '').trim(),
-      timeboxMs: null,
-      revertAt: null,
+      timeboxMs: typeof timeboxMs === 'number' ? timeboxMs : null,
+      revertAt: typeof timeboxMs === 'number' ? new Date(this.now + timeboxMs).toISOString() : null,
       provider: 'embedded',
       outcome: 'applied',
       error: null,

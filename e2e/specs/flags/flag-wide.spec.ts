@@ -6,7 +6,7 @@ import { TrafficPage } from '../../pages/traffic.page';
 
 test.use({ consoleOptions: { tenants: 30, spikeAfterSec: null } });
 
-test('a flag off for everyone from the Flags view: the dialog says what everyone gets, the tenants get it, the audit says "everyone"', async ({
+test('a flag off for everyone from the Flags view, time-boxed: the dialog says what everyone gets, the tenants get it, the audit says "everyone"', async ({
   app,
 }) => {
   const traffic = new TrafficPage(app);
@@ -25,9 +25,9 @@ test('a flag off for everyone from the Flags view: the dialog says what everyone
   await flags.toggle('publish-events').click();
   await expect(dialog.impact()).toContainText('every tenant is served on');
   await expect(dialog.impact()).toContainText('The 1 tenant switched off now will publish again');
-  await dialog.confirm('overrides under review');
+  await dialog.confirm('overrides under review', '15m');
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
-  await expect(dialog.result()).toContainText('publish-events turned off for everyone');
+  await expect(dialog.result()).toContainText('publish-events turned off for everyone, reverts at');
   await dialog.close();
   await expect(flags.row('publish-events')).toHaveAttribute('data-enabled', 'false');
   await traffic.open();
@@ -47,4 +47,5 @@ test('a flag off for everyone from the Flags view: the dialog says what everyone
   await expect(everyone).toHaveCount(2);
   await expect(everyone.first()).toContainText('publish-events turned on for everyone');
   await expect(everyone.nth(1)).toContainText('overrides under review');
+  await expect(everyone.nth(1).locator('.col-box')).toContainText('15');
 });

@@ -97,6 +97,38 @@ describe('FlagToggleService: a flag on or off for everyone', () => {
     expect(fx.audit.get(refused.id)?.approval?.state).toBe('required');
   });
 
+  it('keeps a flag-wide time box that survives a restart and turns the flag back on when it expires', async () => {
+    const entry = await fx.toggles.apply({ ...allOff, timeboxMs: 15 * 60_000 });
+    expect(entry).toMatchObject({ outcome: 'applied', timeboxMs: 900_000, error: null });
+    expect(entry.revertAt).toBe(new Date(fx.clock.now() + 900_000).toISOString());
+    expect(fx.timeBox.pendingFor('publish-events', null)).toMatchObject({
+      auditId: entry.id,
+      revertTo: true,
+    });
+    expect(fx.timeBox.pendingFor('publish-events', 'acme')).toBeNull();
+    const onDisk = JSON.parse(readFileSync(join(dir, 'pending-reverts.json'), 'utf8'));
+    expect(onDisk.reverts).toEqual([expect.objectContaining({ tenantId: null, revertTo: true })]);
+
+    // a restart: a new fixture over the same data directory picks the time box up
+    await fx.close();
+    fx = await openFlipFixture({ dataDir: dir, clock: fx.clock, provider: fx.provider });
+    fx.clock.advance(15 * 60_000);
+    await expect.poll(() => fx.provider.toggles.length).toBe(2);
+    expect(fx.provider.toggles[1]).toMatchObject({ enabled: true, ctx: { actor: 'system' } });
+    const revert = fx.audit.query({ flagKey: 'publish-events', limit: 1 })[0]!;
+    expect(revert).toMatchObject({ action: 'revert', tenantId: null, value: true, outcome: 'applied' });
+    expect(fx.timeBox.pendingFor('publish-events', null)).toBeNull();
+  });
+
+  it('a flag-wide change without a time box cancels the running one', async () => {
+    await fx.toggles.apply({ ...allOff, timeboxMs: 60 * 60_000 });
+    await fx.toggles.apply({ ...allOff, enabled: true, reason: 'alarm cleared early' });
+    expect(fx.timeBox.pendingFor('publish-events', null)).toBeNull();
+    await expect(fx.toggles.apply({ ...allOff, timeboxMs: 5 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
   it('reports a lost race: the provider shows another state after the write', async () => {
     fx.provider.staleEnabled = true;
     const entry = await fx.toggles.apply(allOff);

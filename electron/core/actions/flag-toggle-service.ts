@@ -1,18 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, type AuditEntry, type FlagInfo, reasonSchema } from '../api';
+import { ApiError, type AuditAction, type AuditEntry, type FlagInfo } from '../api';
 import type { FlagProvider } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
 import { type Now, systemNow } from './clock';
+import { durationText } from './duration-text';
 import { errorText } from './error-text';
-import { failed, writeError } from './flip-service';
+import {
+  checkReasonAndTimebox,
+  failed,
+  type RevertScheduler,
+  refuseReplacedRevert,
+  updateTimeBox,
+  writeError,
+} from './flip-service';
 import { KeyedQueue } from './keyed-queue';
+import type { PendingRevert } from './pending-revert';
 
 export interface FlagToggleRequest {
   flagKey: string;
   enabled: boolean;
   reason: string;
+  /** turn it back automatically after this long */
+  timeboxMs?: number | null;
   actor: string;
+  action?: AuditAction;
+  /** Set by time-box reverts: the time-boxed change's audit id. Refused when that time box was replaced. */
+  revertOf?: string;
 }
 
 export interface FlagToggleServiceOptions {
@@ -20,6 +34,8 @@ export interface FlagToggleServiceOptions {
   audit: Pick<AuditLog, 'append'>;
   /** the active profile is read-only */
   isReadOnly(): boolean;
+  /** the same time box as tenant switches, under tenant null */
+  reverts: RevertScheduler;
   now?: Now;
   newId?: () => string;
 }
@@ -27,8 +43,7 @@ export interface FlagToggleServiceOptions {
 /**
  * Turns a flag on or off for everyone in the provider's environment, the same safe way as a tenant
  * flip: refuse bad requests changing nothing, record the intent durably, write, read back, record
- * the outcome. No time box here: a flag-wide change is an incident decision that someone undoes on
- * purpose, and a silent automatic re-enable of every tenant would be the worse surprise.
+ * the outcome, then arm or cancel the time box (kept by Switchboard: no provider expires an on/off).
  */
 export class FlagToggleService {
   private readonly queue = new KeyedQueue();
@@ -44,9 +59,23 @@ export class FlagToggleService {
     return this.queue.run(request.flagKey, () => this.applyInOrder(request));
   }
 
+  /** Run an expired flag-wide time box's revert through the same path (TimeBox calls this). */
+  revert(pending: PendingRevert): Promise<AuditEntry> {
+    return this.apply({
+      flagKey: pending.flagKey,
+      enabled: pending.revertTo === true,
+      reason: `time box expired (${durationText(pending.timeboxMs)}) for ${pending.auditId}`,
+      actor: 'system',
+      action: 'revert',
+      revertOf: pending.auditId,
+    });
+  }
+
   private async applyInOrder(request: FlagToggleRequest): Promise<AuditEntry> {
-    const flag = await this.validate(request);
-    const intent = await this.recordIntent(request, flag.enabled);
+    refuseReplacedRevert(this.options.reverts, request.flagKey, null, request.revertOf);
+    // read before the write: a provider may hand out the very object it then changes
+    const wasEnabled = (await this.validate(request)).enabled;
+    const intent = await this.recordIntent(request, wasEnabled);
     const { flagKey, enabled, actor, reason } = request;
     try {
       await this.options.provider.setFlagEnabled(flagKey, enabled, { actor, reason, auditId: intent.id });
@@ -56,13 +85,9 @@ export class FlagToggleService {
     }
     const confirmation = await this.confirm(request);
     if (confirmation !== null) return this.conclude(intent, failed(confirmation));
-    return this.conclude(intent, {
-      outcome: 'applied',
-      error: null,
-      confirmedAt: new Date(this.now()).toISOString(),
-      revertAt: null,
-      approval: null,
-    });
+    const confirmedAt = new Date(this.now()).toISOString();
+    const timeBoxNote = await updateTimeBox(this.options.reverts, intent, wasEnabled);
+    return this.conclude(intent, { outcome: 'applied', error: timeBoxNote, confirmedAt, approval: null });
   }
 
   private async validate(request: FlagToggleRequest): Promise<FlagInfo> {
@@ -71,11 +96,7 @@ export class FlagToggleService {
     if (this.options.isReadOnly()) {
       throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} was not turned ${state}`);
     }
-    const reason = reasonSchema.safeParse(request.reason);
-    if (!reason.success) {
-      const issues = reason.error.issues.map((i) => `reason: ${i.message}`);
-      throw new ApiError('INVALID_INPUT', `invalid change: ${issues.join('; ')}`, issues);
-    }
+    checkReasonAndTimebox(request);
     const flag = (await this.listFlags()).find((candidate) => candidate.key === flagKey);
     if (!flag) throw new ApiError('NOT_FOUND', `unknown flag "${flagKey}"`);
     return flag;
@@ -90,18 +111,20 @@ export class FlagToggleService {
   }
 
   private recordIntent(request: FlagToggleRequest, previous: boolean): Promise<AuditEntry> {
+    const at = this.now();
+    const timeboxMs = request.timeboxMs ?? null;
     const intent: AuditEntry = {
       id: this.newId(),
-      at: new Date(this.now()).toISOString(),
+      at: new Date(at).toISOString(),
       actor: request.actor,
-      action: 'set-flag-enabled',
+      action: request.action ?? 'set-flag-enabled',
       flagKey: request.flagKey,
       tenantId: null,
       value: request.enabled,
       previous,
       reason: request.reason,
-      timeboxMs: null,
-      revertAt: null,
+      timeboxMs,
+      revertAt: timeboxMs === null ? null : new Date(at + timeboxMs).toISOString(),
       provider: this.options.provider.kind,
       outcome: 'pending',
       error: null,

@@ -37,9 +37,9 @@ export interface FlipRequest {
 
 /** The part of the time box the flip path drives (TimeBox implements it). */
 export interface RevertScheduler {
-  pendingFor(flagKey: string, tenantId: string): PendingRevert | null;
+  pendingFor(flagKey: string, tenantId: string | null): PendingRevert | null;
   schedule(revert: PendingRevert): Promise<void>;
-  cancel(flagKey: string, tenantId: string): Promise<void>;
+  cancel(flagKey: string, tenantId: string | null): Promise<void>;
 }
 
 /** The part of the effect tracker the flip path drives (EffectTracker implements it). */
@@ -88,8 +88,8 @@ export class FlipService {
     return this.queue.run(switchKey(request.flagKey, request.tenantId), () => this.applyInOrder(request));
   }
 
-  /** Run an expired time box's revert through the same path (TimeBox calls this). */
-  revert(pending: PendingRevert): Promise<AuditEntry> {
+  /** Run an expired time box's revert through the same path (TimeBox calls this for tenant switches). */
+  revert(pending: PendingRevert & { tenantId: string }): Promise<AuditEntry> {
     return this.apply({
       flagKey: pending.flagKey,
       tenantId: pending.tenantId,
@@ -132,15 +132,8 @@ export class FlipService {
     return entry;
   }
 
-  // An operator may have replaced or cancelled the time box while its revert waited in the queue.
   private refuseReplacedRevert(request: FlipRequest): void {
-    if (request.revertOf === undefined) return;
-    const running = this.options.reverts.pendingFor(request.flagKey, request.tenantId);
-    if (running?.auditId === request.revertOf) return;
-    throw new ApiError(
-      'NOT_FOUND',
-      `the time box of ${request.revertOf} was replaced or cancelled; revert skipped`,
-    );
+    refuseReplacedRevert(this.options.reverts, request.flagKey, request.tenantId, request.revertOf);
   }
 
   /** Read-only, flag, tenant, value — in that order; nothing is written when any fails. */
@@ -233,26 +226,14 @@ export class FlipService {
   }
 
   /** Arm (or replace) the time box, or cancel a running one; null when done, else a note for the entry. */
-  private async updateTimeBox(intent: TenantAuditEntry, previous: FlagValue): Promise<string | null> {
-    const { reverts } = this.options;
-    const { id, flagKey, tenantId, value, timeboxMs, revertAt } = intent;
-    try {
-      if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
-      else {
-        const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
-        // Where the provider can expire the change itself (LaunchDarkly), it reverts even while
-        // Switchboard is closed; our own time box still runs, records the revert, and is then a no-op.
-        await this.options.provider
-          .scheduleNativeRevert(flagKey, tenantId, revertTo, Date.parse(revertAt))
-          .catch(() => false);
-        await reverts.schedule({ auditId: id, flagKey, tenantId, revertTo, revertAt, timeboxMs });
-      }
-      return null;
-    } catch (error) {
-      return timeboxMs === null
-        ? `an earlier time box could not be removed from disk (${errorText(error)}); it may revert after a restart`
-        : `the time box could not be saved (${errorText(error)}); the revert runs only while Switchboard stays open`;
-    }
+  private updateTimeBox(intent: TenantAuditEntry, previous: FlagValue): Promise<string | null> {
+    const { provider } = this.options;
+    const { flagKey, tenantId, revertAt } = intent;
+    return updateTimeBox(this.options.reverts, intent, previous, (revertTo) =>
+      // Where the provider can expire the change itself (LaunchDarkly), it reverts even while
+      // Switchboard is closed; our own time box still runs, records the revert, and is then a no-op.
+      provider.scheduleNativeRevert(flagKey, tenantId, revertTo, Date.parse(revertAt!)).catch(() => false),
+    );
   }
 
   private conclude(intent: TenantAuditEntry, outcome: Outcome): Promise<TenantAuditEntry> {
@@ -287,8 +268,46 @@ export function writeError(error: unknown): WriteError {
   };
 }
 
+// An operator may have replaced or cancelled the time box while its revert waited in the queue.
+export function refuseReplacedRevert(
+  reverts: RevertScheduler,
+  flagKey: string,
+  tenantId: string | null,
+  revertOf: string | undefined,
+): void {
+  if (revertOf === undefined) return;
+  if (reverts.pendingFor(flagKey, tenantId)?.auditId === revertOf) return;
+  throw new ApiError('NOT_FOUND', `the time box of ${revertOf} was replaced or cancelled; revert skipped`);
+}
+
+/**
+ * After an applied change: arm (or replace) its time box, or cancel a running one when it has none.
+ * null when done, else a note for the audit entry.
+ */
+export async function updateTimeBox(
+  reverts: RevertScheduler,
+  entry: AuditEntry,
+  previous: FlagValue,
+  beforeSchedule?: (revertTo: FlagValue) => Promise<unknown>,
+): Promise<string | null> {
+  const { id: auditId, flagKey, tenantId, value, timeboxMs, revertAt } = entry;
+  try {
+    if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
+    else {
+      const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
+      await beforeSchedule?.(revertTo);
+      await reverts.schedule({ auditId, flagKey, tenantId, revertTo, revertAt, timeboxMs });
+    }
+    return null;
+  } catch (error) {
+    return timeboxMs === null
+      ? `an earlier time box could not be removed from disk (${errorText(error)}); it may revert after a restart`
+      : `the time box could not be saved (${errorText(error)}); the revert runs only while Switchboard stays open`;
+  }
+}
+
 // The hosts validate these already; the core checks again because reverts and tests call it directly.
-function checkReasonAndTimebox(request: FlipRequest): void {
+export function checkReasonAndTimebox(request: { reason: string; timeboxMs?: number | null }): void {
   const issues = [
     ...(reasonSchema.safeParse(request.reason).error?.issues ?? []).map((i) => `reason: ${i.message}`),
     ...(request.timeboxMs == null

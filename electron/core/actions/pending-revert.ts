@@ -6,7 +6,8 @@ export interface PendingRevert {
   /** the audit entry of the time-boxed flip */
   auditId: string;
   flagKey: string;
-  tenantId: string;
+  /** null: the flag for everyone (its on/off state; revertTo is then a boolean) */
+  tenantId: string | null;
   revertTo: FlagValue;
   /** ISO time */
   revertAt: string;
@@ -18,7 +19,7 @@ const pendingRevertSchema = z
   .object({
     auditId: z.string().min(1),
     flagKey: flagKeySchema,
-    tenantId: tenantIdSchema,
+    tenantId: tenantIdSchema.nullable(),
     revertTo: flagValueSchema,
     revertAt: z.iso.datetime({ error: 'expected an ISO date-time' }),
     timeboxMs: z.number().int().positive(),

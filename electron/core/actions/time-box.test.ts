@@ -154,7 +154,9 @@ describe('TimeBox', () => {
     const flip = await fx.flips.apply(kill);
     const stale = fx.timeBox.pendingFor('publish-events', 'acme')!;
     await fx.flips.apply({ ...kill, reason: 'longer', timeboxMs: 60 * 60_000 });
-    await expect(fx.flips.revert(stale)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(fx.flips.revert({ ...stale, tenantId: 'acme' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(stale.auditId).toBe(flip.id);
     expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(false);
     await fx.close();

@@ -75,7 +75,7 @@ export class TimeBox {
     return [...this.pending.values()];
   }
 
-  pendingFor(flagKey: string, tenantId: string): PendingRevert | null {
+  pendingFor(flagKey: string, tenantId: string | null): PendingRevert | null {
     return this.pending.get(switchKey(flagKey, tenantId)) ?? null;
   }
 
@@ -92,7 +92,7 @@ export class TimeBox {
   }
 
   /** Drop the switch's pending revert, if any, and persist. */
-  cancel(flagKey: string, tenantId: string): Promise<void> {
+  cancel(flagKey: string, tenantId: string | null): Promise<void> {
     const key = switchKey(flagKey, tenantId);
     if (!this.pending.delete(key)) return Promise.resolve();
     this.disarm(key);

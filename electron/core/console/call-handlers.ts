@@ -67,9 +67,9 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       guardWrite(d, { tenant: tenantId }, confirm);
       return s().flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
     },
-    'actions.setFlagEnabled': async ({ flagKey, enabled, reason, confirm }, ctx) => {
+    'actions.setFlagEnabled': async ({ flagKey, enabled, reason, timeboxMs, confirm }, ctx) => {
       guardWrite(d, { flag: flagKey }, confirm);
-      return s().toggles.apply({ flagKey, enabled, reason, actor: ctx.actor });
+      return s().toggles.apply({ flagKey, enabled, reason, timeboxMs, actor: ctx.actor });
     },
     'actions.requestApproval': async ({ auditId }, ctx) => s().approvals.request(auditId, ctx.actor),
     'audit.query': async (query) => audit.query(query),

@@ -66,7 +66,7 @@ export class ConsoleEvents {
 
   revertFailed(failure: RevertFailure): void {
     const { revert, error, retryAt } = failure;
-    const message = `time-box revert of ${revert.flagKey} for ${revert.tenantId} failed: ${error}; retrying at ${new Date(retryAt).toLocaleTimeString()}`;
+    const message = `time-box revert of ${entrySubject(revert)} failed: ${error}; retrying at ${new Date(retryAt).toLocaleTimeString()}`;
     this.alert('critical', 'flip-failed', revert.tenantId, message);
   }
 
@@ -89,7 +89,15 @@ export class ConsoleEvents {
     }
     if (entry.tenantId === null) {
       const state = entry.value ? 'on' : 'off';
-      this.alert('warning', 'flag', null, `${entry.flagKey} turned ${state} for everyone by ${entry.actor}`);
+      if (entry.action === 'revert')
+        this.alert('info', 'revert', null, `time box ended: ${entry.flagKey} is back ${state} for everyone`);
+      else
+        this.alert(
+          'warning',
+          'flag',
+          null,
+          `${entry.flagKey} turned ${state} for everyone by ${entry.actor}`,
+        );
       return;
     }
     this.o.model.addMarker({

@@ -10,6 +10,7 @@ import type { AuditLog } from '../actions/audit-log';
 import { EffectTracker } from '../actions/effect-tracker';
 import { FlagToggleService } from '../actions/flag-toggle-service';
 import { FlipService } from '../actions/flip-service';
+import { revertThrough } from '../actions/revert-route';
 import { TimeBox } from '../actions/time-box';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
@@ -145,12 +146,16 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
   const model = new TrafficModel();
   const effects = new EffectTracker({ audit, latestRate: (id) => model.latestRate(id) });
   let flips: FlipService | null = null;
+  let toggles: FlagToggleService | null = null;
   let events: ConsoleEvents | null = null;
   const timeBox = new TimeBox({
     dataDir: shared.dataDir,
     // Each profile keeps its own pending reverts: a revert goes back to the provider it came from.
     fileName: profile.name === 'local' ? 'pending-reverts.json' : `pending-reverts.${profile.name}.json`,
-    revert: (pending) => flips!.revert(pending),
+    revert: revertThrough(
+      () => flips!,
+      () => toggles!,
+    ),
     onRevertFailed: (failure) => events!.revertFailed(failure),
   });
   flips = new FlipService({
@@ -162,7 +167,7 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     effects,
   });
   const isReadOnly = () => profile.readOnly;
-  const toggles = new FlagToggleService({ provider, audit, isReadOnly });
+  toggles = new FlagToggleService({ provider, audit, isReadOnly, reverts: timeBox });
   const approvals = new ApprovalService({ provider, audit, isReadOnly });
   const board = new SourceBoard({
     sources: built.sources,

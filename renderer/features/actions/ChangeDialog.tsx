@@ -250,7 +250,7 @@ export function ChangeDialog() {
   const production = info?.profile.production ?? false;
   const readOnly = info?.profile.readOnly ?? false;
   const flagWide = intent.kind === 'flag-enabled';
-  const box = flagWide ? { ms: null, error: null } : timeboxFrom(choice, minutes);
+  const box = timeboxFrom(choice, minutes);
   const done = phase === 'done';
   const canSubmit = !readOnly && reasonOk(reason) && !box.error && (phase === 'edit' || phase === 'failed');
   const stop =
@@ -326,51 +326,45 @@ export function ChangeDialog() {
               }}
             />
           </label>
-          {flagWide ? (
-            <p className="field__note" data-testid="flip-timebox-note">
-              No time box for a change to everyone: it stays until someone changes it back.
-            </p>
-          ) : (
-            <div className="field field--row">
-              <label className="field__label" htmlFor={`${ids}-timebox`}>
-                Time box
+          <div className="field field--row">
+            <label className="field__label" htmlFor={`${ids}-timebox`}>
+              Time box
+            </label>
+            <select
+              id={`${ids}-timebox`}
+              className="select"
+              data-testid="flip-timebox"
+              value={choice}
+              disabled={phase === 'submitting' || done}
+              onChange={(e) => setChoice(e.target.value as TimeboxChoice)}
+            >
+              <option value="none">none — stays until changed</option>
+              <option value="15m">15 min</option>
+              <option value="1h">1 h</option>
+              <option value="4h">4 h</option>
+              <option value="custom">custom…</option>
+            </select>
+            {choice === 'custom' ? (
+              <label className="field__inline">
+                <input
+                  className="input input--narrow"
+                  data-testid="flip-timebox-custom"
+                  inputMode="numeric"
+                  aria-label="Time box in minutes"
+                  value={minutes}
+                  disabled={phase === 'submitting' || done}
+                  onChange={(e) => setMinutes(e.target.value)}
+                />
+                <span>min (max {MAX_CUSTOM_MINUTES.toLocaleString('en-US')})</span>
               </label>
-              <select
-                id={`${ids}-timebox`}
-                className="select"
-                data-testid="flip-timebox"
-                value={choice}
-                disabled={phase === 'submitting' || done}
-                onChange={(e) => setChoice(e.target.value as TimeboxChoice)}
-              >
-                <option value="none">none — stays until changed</option>
-                <option value="15m">15 min</option>
-                <option value="1h">1 h</option>
-                <option value="4h">4 h</option>
-                <option value="custom">custom…</option>
-              </select>
-              {choice === 'custom' ? (
-                <label className="field__inline">
-                  <input
-                    className="input input--narrow"
-                    data-testid="flip-timebox-custom"
-                    inputMode="numeric"
-                    aria-label="Time box in minutes"
-                    value={minutes}
-                    disabled={phase === 'submitting' || done}
-                    onChange={(e) => setMinutes(e.target.value)}
-                  />
-                  <span>min (max {MAX_CUSTOM_MINUTES.toLocaleString('en-US')})</span>
-                </label>
-              ) : null}
-              <span
-                className={`field__note${box.error ? ' field__note--error' : ''}`}
-                data-testid="flip-timebox-note"
-              >
-                {box.error ?? (box.ms ? `reverts automatically after ${formatDuration(box.ms)}` : '')}
-              </span>
-            </div>
-          )}
+            ) : null}
+            <span
+              className={`field__note${box.error ? ' field__note--error' : ''}`}
+              data-testid="flip-timebox-note"
+            >
+              {box.error ?? (box.ms ? `reverts automatically after ${formatDuration(box.ms)}` : '')}
+            </span>
+          </div>
           {readOnly ? (
             <div className="outcome outcome--failed">This profile is read-only: changes are disabled.</div>
           ) : null}

@@ -105,7 +105,7 @@ describe('submitChange', () => {
 });
 
 describe('a flag for everyone, and approvals', () => {
-  it('turns a flag off for everyone with a reason, naming the flag on a production profile, no time box', async () => {
+  it('turns a flag off for everyone with a reason and a time box, naming the flag on a production profile', async () => {
     const client = new MemoryClient({ tenants: 20, production: true });
     const actions = createActionsStore();
     const flag = (await client.call('flags.list', {})).find((f) => f.key === 'new-checkout')!;
@@ -115,11 +115,12 @@ describe('a flag for everyone, and approvals', () => {
       flagKey: 'new-checkout',
       enabled: false,
       reason: 'INC-4 checkout errors',
+      timeboxMs: 900_000,
       confirm: 'new-checkout',
     });
     expect(actions.getState()).toMatchObject({
       phase: 'done',
-      entry: { action: 'set-flag-enabled', tenantId: null, value: false, previous: true },
+      entry: { action: 'set-flag-enabled', tenantId: null, value: false, previous: true, timeboxMs: 900_000 },
     });
     expect((await client.call('flags.list', {})).find((f) => f.key === 'new-checkout')!.enabled).toBe(false);
   });

@@ -1,7 +1,7 @@
 /**
  * The change dialog: flip a tenant's kill switch (actions.flip), set any flag for a tenant
  * (actions.setFlag) or turn a flag on/off for everyone (actions.setFlagEnabled), always with a
- * reason and, for a tenant, an optional time box. The dialog stays open after the
+ * reason and an optional time box. The dialog stays open after the
  * call to show its outcome; the effect on traffic arrives later as an audit.onEntry update, which the
  * dialog reads from the audit store by entry id.
  */
@@ -122,12 +122,11 @@ function callFor(
         ...box,
       });
     case 'flag-enabled':
-      // a flag-wide change has no time box (see FlagToggleService)
       return client.call('actions.setFlagEnabled', {
         flagKey: intent.flag.key,
         enabled: intent.enabled,
         reason,
-        ...(box.confirm ? { confirm: box.confirm } : {}),
+        ...box,
       });
   }
 }

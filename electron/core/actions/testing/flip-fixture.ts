@@ -3,6 +3,7 @@ import { AuditLog } from '../audit-log';
 import { EffectTracker } from '../effect-tracker';
 import { FlagToggleService } from '../flag-toggle-service';
 import { FlipService } from '../flip-service';
+import { revertThrough } from '../revert-route';
 import { type RevertFailure, TimeBox } from '../time-box';
 import { FakeClock } from './fake-clock';
 import { MemoryFlagProvider, testFlags } from './memory-flag-provider';
@@ -33,7 +34,10 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     dataDir: options.dataDir,
     now: clock.now,
     timers: clock,
-    revert: (pending) => flips.revert(pending),
+    revert: revertThrough(
+      () => flips,
+      () => toggles,
+    ),
     onRevertFailed: (failure) => failures.push(failure),
   });
   const flips: FlipService = new FlipService({
@@ -46,7 +50,14 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     now: clock.now,
     newId,
   });
-  const toggles = new FlagToggleService({ provider, audit, isReadOnly, now: clock.now, newId });
+  const toggles: FlagToggleService = new FlagToggleService({
+    provider,
+    audit,
+    isReadOnly,
+    reverts: timeBox,
+    now: clock.now,
+    newId,
+  });
   const approvals = new ApprovalService({ provider, audit, isReadOnly, now: clock.now });
   await timeBox.start();
   const close = async () => {
