@@ -141,6 +141,14 @@ export interface FlagInfo {
   offValue: FlagValue | null;
 }
 
+/** A flag's on/off in one environment of its provider. */
+export interface FlagEnvironmentState {
+  environment: string;
+  enabled: boolean;
+  /** the active profile's environment */
+  current: boolean;
+}
+
 export interface TenantFlag extends FlagInfo {
   value: FlagValue;
   variant: string | null;
@@ -386,6 +394,8 @@ export const calls = {
     output: output<{ imported: number; total: number }>(),
   },
   'flags.list': { input: empty, output: output<FlagInfo[]>() },
+  /** Every flag's on/off in every environment of the provider, by flag key ({} where it has one environment). */
+  'flags.environments': { input: empty, output: output<Record<string, FlagEnvironmentState[]>>() },
   'flags.forTenant': {
     input: z.object({ tenantId: tenantIdSchema }).strict(),
     output: output<TenantFlag[]>(),

@@ -657,6 +657,8 @@ export class MemoryClient implements RendererClient {
           : { current: [], history: {} };
       case 'flags.list':
         return this.flags;
+      case 'flags.environments':
+        return {};
       case 'flags.forTenant':
         return this.tenantFlags(this.requireTenant(input.tenantId).info.id);
       case 'actions.flip':

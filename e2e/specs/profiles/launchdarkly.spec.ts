@@ -34,7 +34,10 @@ test.beforeAll(async ({}, testInfo) => {
     description: 'tenant may publish events',
     tags: ['kill-switch'],
     variations: [{ value: true }, { value: false }],
-    environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
+    environments: {
+      production: { on: true, fallthrough: 0, offVariation: 1 },
+      staging: { on: false, fallthrough: 0, offVariation: 1 },
+    },
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-ld-e2e-'));
   const profile = {
@@ -100,6 +103,7 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   const flags = new FlagsPage(page);
   await flags.open();
   await expect(flags.row('publish-events')).toHaveAttribute('data-enabled', 'true');
+  await expect(flags.row('publish-events').getByTestId('flag-env')).toHaveText('staging OFF');
   await flags.toggle('publish-events').click();
   await expect(dialog.impact()).toContainText('every tenant is served off');
   await expect(dialog.impact()).toContainText('traffic stops');
@@ -112,6 +116,10 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   expect(env().on).toBe(false);
   expect(ld.audit()[0]?.comment).toContain('INC-22');
   await saveScreenshot(page, testInfo, 'flags-view');
+  // every simulated tenant stops: LaunchDarkly's off variation reaches the workload's gate
+  await traffic.open();
+  await expect(traffic.row('globex')).toHaveAttribute('data-publishing', 'off');
+  await expect(page.getByTestId('header-total')).toHaveAttribute('data-value', '0', { timeout: 15_000 });
 
   const audit = new AuditPage(page);
   await audit.open();

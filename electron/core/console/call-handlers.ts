@@ -48,6 +48,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
     'tenants.detail': async ({ tenantId }) => tenantDetail(d, tenantId),
     'tenants.import': async ({ format, content }) => tenants.import(format, content),
     'flags.list': async () => s().provider.listFlags(),
+    'flags.environments': async () => (await s().provider.environmentStates?.()) ?? {},
     'flags.forTenant': async ({ tenantId }) => {
       requireTenant(d, tenantId);
       return s().provider.tenantFlags(tenantId);

@@ -1,4 +1,4 @@
-import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../api';
+import type { FlagEnvironmentState, FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../api';
 
 /** Who asked for a write, and why: it reaches the provider's own audit trail where it has one. */
 export interface WriteContext {
@@ -24,6 +24,11 @@ export interface FlagProvider {
   readonly kind: string;
   readonly label: string;
   listFlags(): Promise<FlagInfo[]>;
+  /**
+   * Each flag's on/off in every environment the provider has, by flag key. Absent where the provider
+   * has one environment (the embedded flagd file).
+   */
+  environmentStates?(): Promise<Record<string, FlagEnvironmentState[]>>;
   /** Every flag with this tenant's value and where it comes from. */
   tenantFlags(tenantId: string): Promise<TenantFlag[]>;
   /** One flag's value for many tenants at once (the table's switch column). Cheap: no I/O per tenant. */

@@ -3,7 +3,7 @@
  * what everyone gets while it is off; "Turn off for everyone…" opens the change dialog (reason,
  * production confirmation, outcome). Tenant values live in the tenant panel, not here.
  */
-import type { FlagInfo } from '../../../electron/core/api';
+import type { FlagEnvironmentState, FlagInfo } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatFlagValue } from '../../app/format';
 import { openChange } from '../actions/actions-store';
@@ -13,7 +13,32 @@ function offText(flag: FlagInfo): string {
   return flag.offValue === null ? 'code default' : formatFlagValue(flag.offValue);
 }
 
-function FlagRow({ flag, readOnly }: { flag: FlagInfo; readOnly: boolean }) {
+function OtherEnvironments({ states }: { states: FlagEnvironmentState[] | undefined }) {
+  const others = (states ?? []).filter((s) => !s.current);
+  if (others.length === 0) return <span className="dim">—</span>;
+  return (
+    <span className="fv-envs">
+      {others.map((s) => (
+        <span key={s.environment} className="fv-env" data-testid="flag-env" data-env={s.environment}>
+          {s.environment}{' '}
+          <span className={`outcome-chip outcome-chip--${s.enabled ? 'applied' : 'failed'}`}>
+            {s.enabled ? 'ON' : 'OFF'}
+          </span>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function FlagRow({
+  flag,
+  environments,
+  readOnly,
+}: {
+  flag: FlagInfo;
+  environments: FlagEnvironmentState[] | undefined;
+  readOnly: boolean;
+}) {
   const { stores } = useApp();
   const turnOff = flag.enabled;
   return (
@@ -32,6 +57,9 @@ function FlagRow({ flag, readOnly }: { flag: FlagInfo; readOnly: boolean }) {
       </td>
       <td className="fv-value mono">{formatFlagValue(flag.variants[flag.defaultVariant] ?? null)}</td>
       <td className="fv-value mono">{offText(flag)}</td>
+      <td className="fv-envs-cell">
+        <OtherEnvironments states={environments} />
+      </td>
       <td className="fv-action">
         <button
           type="button"
@@ -50,7 +78,7 @@ function FlagRow({ flag, readOnly }: { flag: FlagInfo; readOnly: boolean }) {
 
 export function FlagsView() {
   const { client } = useApp();
-  const { flags, error } = useFlagList(client);
+  const { flags, environments, error } = useFlagList(client);
   const info = useSlice(
     (s) => s.sources,
     (s) => s.info,
@@ -76,6 +104,7 @@ export function FlagsView() {
                 served by default
               </th>
               <th className="fv-value">while off, everyone gets</th>
+              <th className="fv-envs-cell">other environments</th>
               <th className="fv-action">
                 <span className="visually-hidden">action</span>
               </th>
@@ -83,7 +112,7 @@ export function FlagsView() {
           </thead>
           <tbody>
             {flags?.map((flag) => (
-              <FlagRow key={flag.key} flag={flag} readOnly={readOnly} />
+              <FlagRow key={flag.key} flag={flag} environments={environments[flag.key]} readOnly={readOnly} />
             ))}
           </tbody>
         </table>

@@ -3,11 +3,13 @@
  * (ours or someone else's, via flags.onChange) and when the profile switches (app.onReset).
  */
 import { useEffect, useState } from 'react';
-import type { FlagInfo, SwitchboardClient } from '../../../electron/core/api';
+import type { FlagEnvironmentState, FlagInfo, SwitchboardClient } from '../../../electron/core/api';
 import { errorText } from '../../client/client';
 
 export interface FlagList {
   flags: FlagInfo[] | null;
+  /** on/off in the provider's other environments, by flag key; {} where it has one */
+  environments: Record<string, FlagEnvironmentState[]>;
   error: string | null;
 }
 
@@ -24,13 +26,13 @@ export function stopsEveryone(flag: FlagInfo): boolean {
 }
 
 export function useFlagList(client: SwitchboardClient): FlagList {
-  const [list, setList] = useState<FlagList>({ flags: null, error: null });
+  const [list, setList] = useState<FlagList>({ flags: null, environments: {}, error: null });
   useEffect(() => {
     let live = true;
     const load = () =>
-      client.call('flags.list', {}).then(
-        (flags) => live && setList({ flags: sortFlags(flags), error: null }),
-        (error) => live && setList((prev) => ({ flags: prev.flags, error: errorText(error) })),
+      Promise.all([client.call('flags.list', {}), client.call('flags.environments', {})]).then(
+        ([flags, environments]) => live && setList({ flags: sortFlags(flags), environments, error: null }),
+        (error) => live && setList((prev) => ({ ...prev, error: errorText(error) })),
       );
     void load();
     const offChange = client.on('flags.onChange', () => void load());

@@ -167,6 +167,25 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       expect(new Set(flags.map((f) => f.key)).size).toBe(234);
     });
 
+    it('reads on/off in every environment from the summary listing, without an environment filter', async () => {
+      server.addFlag(PROJECT, {
+        key: 'multi-env',
+        variations: [{ value: true }, { value: false }],
+        environments: { production: { on: true, fallthrough: 0 }, staging: { on: false, fallthrough: 0 } },
+      });
+      const states = await provider().environmentStates();
+      expect(states['multi-env']).toEqual([
+        { environment: 'production', enabled: true, current: true },
+        { environment: 'staging', enabled: false, current: false },
+      ]);
+      const list = server.requests.find(
+        (r) => r.method === 'GET' && r.url.startsWith('/api/v2/flags/default?'),
+      );
+      const query = new URL(list!.url, 'http://x').searchParams;
+      expect(query.get('env')).toBeNull();
+      expect(query.get('summary')).toBe('1');
+    });
+
     it('maps kinds (tag kill-switch, temporary → release, else operational), variants and defaults', async () => {
       const p = provider();
       const flags = new Map((await p.listFlags()).map((flag) => [flag.key, flag]));

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
+import type { FlagEnvironmentState, FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
 import type { ApprovalRequest, FlagProvider, ProposedChange, WriteContext } from '../flag-provider';
 import { backoffDelay } from '../ofrep-gate/backoff';
 import { LdClient } from './ld-client';
@@ -36,6 +36,7 @@ import {
   auditLogSchema,
   evaluationsSchema,
   expiringTargetsSchema,
+  flagEnvironmentsSchema,
   flagListSchema,
   flagSchema,
   type LdAuditLog,
@@ -501,8 +502,41 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   private async fetchAll(): Promise<LdFlag[]> {
     const flags = new Map<string, LdFlag>();
     const problems: string[] = [];
-    const first = `/api/v2/flags/${enc(this.project)}?env=${enc(this.environment)}&summary=0&limit=100&offset=0`;
-    let path: string | null = first;
+    await this.eachListedFlag(`env=${enc(this.environment)}&summary=0`, (item) => {
+      const parsed = flagSchema.safeParse(item);
+      if (parsed.success) flags.set(parsed.data.key, parsed.data);
+      else {
+        const key = typeof item === 'object' && item && 'key' in item ? String(item.key) : '(no key)';
+        problems.push(`${key}: unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'}); left out`);
+      }
+    });
+    this.problemList = problems;
+    return [...flags.values()];
+  }
+
+  /**
+   * On/off in every environment: the summary listing without an environment filter, asked only when
+   * someone looks (the Flags view) — the polled listing stays filtered to one environment.
+   */
+  async environmentStates(): Promise<Record<string, FlagEnvironmentState[]>> {
+    const states: Record<string, FlagEnvironmentState[]> = {};
+    await this.eachListedFlag('summary=1', (item) => {
+      const parsed = flagEnvironmentsSchema.safeParse(item);
+      if (!parsed.success) return;
+      states[parsed.data.key] = Object.entries(parsed.data.environments).map(([environment, config]) => ({
+        environment,
+        enabled: config.on,
+        current: environment === this.environment,
+      }));
+    });
+    return states;
+  }
+
+  /** Every item of the project's flag listing, page by page (100 each), with these query parameters. */
+  private async eachListedFlag(query: string, take: (item: unknown) => void): Promise<void> {
+    const pagePath = (offset: number) =>
+      `/api/v2/flags/${enc(this.project)}?${query}&limit=100&offset=${offset}`;
+    let path: string | null = pagePath(0);
     for (let page = 0; path !== null; page++) {
       if (page >= MAX_PAGES)
         throw new LaunchDarklyError(`LaunchDarkly kept paging past ${MAX_PAGES} pages`, 'bad-answer');
@@ -515,28 +549,14 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
         },
         flagListSchema,
       );
-      for (const item of answer.items) {
-        const parsed = flagSchema.safeParse(item);
-        if (parsed.success) flags.set(parsed.data.key, parsed.data);
-        else {
-          const key = typeof item === 'object' && item && 'key' in item ? String(item.key) : '(no key)';
-          problems.push(
-            `${key}: unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'}); left out`,
-          );
-        }
-      }
+      for (const item of answer.items) take(item);
       const fetched = (page + 1) * 100;
       const total = answer.totalCount ?? null;
       path =
         answer.items.length === 0
           ? null
-          : (answer._links.next ??
-            (total !== null && fetched < total
-              ? `/api/v2/flags/${enc(this.project)}?env=${enc(this.environment)}&summary=0&limit=100&offset=${fetched}`
-              : null));
+          : (answer._links.next ?? (total !== null && fetched < total ? pagePath(fetched) : null));
     }
-    this.problemList = problems;
-    return [...flags.values()];
   }
 
   /** The flag as LaunchDarkly has it now, stored as the latest state. */

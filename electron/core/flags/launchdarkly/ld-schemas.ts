@@ -103,6 +103,12 @@ const linksSchema = z
     return { next: next.success ? next.data.href : null };
   });
 
+/** One item of the summary listing, for its per-environment on/off only. */
+export const flagEnvironmentsSchema = z.object({
+  key: z.string(),
+  environments: z.record(z.string(), z.looseObject({ on: z.boolean() })),
+});
+
 /** The list is validated item by item by the provider: one odd flag must not hide all the others. */
 export const flagListSchema = z.object({
   items: z.array(z.unknown()),

@@ -332,6 +332,10 @@ describe('UnleashFlagProvider against a real Unleash', () => {
     );
     await p.setTenantValue(flag, 'initech', false, ctx);
 
+    const states = (await p.environmentStates())[flag]!;
+    expect(states.find((s) => s.current)).toEqual({ environment: ENV, enabled: false, current: true });
+    expect(states.filter((s) => !s.current).map((s) => s.environment)).toContain('production');
+
     await p.setFlagEnabled(flag, true, ctx);
     expect((await p.tenantFlags('acme')).find((f) => f.key === flag)).toMatchObject({
       value: false,

@@ -45,7 +45,14 @@
  * state read, without I/O.
  */
 import { createHash } from 'node:crypto';
-import type { FlagInfo, FlagKind, FlagValue, ProviderEvent, TenantFlag } from '../../api';
+import type {
+  FlagEnvironmentState,
+  FlagInfo,
+  FlagKind,
+  FlagValue,
+  ProviderEvent,
+  TenantFlag,
+} from '../../api';
 import { type FlagProvider, FlagProviderError, type WriteContext } from '../flag-provider';
 import {
   applyDelta,
@@ -161,6 +168,21 @@ export class UnleashFlagProvider implements FlagProvider {
     const view = await this.freshView();
     const evaluator = this.evaluatorFor(view);
     return [...view.features.values()].map((feature) => this.flagInfo(feature, evaluator));
+  }
+
+  /** From the features already read: Unleash returns every environment of a feature with it. */
+  async environmentStates(): Promise<Record<string, FlagEnvironmentState[]>> {
+    const view = await this.freshView();
+    return Object.fromEntries(
+      [...view.features.values()].map((feature) => [
+        feature.name,
+        feature.environments.map((e) => ({
+          environment: e.name,
+          enabled: e.enabled,
+          current: e.name === this.environment,
+        })),
+      ]),
+    );
   }
 
   async tenantFlags(tenantId: string): Promise<TenantFlag[]> {
