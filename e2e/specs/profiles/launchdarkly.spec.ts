@@ -88,6 +88,9 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   await expect(dialog.approval()).toHaveAttribute('data-state', 'required');
   await dialog.approval().getByTestId('approval-request').click();
   await expect(dialog.approval()).toHaveAttribute('data-state', 'requested');
+  // no "try again" while a reviewer decides: the dialog only offers to close
+  await expect(dialog.dialog.getByTestId('flip-confirm')).toHaveCount(0);
+  await expect(dialog.dialog.getByTestId('flip-close')).toBeVisible();
   await saveScreenshot(page, testInfo, 'ld-approval-requested');
   expect(ld.approvalRequests).toEqual([
     expect.objectContaining({

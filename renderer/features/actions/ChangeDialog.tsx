@@ -221,6 +221,14 @@ export function ChangeDialog() {
     (s) => s.sources,
     (s) => s.info,
   );
+  // A change waiting for a reviewer's approval is not tried again from here: it would only be refused again.
+  const awaitingApproval = useSlice(
+    (s) => s.audit,
+    (s) => {
+      const id = stores.actions.getState().entry?.id;
+      return id !== undefined && s.entries.find((e) => e.id === id)?.approval?.state === 'requested';
+    },
+  );
   const [reason, setReason] = useState('');
   const [choice, setChoice] = useState<TimeboxChoice>('none');
   const [minutes, setMinutes] = useState('30');
@@ -251,7 +259,7 @@ export function ChangeDialog() {
   const readOnly = info?.profile.readOnly ?? false;
   const flagWide = intent.kind === 'flag-enabled';
   const box = timeboxFrom(choice, minutes);
-  const done = phase === 'done';
+  const done = phase === 'done' || awaitingApproval;
   const canSubmit = !readOnly && reasonOk(reason) && !box.error && (phase === 'edit' || phase === 'failed');
   const stop =
     (intent.kind === 'flip' && !intent.publish) ||
