@@ -6,7 +6,7 @@ import { type Ranked, rank } from './palette-match';
 export type PaletteAction =
   | { type: 'open-tenant'; tenantId: string }
   | { type: 'flip'; tenantId: string; publish: boolean }
-  | { type: 'view'; view: 'traffic' | 'audit' | 'health' }
+  | { type: 'view'; view: 'traffic' | 'flags' | 'audit' | 'health' }
   | { type: 'theme' }
   | { type: 'pause'; paused: boolean }
   | { type: 'resort' }
@@ -38,6 +38,14 @@ function commands(ctx: PaletteContext): PaletteItem[] {
       hint: '',
       group: 'command',
       action: { type: 'view', view: 'traffic' },
+    },
+    {
+      key: 'view-flags',
+      label: 'Go to flags',
+      hint: 'on/off for everyone',
+      group: 'command',
+      action: { type: 'view', view: 'flags' },
+      keywords: 'kill switch everyone environment approval',
     },
     {
       key: 'view-audit',

@@ -66,6 +66,10 @@ describe('palette results', () => {
   );
   const ctx = { model: m, paused: false, theme: 'system' as const, describe: () => '' };
 
+  it('finds the Flags view by what it is for', () => {
+    expect(paletteResults('everyone', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'flags' });
+  });
+
   it('jumps to a tenant by name', () => {
     expect(paletteResults('acme', ctx)[0]!.item.action).toEqual({ type: 'open-tenant', tenantId: 'acme' });
   });
