@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '../../fixtures/app.fixture';
@@ -6,11 +7,16 @@ import { saveScreenshot } from '../../fixtures/screenshots';
 import { FlipDialogPage } from '../../pages/flip-dialog.page';
 import { TrafficPage } from '../../pages/traffic.page';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-corrupt-'));
+// Named here, made in the worker that runs the test: Playwright also loads this file to list tests.
+const dataDir = join(tmpdir(), `switchboard-corrupt-${randomUUID()}`);
 const corrupt = '{\n  "flags": {\n    "publish-events": { "state": "ENABLED",, }\n  }\n}\n';
-writeFileSync(join(dataDir, 'flags.json'), corrupt);
+test.beforeAll(() => {
+  mkdirSync(dataDir);
+  writeFileSync(join(dataDir, 'flags.json'), corrupt);
+});
 
 test.use({ consoleOptions: { tenants: 20, spikeAfterSec: null, dataDir } });
+test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 test('a corrupt flags file is reported with its line, refuses flips with the reason, and is left untouched', async ({
   app,

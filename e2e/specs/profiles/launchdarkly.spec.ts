@@ -3,7 +3,7 @@
  * documented REST API, which stands in for the SaaS (unreachable from here). A production profile:
  * every write is confirmed by name; the environment then starts requiring approvals (405).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +23,7 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let ld: LdContractServer;
 let server: ConsoleServer;
+let dataDir: string | undefined;
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
 test.beforeAll(async ({}, testInfo) => {
@@ -39,7 +40,7 @@ test.beforeAll(async ({}, testInfo) => {
       staging: { on: false, fallthrough: 0, offVariation: 1 },
     },
   });
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-ld-e2e-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'switchboard-ld-e2e-'));
   const profile = {
     name: 'ld-prod',
     production: true,
@@ -58,6 +59,7 @@ test.beforeAll(async ({}, testInfo) => {
 test.afterAll(async () => {
   await server?.stop();
   await ld?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('LaunchDarkly contract server: a production flip, a 405 turned into an approval request, and the kill switch off for everyone', async ({

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUnleash, type UnleashInstance } from '../../../test-services/unleash-instance';
@@ -14,6 +14,7 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let unleash: UnleashInstance;
 let server: ConsoleServer;
+let dataDir: string | undefined;
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
 test.beforeAll(async ({}, testInfo) => {
@@ -25,7 +26,7 @@ test.beforeAll(async ({}, testInfo) => {
     type: 'kill-switch',
   });
   await unleash.api('POST', '/api/admin/projects/default/features/publish-events/environments/production/on');
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-unleash-e2e-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'switchboard-unleash-e2e-'));
   const profile = {
     name: 'unleash-prod',
     production: false,
@@ -54,6 +55,7 @@ test.beforeAll(async ({}, testInfo) => {
 test.afterAll(async () => {
   await server?.stop();
   await unleash?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('the console drives a real Unleash: switch a tenant off and on from the UI, see it in Unleash and in the audit view', async ({

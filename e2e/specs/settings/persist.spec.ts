@@ -1,11 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '../../fixtures/app.fixture';
 import { startConsoleServer } from '../../fixtures/console-server';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-settings-'));
+// Only named here (the console makes it): Playwright also loads this file to list tests.
+const dataDir = join(tmpdir(), `switchboard-settings-${randomUUID()}`);
 test.use({ consoleOptions: { tenants: 10, spikeAfterSec: null, dataDir } });
+test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 test('theme, refresh interval and the last view survive a restart', async ({ app, server, page }) => {
   test.skip(!server, 'Electron target: restarts are covered by the settings store unit tests');
