@@ -3,17 +3,19 @@ import { ApiError, type AuditAction, type AuditEntry, type FlagInfo } from '../a
 import type { FlagProvider } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
-import { type Now, systemNow } from './clock';
-import { durationText } from './duration-text';
-import { errorText } from './error-text';
 import {
   checkReasonAndTimebox,
   failed,
+  findFlag,
+  pendingEntry,
   type RevertScheduler,
   refuseReplacedRevert,
   updateTimeBox,
   writeError,
-} from './flip-service';
+} from './change-steps';
+import { type Now, systemNow } from './clock';
+import { durationText } from './duration-text';
+import { errorText } from './error-text';
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';
 
@@ -97,41 +99,25 @@ export class FlagToggleService {
       throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} was not turned ${state}`);
     }
     checkReasonAndTimebox(request);
-    const flag = (await this.listFlags()).find((candidate) => candidate.key === flagKey);
-    if (!flag) throw new ApiError('NOT_FOUND', `unknown flag "${flagKey}"`);
-    return flag;
-  }
-
-  private async listFlags(): Promise<FlagInfo[]> {
-    try {
-      return await this.options.provider.listFlags();
-    } catch (error) {
-      throw new ApiError('PROVIDER_ERROR', `could not list flags: ${errorText(error)}; nothing was changed`);
-    }
+    return findFlag(this.options.provider, flagKey);
   }
 
   private recordIntent(request: FlagToggleRequest, previous: boolean): Promise<AuditEntry> {
-    const at = this.now();
-    const timeboxMs = request.timeboxMs ?? null;
-    const intent: AuditEntry = {
-      id: this.newId(),
-      at: new Date(at).toISOString(),
-      actor: request.actor,
-      action: request.action ?? 'set-flag-enabled',
-      flagKey: request.flagKey,
-      tenantId: null,
-      value: request.enabled,
-      previous,
-      reason: request.reason,
-      timeboxMs,
-      revertAt: timeboxMs === null ? null : new Date(at + timeboxMs).toISOString(),
-      provider: this.options.provider.kind,
-      outcome: 'pending',
-      error: null,
-      confirmedAt: null,
-      effect: null,
-      approval: null,
-    };
+    const intent = pendingEntry<AuditEntry>(
+      {
+        id: this.newId(),
+        actor: request.actor,
+        action: request.action ?? 'set-flag-enabled',
+        flagKey: request.flagKey,
+        tenantId: null,
+        value: request.enabled,
+        previous,
+        reason: request.reason,
+        provider: this.options.provider.kind,
+      },
+      this.now(),
+      request.timeboxMs ?? null,
+    );
     return recordOrRefuse(
       this.options.audit,
       intent,

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../api';
 import { FlagProviderError } from '../flags/flag-provider';
 import { type FlipRequest, FlipService } from './flip-service';
+import { auditLines } from './testing/audit-lines';
 import { openFlipFixture } from './testing/flip-fixture';
 import { MemoryFlagProvider, testFlags } from './testing/memory-flag-provider';
 import { makeTempDir } from './testing/temp-dir';
@@ -16,16 +17,6 @@ const kill: FlipRequest = {
   reason: 'acme is flooding the broker',
   actor: 'ops',
 };
-
-function auditLines(dir: string): AuditEntry[] {
-  const path = join(dir, 'audit.jsonl');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
 
 describe('FlipService', () => {
   let dir: string;

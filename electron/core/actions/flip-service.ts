@@ -5,13 +5,23 @@ import {
   type AuditEntry,
   type FlagInfo,
   type FlagValue,
-  reasonSchema,
   type TenantAuditEntry,
-  timeboxMsSchema,
 } from '../api';
-import { type FlagProvider, FlagProviderError } from '../flags/flag-provider';
+import type { FlagProvider } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
+import {
+  checkReasonAndTimebox,
+  failed,
+  findFlag,
+  type Outcome,
+  pendingEntry,
+  type RevertScheduler,
+  refuseReplacedRevert,
+  updateTimeBox,
+  type WriteError,
+  writeError,
+} from './change-steps';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
 import type { EffectWatch } from './effect-tracker';
@@ -19,7 +29,7 @@ import { errorText } from './error-text';
 import { checkFlagValue } from './flag-value-check';
 import { flagValueText } from './flag-value-text';
 import { KeyedQueue } from './keyed-queue';
-import { type PendingRevert, revertTarget } from './pending-revert';
+import type { PendingRevert } from './pending-revert';
 import { switchKey } from './tenant-switch';
 
 export interface FlipRequest {
@@ -33,13 +43,6 @@ export interface FlipRequest {
   action?: AuditAction;
   /** Set by time-box reverts: the time-boxed flip's audit id. Refused when that time box was replaced. */
   revertOf?: string;
-}
-
-/** The part of the time box the flip path drives (TimeBox implements it). */
-export interface RevertScheduler {
-  pendingFor(flagKey: string, tenantId: string | null): PendingRevert | null;
-  schedule(revert: PendingRevert): Promise<void>;
-  cancel(flagKey: string, tenantId: string | null): Promise<void>;
 }
 
 /** The part of the effect tracker the flip path drives (EffectTracker implements it). */
@@ -60,8 +63,6 @@ export interface FlipServiceOptions {
   newId?: () => string;
 }
 
-type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt' | 'approval'>;
-type WriteError = { error: string; approvalRequired: boolean };
 type Served = { value: FlagValue; error: null } | { value: null; error: string };
 
 /**
@@ -142,20 +143,11 @@ export class FlipService {
     if (this.options.isReadOnly()) {
       throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} for ${tenantId} was not changed`);
     }
-    const flag = (await this.listFlags()).find((candidate) => candidate.key === flagKey);
-    if (!flag) throw new ApiError('NOT_FOUND', `unknown flag "${flagKey}"`);
+    const flag = await findFlag(this.options.provider, flagKey);
     if (!this.options.tenantExists(tenantId)) throw new ApiError('NOT_FOUND', `unknown tenant "${tenantId}"`);
     checkFlagValue(flag, request.value);
     checkReasonAndTimebox(request);
     return flag;
-  }
-
-  private async listFlags(): Promise<FlagInfo[]> {
-    try {
-      return await this.options.provider.listFlags();
-    } catch (error) {
-      throw new ApiError('PROVIDER_ERROR', `could not list flags: ${errorText(error)}; nothing was changed`);
-    }
   }
 
   private async readServed(request: FlipRequest): Promise<Served> {
@@ -171,27 +163,22 @@ export class FlipService {
 
   /** Durable before anything else happens; if the intent cannot be recorded, the provider is not called. */
   private async recordIntent(request: FlipRequest, previous: FlagValue | null): Promise<TenantAuditEntry> {
-    const at = this.now();
-    const timeboxMs = request.timeboxMs ?? null;
-    const intent: TenantAuditEntry = {
-      id: this.newId(),
-      at: new Date(at).toISOString(),
-      actor: request.actor,
-      action: request.action ?? 'set-tenant-flag',
-      flagKey: request.flagKey,
-      tenantId: request.tenantId,
-      value: request.value,
-      previous,
-      reason: request.reason,
-      timeboxMs,
-      revertAt: timeboxMs === null ? null : new Date(at + timeboxMs).toISOString(),
-      provider: this.options.provider.kind,
-      outcome: 'pending',
-      error: null,
-      confirmedAt: null,
-      effect: null,
-      approval: null,
-    };
+    const { actor, flagKey, tenantId, value, reason } = request;
+    const intent = pendingEntry<TenantAuditEntry>(
+      {
+        id: this.newId(),
+        actor,
+        action: request.action ?? 'set-tenant-flag',
+        flagKey,
+        tenantId,
+        value,
+        previous,
+        reason,
+        provider: this.options.provider.kind,
+      },
+      this.now(),
+      request.timeboxMs ?? null,
+    );
     return recordOrRefuse(
       this.options.audit,
       intent,
@@ -244,78 +231,6 @@ export class FlipService {
         `${intent.flagKey} for ${intent.tenantId} ended ${outcome.outcome}, but the audit could not record it: ${cause}`,
     );
   }
-}
-
-export function failed(error: string, approvalRequired = false): Outcome {
-  return {
-    outcome: 'failed',
-    error,
-    confirmedAt: null,
-    revertAt: null,
-    approval: approvalRequired ? approvalRequiredState() : null,
-  };
-}
-
-export function approvalRequiredState(): AuditEntry['approval'] {
-  return { state: 'required', requestId: null, requestedBy: null, requestedAt: null, error: null };
-}
-
-/** A provider write's failure: its words, and whether an approval request could get it through. */
-export function writeError(error: unknown): WriteError {
-  return {
-    error: errorText(error),
-    approvalRequired: error instanceof FlagProviderError && error.approvalRequired,
-  };
-}
-
-// An operator may have replaced or cancelled the time box while its revert waited in the queue.
-export function refuseReplacedRevert(
-  reverts: RevertScheduler,
-  flagKey: string,
-  tenantId: string | null,
-  revertOf: string | undefined,
-): void {
-  if (revertOf === undefined) return;
-  if (reverts.pendingFor(flagKey, tenantId)?.auditId === revertOf) return;
-  throw new ApiError('NOT_FOUND', `the time box of ${revertOf} was replaced or cancelled; revert skipped`);
-}
-
-/**
- * After an applied change: arm (or replace) its time box, or cancel a running one when it has none.
- * null when done, else a note for the audit entry.
- */
-export async function updateTimeBox(
-  reverts: RevertScheduler,
-  entry: AuditEntry,
-  previous: FlagValue,
-  beforeSchedule?: (revertTo: FlagValue) => Promise<unknown>,
-): Promise<string | null> {
-  const { id: auditId, flagKey, tenantId, value, timeboxMs, revertAt } = entry;
-  try {
-    if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
-    else {
-      const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
-      await beforeSchedule?.(revertTo);
-      await reverts.schedule({ auditId, flagKey, tenantId, revertTo, revertAt, timeboxMs });
-    }
-    return null;
-  } catch (error) {
-    return timeboxMs === null
-      ? `an earlier time box could not be removed from disk (${errorText(error)}); it may revert after a restart`
-      : `the time box could not be saved (${errorText(error)}); the revert runs only while Switchboard stays open`;
-  }
-}
-
-// The hosts validate these already; the core checks again because reverts and tests call it directly.
-export function checkReasonAndTimebox(request: { reason: string; timeboxMs?: number | null }): void {
-  const issues = [
-    ...(reasonSchema.safeParse(request.reason).error?.issues ?? []).map((i) => `reason: ${i.message}`),
-    ...(request.timeboxMs == null
-      ? []
-      : (timeboxMsSchema.safeParse(request.timeboxMs).error?.issues ?? [])
-    ).map((i) => `timeboxMs: ${i.message}`),
-  ];
-  if (issues.length > 0) throw new ApiError('INVALID_INPUT', `invalid flip: ${issues.join('; ')}`, issues);
 }
 
 /** A kill switch turned off: the tenant's traffic should fall to zero. */

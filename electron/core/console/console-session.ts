@@ -158,15 +158,15 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     ),
     onRevertFailed: (failure) => events!.revertFailed(failure),
   });
+  const isReadOnly = () => profile.readOnly;
   flips = new FlipService({
     provider,
     audit,
     tenantExists: (id) => tenants.exists(id) || model.latestRate(id) !== null,
-    isReadOnly: () => profile.readOnly,
+    isReadOnly,
     reverts: timeBox,
     effects,
   });
-  const isReadOnly = () => profile.readOnly;
   toggles = new FlagToggleService({ provider, audit, isReadOnly, reverts: timeBox });
   const approvals = new ApprovalService({ provider, audit, isReadOnly });
   const board = new SourceBoard({

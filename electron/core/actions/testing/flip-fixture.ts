@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { ApprovalService } from '../approval-service';
 import { AuditLog } from '../audit-log';
 import { EffectTracker } from '../effect-tracker';
@@ -7,6 +8,7 @@ import { revertThrough } from '../revert-route';
 import { type RevertFailure, TimeBox } from '../time-box';
 import { FakeClock } from './fake-clock';
 import { MemoryFlagProvider, testFlags } from './memory-flag-provider';
+import { makeTempDir } from './temp-dir';
 
 export interface FlipFixtureOptions {
   dataDir: string;
@@ -79,4 +81,24 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     approvals,
     close,
   };
+}
+
+export type FlipFixture = Awaited<ReturnType<typeof openFlipFixture>>;
+
+/**
+ * A fresh data directory and fixture per test, closed and removed after it. Tests may replace `fx`
+ * (a restart over the same `dir`); the last one is closed.
+ */
+export function useFlipFixture(): { dir: string; fx: FlipFixture } {
+  const current = {} as { dir: string; fx: FlipFixture };
+  let remove: () => Promise<void> = async () => {};
+  beforeEach(async () => {
+    ({ dir: current.dir, remove } = await makeTempDir());
+    current.fx = await openFlipFixture({ dataDir: current.dir });
+  });
+  afterEach(async () => {
+    await current.fx.close();
+    await remove();
+  });
+  return current;
 }
