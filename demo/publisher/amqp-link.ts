@@ -20,6 +20,8 @@ export interface AmqpLinkOptions {
   reconnectMaxMs?: number;
   /** TCP connect timeout, default 5 s */
   connectTimeoutMs?: number;
+  /** how long stop() waits for the broker to confirm the close before cutting the socket, default 2 s */
+  closeTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -92,6 +94,11 @@ export class AmqpLink {
     return channel;
   }
 
+  /**
+   * Close the connection and stop reconnecting. Resolves within `closeTimeoutMs` whatever the
+   * broker does: one that blocks the connection (memory alarm) stops reading from its socket, so
+   * its close-ok may never come, and a publisher stopped during an alarm would hang.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
@@ -99,8 +106,10 @@ export class AmqpLink {
     const connection = this.connection;
     this.connection = null;
     this.channel = null;
+    // Stopped is not "unblocked": nothing resumes, so nobody is told.
+    this.isBlocked = false;
     this.setState('stopped', null);
-    if (connection) await connection.close().catch(() => {});
+    if (connection) await closeWithin(connection, this.options.closeTimeoutMs ?? 2_000);
     for (const resolve of this.connectedWaiters.splice(0)) resolve();
   }
 
@@ -160,7 +169,9 @@ export class AmqpLink {
     if (this.connection !== connection) return;
     this.connection = null;
     this.channel = null;
-    this.setBlocked(false, null);
+    // The block went with the connection, but nothing resumes: the state change says what
+    // happened ("reconnecting"), and a new connection is blocked anew if the alarm is still on.
+    this.isBlocked = false;
     if (this.stopping) return;
     this.lastError = this.lastError ?? reason;
     this.setState('reconnecting', this.lastError);
@@ -192,4 +203,25 @@ export class AmqpLink {
     this.current = state;
     this.listener.state(state, reason);
   }
+}
+
+/**
+ * Close politely; when the broker has not confirmed within `timeoutMs`, cut the socket. amqplib
+ * keeps it as `connection.stream` (not in its typings); destroying it with an error makes amqplib
+ * finish the connection at once (its heartbeat timer too, which would keep the process alive).
+ */
+async function closeWithin(connection: ChannelModel, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = connection.close().then(
+    () => true,
+    () => true,
+  );
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const polite = await Promise.race([closed, timedOut]);
+  clearTimeout(timer);
+  if (polite) return;
+  const socket = (connection.connection as unknown as { stream?: { destroy(error?: Error): void } }).stream;
+  socket?.destroy(new Error(`the broker did not confirm the close within ${timeoutMs} ms`));
 }

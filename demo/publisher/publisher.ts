@@ -58,6 +58,8 @@ export interface PublisherOptions {
   connectionName?: string;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** how long stopping waits for the broker to confirm the close before cutting the socket (default 2 s) */
+  closeTimeoutMs?: number;
   /** how long start() waits for the first flag evaluations before publishing anyway (default 5 s) */
   flagsTimeoutMs?: number;
   log?: (line: string) => void;
@@ -175,6 +177,7 @@ export class Publisher {
         exchange: this.exchange,
         reconnectMinMs: options.reconnectMinMs,
         reconnectMaxMs: options.reconnectMaxMs,
+        closeTimeoutMs: options.closeTimeoutMs,
         log: this.log,
       },
       {
@@ -521,7 +524,7 @@ export class Publisher {
     let said: string | null = null;
     const off = gate.onState((state) => {
       const line = state.error
-        ? `flags: ${state.error} (last known values stay in force; unknown tenants may publish)`
+        ? `flags: ${state.error} (last known values stay in force; tenants not yet evaluated are held)`
         : state.connected
           ? 'flags: following the OFREP change stream'
           : null;

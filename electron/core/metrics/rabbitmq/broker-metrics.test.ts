@@ -109,6 +109,29 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
     ]);
   });
 
+  it('follows each listed connection’s channels: one leaking while its peers stay flat is named', () => {
+    const m = metrics();
+    let last = m.ingest(sampleSnapshot(T0)).broker;
+    for (let i = 1; i <= 20; i++) {
+      const s = sampleSnapshot(T0 + i * 1000);
+      // 'order-service' gains 20 channels a second from the 5th second on; the other six keep one.
+      const leaked = Math.max(0, i - 5) * 20;
+      s.connections = s.connections.map((c, k) =>
+        k === 2 ? { ...c, user_provided_name: 'order-service', channels: 1 + leaked } : c,
+      );
+      // Spread over 40 connections in the broker's totals, so the broker-wide rules stay silent.
+      s.overview = {
+        ...s.overview,
+        object_totals: { ...s.overview.object_totals, connections: 40, channels: 40 + leaked },
+      };
+      last = m.ingest(s).broker;
+    }
+    expect(last.leak.suspected).toBe(true);
+    expect(last.leak.why).toMatch(
+      /^connection order-service: channels 1 → 301 in \d+ s \(\+20\/s\) while 6 other connections stayed flat$/,
+    );
+  });
+
   it('says when the broker keeps no rates', () => {
     const s = sampleSnapshot(T0);
     const { problems } = metrics().ingest({ ...s, overview: { ...s.overview, rates_mode: 'none' } });

@@ -10,6 +10,7 @@ import {
   type BrokerHealthDetectorOptions,
   NEAR_CHANNEL_MAX_SHARE,
 } from '../../traffic/broker-health/broker-health-detector';
+import type { ConnectionChannels } from '../../traffic/broker-health/connection-channels';
 import { CounterRates, type CounterReading, RefreshEstimate } from '../scrape/counter-rates';
 import {
   type AlarmsAnswer,
@@ -167,7 +168,7 @@ export class BrokerMetrics {
       fd: fdNode ? { used: fdNode.fd_used!, total: fdNode.fd_total! } : null,
       warnings: [],
     };
-    return { rates, broker: this.detector.assess(health), problems };
+    return { rates, broker: this.detector.assess(health, connectionChannels(s.connections)), problems };
   }
 
   /** Per-tenant rates from the rules: every matching object's counter rate, summed per tenant. */
@@ -270,6 +271,15 @@ function nearChannelMax(connections: readonly ConnectionInfo[]): BrokerHealth['n
       out.push({ connection: connectionLabel(c), channels, max });
   }
   return out.sort((a, b) => b.channels / b.max - a.channels / a.max);
+}
+
+/** Each listed connection's channel count, for the per-connection leak rule. */
+function connectionChannels(connections: readonly ConnectionInfo[]): ConnectionChannels[] {
+  const out: ConnectionChannels[] = [];
+  for (const c of connections)
+    if (typeof c.channels === 'number')
+      out.push({ name: c.name, label: connectionLabel(c), channels: c.channels });
+  return out;
 }
 
 function blockedConnections(connections: readonly ConnectionInfo[]): BrokerHealth['blocked'] {

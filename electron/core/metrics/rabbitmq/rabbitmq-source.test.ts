@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RabbitMqSource, type RabbitMqSourceOptions } from './rabbitmq-source';
-import { FakeManagement } from './testing/fake-management';
+import { basic, FakeManagement } from './testing/fake-management';
 
 const T0 = 1_795_632_100_000;
 
@@ -48,6 +48,37 @@ describe('RabbitMqSource against a management API we control', () => {
     expect(connections.searchParams.get('columns')).toContain('channel_max');
     const queues = fake.server.requests.find((u) => u.pathname === '/api/queues')!;
     expect(queues.searchParams.get('page_size')).toBe('5');
+  });
+
+  it('the stand-in answers only the columns asked for, as the real API does', async () => {
+    const get = async (path: string) =>
+      (await fetch(`${fake.url}${path}`, { headers: { authorization: basic('guest', 'guest') } })).json();
+    expect(await get('/api/overview?columns=rabbitmq_version,object_totals.channels')).toEqual({
+      rabbitmq_version: '3.10.8',
+      object_totals: { channels: 7 },
+    });
+    const page = (await get('/api/connections?page=1&page_size=2&sort=channels&columns=name')) as {
+      items: object[];
+    };
+    expect(page.items).toHaveLength(2);
+    for (const item of page.items) expect(Object.keys(item)).toEqual(['name']);
+  });
+
+  it('follows each connection’s channels: a leaking one among flat peers is named', async () => {
+    const source = make();
+    let broker = (await source.sample(now)).broker!;
+    for (let i = 1; i <= 20; i++) {
+      const leaked = Math.max(0, i - 5) * 20;
+      fake.editConnections = (list) =>
+        list.map((c, k) =>
+          k === 4 ? { ...c, user_provided_name: 'order-service', channels: 1 + leaked } : c,
+        );
+      now += 1_000;
+      broker = (await source.sample(now)).broker!;
+    }
+    expect(broker.leak.why).toMatch(
+      /^connection order-service: channels 1 → 301 in \d+ s \(\+20\/s\) while 6 other connections stayed flat$/,
+    );
   });
 
   it('reads every page of what the tenant rules need, and only that', async () => {

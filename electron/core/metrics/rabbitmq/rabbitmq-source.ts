@@ -5,8 +5,10 @@
  * Each tick costs few, small requests (`columns=` keeps answers to the fields read; lists are paged):
  *   phase 1, in parallel: /api/overview, /api/nodes, /api/health/checks/alarms (503 = alarms, data)
  *   phase 2, in parallel:
- *     /api/connections — one page of the 100 with the most channels (channel_max check), or every
- *                        page (500 each) while an alarm is on (blocked/blocking) or for connection rules
+ *     /api/connections — one page of the 100 with the most channels (channel_max, and each one's
+ *                        channel count for the per-connection leak rule: a leaking connection soon
+ *                        ranks among them), or every page (500 each) while an alarm is on
+ *                        (blocked/blocking) or for connection rules
  *     /api/queues      — one page of the 5 deepest, or every page for queue rules
  *     /api/channels    — every page, only for user/connection rules
  *     /api/vhosts      — only for vhost rules

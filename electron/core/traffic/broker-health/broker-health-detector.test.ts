@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrokerHealth } from '../../api';
 import { BrokerHealthDetector, brokerWarnings } from './broker-health-detector';
 import { judgeLeak } from './channel-leak';
+import type { ConnectionChannels } from './connection-channels';
 import { memoryTrend } from './memory-trend';
 import { brokerHealth, seeded } from './testing';
 
@@ -155,6 +156,131 @@ describe('channel leak', () => {
   });
 });
 
+/**
+ * A big broker, sampled every second as the RabbitMQ source reads it: the totals, the created/closed
+ * rates, and the 100 connections with the most channels. Normal traffic opens and closes ~100
+ * channels a second across 200 connections, each holding 3–7 (and a few pools of 20–40); one
+ * connection may be leaking. With `connectionChurn`, one connection a second is replaced by a new one.
+ */
+function bigBroker(opts: {
+  seconds: number;
+  leakFrom?: number;
+  leakPerSec?: number;
+  counters?: boolean;
+  perConnection?: boolean;
+  connectionChurn?: boolean;
+  seed?: number;
+}): { health: BrokerHealth; connections: ConnectionChannels[] | undefined }[] {
+  const random = seeded(opts.seed ?? 11);
+  let serial = 0;
+  const open = (i: number) => ({
+    name: `10.1.${serial++}:5672`,
+    label: i === 17 ? 'leaky-publisher' : `svc-${i}`,
+  });
+  const conns = Array.from({ length: 200 }, (_, i) => ({
+    ...open(i),
+    pool: i % 50 === 0 ? 30 : 5,
+    channels: 5,
+  }));
+  let total = conns.reduce((sum, c) => sum + c.channels, 0);
+  const out: { health: BrokerHealth; connections: ConnectionChannels[] | undefined }[] = [];
+  for (let s = 0; s <= opts.seconds; s++) {
+    let created = 0;
+    let closed = 0;
+    if (opts.connectionChurn && s > 0) {
+      const i = 1 + Math.floor(random() * 199);
+      if (i !== 17) {
+        closed += conns[i]!.channels;
+        conns[i] = { ...open(i), pool: conns[i]!.pool, channels: 0 };
+      }
+    }
+    for (const [i, c] of conns.entries()) {
+      const leaking = opts.leakFrom !== undefined && i === 17 && s > opts.leakFrom;
+      // Each connection drifts back toward its pool size: channels opened and closed, none kept.
+      const target = c.pool + Math.round((random() - 0.5) * (c.pool > 5 ? 20 : 4));
+      const next = leaking ? c.channels + (opts.leakPerSec ?? 20) : Math.max(0, target);
+      const opened = Math.max(0, next - c.channels) + (leaking ? 0 : Math.floor(random() * 1.0));
+      created += opened;
+      closed += opened - (next - c.channels);
+      c.channels = next;
+    }
+    // The rest of normal churn: channels opened and closed within the second.
+    const passing = 80 + Math.round(random() * 20);
+    created += passing;
+    closed += passing;
+    total = conns.reduce((sum, c) => sum + c.channels, 0);
+    const top = [...conns].sort((a, b) => b.channels - a.channels).slice(0, 100);
+    out.push({
+      health: brokerHealth({
+        t: T0 + s * 1000,
+        channels: total,
+        connections: conns.length,
+        created: opts.counters === false ? null : created,
+        closed: opts.counters === false ? null : closed,
+      }),
+      connections:
+        opts.perConnection === false
+          ? undefined
+          : top.map((c) => ({ name: c.name, label: c.label, channels: c.channels })),
+    });
+  }
+  return out;
+}
+
+describe('channel leak on a big broker', () => {
+  it('names the one leaking connection among 200, within seconds, from its own channel count', () => {
+    const detector = new BrokerHealthDetector();
+    // No created/closed counters: only the per-connection rule can see it.
+    const judged = bigBroker({ seconds: 180, leakFrom: 120, counters: false }).map((s) =>
+      detector.assess(s.health, s.connections),
+    );
+    const first = judged.findIndex((h) => h.leak.suspected);
+    expect(judged.slice(0, 121).every((h) => !h.leak.suspected)).toBe(true);
+    expect(first).toBeGreaterThan(120);
+    expect(first).toBeLessThanOrEqual(120 + 15);
+    expect(judged[first]!.leak.why).toMatch(
+      /^connection leaky-publisher: channels \d → [\d,]+ in \d+ s \(\+[\d.]+\/s\) while 99 other connections stayed flat$/,
+    );
+    // A minute in, it says how fast the connection leaks.
+    expect(judged.at(-1)!.warnings[0]).toMatch(
+      /^channel leak suspected: connection leaky-publisher: channels \d → 1,2\d\d in \d+ s \(\+20\/s\)/,
+    );
+  });
+
+  it('judges churn by net growth: 120 created and 100 closed a second is a leak', () => {
+    const detector = new BrokerHealthDetector();
+    // Counters, no per-connection counts: the churn rule alone.
+    const judged = bigBroker({ seconds: 180, leakFrom: 120, perConnection: false }).map((s) =>
+      detector.assess(s.health, s.connections),
+    );
+    const first = judged.findIndex((h) => h.leak.suspected);
+    expect(first).toBeGreaterThan(120);
+    expect(first).toBeLessThanOrEqual(120 + 15);
+    expect(judged[first]!.leak.why).toMatch(
+      /^channels created [\d,]+\/s but closed only [\d,]+\/s while connections stayed at 200 \(channels [\d,]+ → [\d,]+ in 10 s\)$/,
+    );
+  });
+
+  it('says both, the connection first, when the source gives both', () => {
+    const detector = new BrokerHealthDetector();
+    const last = bigBroker({ seconds: 150, leakFrom: 120 })
+      .map((s) => detector.assess(s.health, s.connections))
+      .at(-1)!;
+    expect(last.leak.why).toMatch(/^connection leaky-publisher: .*; channels created /);
+  });
+
+  it('is not raised by many connections with steady churn, connections coming and going', () => {
+    for (const seed of [1, 2, 3]) {
+      const detector = new BrokerHealthDetector();
+      const samples = bigBroker({ seconds: 600, connectionChurn: true, seed });
+      for (const [s, sample] of samples.entries()) {
+        const h = detector.assess(sample.health, sample.connections);
+        expect(h.leak.suspected, `seed ${seed} at ${s} s: ${h.leak.why}`).toBe(false);
+      }
+    }
+  });
+});
+
 describe('memory trend (alarm soon)', () => {
   const steady = (opts: {
     slope: number;
@@ -199,6 +325,125 @@ describe('memory trend (alarm soon)', () => {
 
   it('waits for enough history before judging', () => {
     expect(memoryTrend(steady({ slope: 1e6, noise: 0, seconds: 10, headroom: 1e8 })).alarmInSec).toBeNull();
+  });
+
+  /**
+   * The incident's shape: calm for minutes, then a sudden climb. One line over 5 minutes fitted this
+   * with r² 0.40 when the alarm hit: no warning ever. `noise` is ± bytes around the line.
+   */
+  const calmThenClimb = (opts: {
+    calmSec: number;
+    base: number;
+    slope: number;
+    limit: number;
+    noise: number;
+    seed: number;
+  }) => {
+    const random = seeded(opts.seed);
+    const out: { t: number; used: number; limit: number; alarm: boolean }[] = [];
+    for (let s = 0; ; s++) {
+      const climb = Math.max(0, s - opts.calmSec) * opts.slope;
+      const used = opts.base + climb + (random() - 0.5) * 2 * opts.noise;
+      out.push({ t: T0 + s * 1000, used, limit: opts.limit, alarm: used >= opts.limit });
+      if (used >= opts.limit) return out;
+    }
+  };
+
+  /** Every tick's "alarm in" against the truth (seconds until the series actually alarmed). */
+  const projections = (series: ReturnType<typeof calmThenClimb>) => {
+    const alarmAt = series.at(-1)!.t;
+    const out: { t: number; estimate: number; truth: number }[] = [];
+    for (let i = 1; i < series.length; i++) {
+      const estimate = memoryTrend(series.slice(0, i)).alarmInSec;
+      if (estimate !== null)
+        out.push({ t: series[i - 1]!.t, estimate, truth: (alarmAt - series[i - 1]!.t) / 1000 });
+    }
+    return out;
+  };
+
+  it('warns well before the alarm after a calm spell and a sudden climb, close to the truth', () => {
+    for (const seed of [1, 2, 3]) {
+      // 5 min flat at 150 MB, then +11 MB/s toward an 800 MB watermark: the alarm ~59 s into the climb.
+      const series = calmThenClimb({
+        calmSec: 300,
+        base: 150e6,
+        slope: 11e6,
+        limit: 800e6,
+        noise: 2e6,
+        seed,
+      });
+      const seen = projections(series);
+      expect(seen.length, `seed ${seed}`).toBeGreaterThan(0);
+      const first = seen[0]!;
+      // Nothing during the calm; the warning within ~25 s of the climb, with half a minute to spare.
+      expect(first.t - T0, `seed ${seed}`).toBeGreaterThan(300_000);
+      expect(first.t - T0, `seed ${seed}`).toBeLessThanOrEqual(325_000);
+      expect(first.truth, `seed ${seed}`).toBeGreaterThanOrEqual(30);
+      // Within 25% of the truth from the first warning on (while there is time to act).
+      for (const p of seen.filter((p) => p.truth >= 10))
+        expect(Math.abs(p.estimate - p.truth) / p.truth, `seed ${seed} at ${p.t - T0} ms`).toBeLessThan(0.25);
+    }
+  });
+
+  it('estimates a slow leak after a calm spell close to the truth, within a minute of its start', () => {
+    for (const seed of [1, 2, 3]) {
+      // 1 MB/s after 5 calm minutes, 500 MB below the watermark: the alarm ~500 s into the leak.
+      const series = calmThenClimb({ calmSec: 300, base: 150e6, slope: 1e6, limit: 650e6, noise: 1e6, seed });
+      const seen = projections(series);
+      const first = seen[0]!;
+      expect(first.t - T0, `seed ${seed}`).toBeLessThanOrEqual(360_000);
+      expect(Math.abs(first.estimate - first.truth) / first.truth, `seed ${seed}`).toBeLessThan(0.2);
+      for (const p of seen.filter((p) => p.t - T0 >= 360_000 && p.truth >= 30))
+        expect(Math.abs(p.estimate - p.truth) / p.truth, `seed ${seed} at ${p.t - T0} ms`).toBeLessThan(0.1);
+    }
+  });
+
+  it('fits only since the climb began, and says how long that is', () => {
+    const series = calmThenClimb({
+      calmSec: 300,
+      base: 150e6,
+      slope: 11e6,
+      limit: 800e6,
+      noise: 0.5e6,
+      seed: 4,
+    });
+    // 40 s into the climb.
+    const trend = memoryTrend(series.filter((p) => p.t <= T0 + 340_000));
+    expect(trend.bytesPerSec).toBeGreaterThan(10.5e6);
+    expect(trend.bytesPerSec).toBeLessThan(11.5e6);
+    expect(trend.fitSpanSec).toBeGreaterThanOrEqual(38);
+    expect(trend.fitSpanSec).toBeLessThanOrEqual(42);
+  });
+
+  it('never gives an estimate for flat noisy memory, at any tick, however it is sampled', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      for (const refreshMs of [1_000, 5_000]) {
+        const random = seeded(seed);
+        const points: { t: number; used: number; limit: number; alarm: boolean }[] = [];
+        let used = 150e6;
+        // 15 minutes of 250 ms ticks; the broker refreshes every `refreshMs`, ±20 MB around 150 MB.
+        for (let ms = 0; ms <= 15 * 60_000; ms += 250) {
+          if (ms % refreshMs === 0) used = 150e6 + (random() - 0.5) * 40e6;
+          points.push({ t: T0 + ms, used, limit: 800e6, alarm: false });
+          while (points[0]!.t < T0 + ms - 5 * 60_000) points.shift();
+          const trend = memoryTrend(points);
+          expect(trend.alarmInSec, `seed ${seed}, ${refreshMs} ms refresh, at ${ms} ms`).toBeNull();
+        }
+      }
+    }
+  });
+
+  it('gives no estimate for the garbage-collection saw-tooth once a tooth has been seen', () => {
+    // 100 MB climbs over 2 min, then a collection drops it back: each climb alone looks steady.
+    const random = seeded(5);
+    const series = Array.from({ length: 15 * 60 + 1 }, (_, s) => ({
+      t: T0 + s * 1000,
+      used: 150e6 + ((s % 120) / 120) * 100e6 + (random() - 0.5) * 2e6,
+      limit: 300e6,
+      alarm: false,
+    }));
+    for (let i = 130; i <= series.length; i++)
+      expect(memoryTrend(series.slice(0, i)).alarmInSec, `at ${i} s`).toBeNull();
   });
 
   it('says "memory alarm in ~9 min" in the warnings', () => {

@@ -7,6 +7,11 @@ import type { BrokerHealth } from '../../api';
 import { formatCount, formatSoon, plural } from './broker-text';
 import { type ChannelPoint, DEFAULT_LEAK_OPTIONS, type LeakOptions, LeakWatch } from './channel-leak';
 import {
+  ConnectionChannelHistory,
+  type ConnectionChannels,
+  type ConnectionLeakRules,
+} from './connection-channels';
+import {
   DEFAULT_MEMORY_TREND_OPTIONS,
   type MemoryPoint,
   type MemoryTrendOptions,
@@ -29,19 +34,37 @@ export class BrokerHealthDetector {
   private readonly channels: ChannelPoint[] = [];
   private readonly memory: MemoryPoint[] = [];
   private readonly leak: LeakWatch;
-  private readonly leakOptions: LeakOptions;
+  private readonly connectionRules: ConnectionLeakRules;
+  private readonly perConnection: ConnectionChannelHistory;
   private readonly memoryOptions: MemoryTrendOptions;
   private readonly keepMs: number;
 
   constructor(private readonly options: BrokerHealthDetectorOptions = {}) {
-    this.leakOptions = { ...DEFAULT_LEAK_OPTIONS, ...options.leak };
+    const leak: LeakOptions = { ...DEFAULT_LEAK_OPTIONS, ...options.leak };
     this.memoryOptions = { ...DEFAULT_MEMORY_TREND_OPTIONS, ...options.memory };
-    this.leak = new LeakWatch(this.leakOptions);
-    this.keepMs = Math.max(...this.leakOptions.windowsMs, this.memoryOptions.windowMs);
+    this.leak = new LeakWatch(leak);
+    this.connectionRules = {
+      windowsMs: leak.connectionWindowsMs,
+      minGrowth: leak.connectionMinGrowth,
+      minSpanMs: leak.connectionMinSpanMs,
+      minPoints: leak.minPoints,
+      minSteps: leak.minSteps,
+      lateShare: leak.lateShare,
+      peerShare: leak.peerShare,
+    };
+    this.perConnection = new ConnectionChannelHistory(
+      Math.max(...leak.connectionWindowsMs),
+      leak.maxTrackedConnections,
+    );
+    this.keepMs = Math.max(...leak.windowsMs, this.memoryOptions.windowMs);
   }
 
-  /** Add one sample's figures and return them judged. Samples must come oldest first. */
-  assess(health: BrokerHealth): BrokerHealth {
+  /**
+   * Add one sample's figures and return them judged. Samples must come oldest first. `connections`
+   * is each connection's channel count in this sample, when the source reads them (all of them,
+   * or those with the most channels); without it the per-connection leak rule stays silent.
+   */
+  assess(health: BrokerHealth, connections?: readonly ConnectionChannels[]): BrokerHealth {
     const last = this.channels.at(-1);
     if (last && health.t < last.t) this.reset();
     else if (last && health.t === last.t) {
@@ -63,8 +86,9 @@ export class BrokerHealthDetector {
       alarm: health.memory.alarm,
     });
     this.trim(health.t);
-    const nearMax = health.nearChannelMax;
-    const leak = this.leak.judge(this.channels, nearMax);
+    if (connections) this.perConnection.observe(health.t, connections);
+    const connectionLeaks = connections ? this.perConnection.leaks(this.connectionRules) : [];
+    const leak = this.leak.judge(this.channels, health.nearChannelMax, connectionLeaks);
     const trend = memoryTrend(this.memory, this.memoryOptions);
     const judged: BrokerHealth = {
       ...health,
@@ -79,6 +103,7 @@ export class BrokerHealthDetector {
     this.channels.length = 0;
     this.memory.length = 0;
     this.leak.reset();
+    this.perConnection.reset();
   }
 
   private trim(now: number): void {

@@ -9,14 +9,21 @@
  *   point, channels per connection rose with it (connections did not keep up), and the rise came in
  *   several steps and is still going on in the later half of the span — a one-off burst of channels
  *   at start-up is not a leak;
- * - **churn**: the broker's channel_created rate outpaces channel_closed for a while and the count
- *   rises by more than new connections explain;
+ * - **one connection**: a connection's own channel count keeps rising (the same test as the count)
+ *   while its peers' stay flat — on a big broker the only signal that is not diluted, and one that
+ *   names the culprit (see connection-channels.ts);
+ * - **churn**: channels created outpace channels closed — judged by the net growth, as normal churn
+ *   opens and closes hundreds a second — throughout the last seconds, and the count rises by more
+ *   than new connections explain;
  * - **channel_max**: one connection holds ≥ 80% of the channels it may open.
  *
  * Once raised the suspicion holds for a minute after the last evidence unless channels fall back,
  * so the banner does not flicker on a pause in the growth.
  */
-import { formatCount, formatPerSec, formatSpan } from './broker-text';
+import { formatCount, formatPerSec, formatSpan, plural } from './broker-text';
+import type { ConnectionLeak } from './connection-channels';
+import { bestSplit, PrefixFits } from './least-squares';
+import { steadyGrowth } from './steady-growth';
 
 export interface ChannelPoint {
   t: number;
@@ -49,9 +56,19 @@ export interface LeakOptions {
   minSteps: number;
   /** share of the growth that must fall in the later half of the span (still growing) */
   lateShare: number;
-  /** churn: created − closed at least this per second, and created ≥ `churnFactor` × closed */
+  /** churn: created − closed at least this per second, in each half of the last 10 s … */
   churnNetPerSec: number;
-  churnFactor: number;
+  /** … and the count up by this many times its wander (residual spread) over the last minute or so */
+  churnWanderFactor: number;
+  /** one connection: its look-back windows, ms (shortest first) … */
+  connectionWindowsMs: readonly number[];
+  /** … the growth of its own count that counts, over at least this long … */
+  connectionMinGrowth: number;
+  connectionMinSpanMs: number;
+  /** … while its peers' median growth over the same span stays at most this share of it */
+  peerShare: number;
+  /** follow at most this many connections, those with the most channels */
+  maxTrackedConnections: number;
   /** how long a raised suspicion holds without new evidence, ms */
   holdMs: number;
 }
@@ -66,7 +83,12 @@ export const DEFAULT_LEAK_OPTIONS: LeakOptions = {
   minSteps: 3,
   lateShare: 0.25,
   churnNetPerSec: 5,
-  churnFactor: 2,
+  churnWanderFactor: 6,
+  connectionWindowsMs: [60_000, 5 * 60_000],
+  connectionMinGrowth: 100,
+  connectionMinSpanMs: 10_000,
+  peerShare: 0.1,
+  maxTrackedConnections: 200,
   holdMs: 60_000,
 };
 
@@ -83,13 +105,19 @@ interface Evidence {
   channelsPerSec: number;
 }
 
-/** Judge the latest point of `points` (oldest first). Pure; see LeakWatch for the hold. */
+/**
+ * Judge the latest point of `points` (oldest first), with the connections found leaking on their
+ * own (ConnectionChannelHistory.leaks). Pure; see LeakWatch for the hold.
+ */
 export function judgeLeak(
   points: readonly ChannelPoint[],
   nearMax: readonly NearChannelMax[],
   options: LeakOptions = DEFAULT_LEAK_OPTIONS,
+  connectionLeaks: readonly ConnectionLeak[] = [],
 ): LeakVerdict {
   const reasons: string[] = [];
+  // The connection first: it is what the operator acts on.
+  if (connectionLeaks.length > 0) reasons.push(connectionLeakWhy(connectionLeaks));
   const growth = countEvidence(points, options) ?? churnEvidence(points, options);
   if (growth) reasons.push(growth.why);
   const fullest = [...nearMax].sort((a, b) => b.channels / b.max - a.channels / a.max);
@@ -103,8 +131,14 @@ export function judgeLeak(
   return {
     suspected: reasons.length > 0,
     why: reasons.join('; '),
-    channelsPerSec: growth?.channelsPerSec ?? null,
+    channelsPerSec: growth?.channelsPerSec ?? connectionLeaks[0]?.perSec ?? null,
   };
+}
+
+function connectionLeakWhy(leaks: readonly ConnectionLeak[]): string {
+  const top = leaks[0]!;
+  const more = leaks.length > 1 ? ` (and ${plural(leaks.length - 1, 'more connection')})` : '';
+  return `connection ${top.connection}: channels ${formatCount(top.from)} → ${formatCount(top.to)} in ${formatSpan(top.spanMs)} (${formatPerSec(top.perSec, true)}) while ${plural(top.peers, 'other connection')} stayed flat${more}`;
 }
 
 function countEvidence(points: readonly ChannelPoint[], options: LeakOptions): Evidence | null {
@@ -112,23 +146,10 @@ function countEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   if (!last) return null;
   let best: Evidence | null = null;
   for (const windowMs of options.windowsMs) {
-    const from = last.t - windowMs;
-    let start = -1;
-    // The low point: the latest sample holding the window's minimum — where the growth began.
-    for (let i = points.length - 1; i >= 0 && points[i]!.t >= from; i--) {
-      if (start < 0 || points[i]!.channels < points[start]!.channels) start = i;
-    }
-    if (start < 0) continue;
-    const low = points[start]!;
-    const span = last.t - low.t;
-    const rise = last.channels - low.channels;
-    if (points.length - start < options.minPoints || span < options.minSpanMs || rise < options.minGrowth)
-      continue;
-    // Growth in steps, not one jump: a burst of channels opened at start-up is not a leak.
-    let steps = 0;
-    for (let i = start + 1; i < points.length; i++)
-      if (points[i]!.channels > points[i - 1]!.channels) steps++;
-    if (steps < options.minSteps) continue;
+    const growth = steadyGrowth(points, (p) => p.channels, windowMs, options);
+    if (!growth) continue;
+    const { low, rise, spanMs, perSec } = growth;
+    // Channels per connection must rise with it: more publishers, each with its channels, is no leak.
     const perConnLow = low.channels / Math.max(1, low.connections);
     const perConnNow = last.channels / Math.max(1, last.connections);
     if (
@@ -136,15 +157,8 @@ function countEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
       perConnNow < perConnLow * options.minPerConnectionFactor
     )
       continue;
-    // Still growing: a real share of the rise happened in the later half of the span.
-    const mid = low.t + span / 2;
-    let atMid = low;
-    for (let i = start; i < points.length && points[i]!.t <= mid; i++) atMid = points[i]!;
-    if (last.channels - atMid.channels < options.lateShare * rise) continue;
-    if (!best || rise > best.growth) {
-      const perSec = rise / (span / 1000);
-      best = { why: growthWhy(low, last, span, perSec), growth: rise, channelsPerSec: perSec };
-    }
+    if (!best || rise > best.growth)
+      best = { why: growthWhy(low, last, spanMs, perSec), growth: rise, channelsPerSec: perSec };
   }
   if (best) {
     const churn = churnRates(points, last.t - 10_000);
@@ -159,11 +173,19 @@ function churnEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   const windowMs = Math.max(10_000, options.minSpanMs);
   const churn = churnRates(points, last.t - windowMs);
   if (!churn || churn.span < windowMs * 0.8) return null;
-  const net = churn.created - churn.closed;
-  if (net < options.churnNetPerSec || churn.created < options.churnFactor * churn.closed) return null;
+  // Net growth, not a ratio: 120 created and 100 closed a second is a leak of 20 a second. And in
+  // both halves of the window: a burst of channels opened at once is not a leak.
+  if (churn.created - churn.closed < options.churnNetPerSec) return null;
+  const early = churnRates(points, last.t - windowMs, last.t - windowMs / 2);
+  const late = churnRates(points, last.t - windowMs / 2);
+  for (const half of [early, late])
+    if (!half || half.created - half.closed < options.churnNetPerSec / 2) return null;
   const first = churn.first;
   const rise = last.channels - first.channels;
   if (rise < options.minGrowth / 2) return null;
+  // And by more than the count wanders: on a big broker normal churn moves it by tens of channels
+  // either way, so a rise counts only when it is several times the wander of the last minute.
+  if (rise < options.churnWanderFactor * wander(points, first.t - 60_000)) return null;
   // New connections bring their channels with them: at most half the rise may be theirs.
   const perConnection = first.channels / Math.max(1, first.connections);
   if (Math.max(0, last.connections - first.connections) * perConnection >= 0.5 * rise) return null;
@@ -175,10 +197,11 @@ function churnEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   };
 }
 
-/** Mean created/closed per second over the points from `from` on, when every one has both. */
+/** Mean created/closed per second over the points from `from` (up to `to`), when every one has both. */
 function churnRates(
   points: readonly ChannelPoint[],
   from: number,
+  to = Number.POSITIVE_INFINITY,
 ): { created: number; closed: number; span: number; first: ChannelPoint } | null {
   let created = 0;
   let closed = 0;
@@ -186,6 +209,7 @@ function churnRates(
   let first: ChannelPoint | null = null;
   for (let i = points.length - 1; i >= 0 && points[i]!.t >= from; i--) {
     const p = points[i]!;
+    if (p.t >= to) continue;
     if (p.created === null || p.closed === null) return null;
     created += p.created;
     closed += p.closed;
@@ -194,6 +218,24 @@ function churnRates(
   }
   if (n < 3 || !first) return null;
   return { created: created / n, closed: closed / n, span: points.at(-1)!.t - first.t, first };
+}
+
+/**
+ * How far the count strays from its own trend since `from`: the residuals' standard deviation
+ * around the best two lines (a leak may have begun within that time: its climb is trend, not wander).
+ */
+function wander(points: readonly ChannelPoint[], from: number): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const p of points) {
+    if (p.t < from) continue;
+    xs.push((p.t - from) / 1000);
+    ys.push(p.channels);
+  }
+  if (xs.length < 8) return 0;
+  const fits = new PrefixFits(xs, ys);
+  const sse = Math.min(fits.fit(0, xs.length)?.sse ?? 0, bestSplit(fits, 3)?.sse ?? Number.POSITIVE_INFINITY);
+  return Math.sqrt(sse / xs.length);
 }
 
 function growthWhy(low: ChannelPoint, last: ChannelPoint, span: number, perSec: number): string {
@@ -215,9 +257,13 @@ export class LeakWatch {
 
   constructor(private readonly options: LeakOptions = DEFAULT_LEAK_OPTIONS) {}
 
-  judge(points: readonly ChannelPoint[], nearMax: readonly NearChannelMax[]): LeakVerdict {
+  judge(
+    points: readonly ChannelPoint[],
+    nearMax: readonly NearChannelMax[],
+    connectionLeaks: readonly ConnectionLeak[] = [],
+  ): LeakVerdict {
     const last = points.at(-1);
-    const verdict = judgeLeak(points, nearMax, this.options);
+    const verdict = judgeLeak(points, nearMax, this.options, connectionLeaks);
     if (!last) return verdict;
     if (verdict.suspected) {
       this.raisedAt = last.t;
