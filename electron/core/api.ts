@@ -41,7 +41,8 @@ export const timeboxMsSchema = z
   .int()
   .min(60_000)
   .max(7 * 24 * 3_600_000);
-export const intervalMsSchema = z.number().int().min(250).max(60_000);
+/** 1 s at the fastest: the tenants' 900-sample history is then always at least the 15 minutes shown. */
+export const intervalMsSchema = z.number().int().min(1000).max(60_000);
 export const themeSchema = z.enum(['system', 'dark', 'light']);
 
 export type FlagValue = z.infer<typeof flagValueSchema>;
@@ -96,6 +97,11 @@ export interface TrafficTick {
   /** ids of the tenants stacked in the overview chart this tick (top by rate) */
   top: string[];
   tenants: TenantRow[];
+  /**
+   * true: the rate source gave nothing new this tick (failed or slower than the tick), so this is
+   * the last tick's data again (same seq) — show the rates as stale, not as current.
+   */
+  stale?: boolean;
 }
 
 export interface TrafficMarker {
@@ -167,7 +173,8 @@ export interface FlipEffect {
 
 /** set-tenant-flag: one tenant's value; set-flag-enabled: the flag on/off for everyone; revert: a time box ran out. */
 export type AuditAction = 'set-tenant-flag' | 'set-flag-enabled' | 'revert';
-export type AuditOutcome = 'pending' | 'applied' | 'failed';
+/** interrupted: Switchboard stopped before the outcome was known, and it could not be read back at the next start. */
+export type AuditOutcome = 'pending' | 'applied' | 'failed' | 'interrupted';
 
 export interface AuditEntry {
   id: string;
@@ -186,7 +193,15 @@ export interface AuditEntry {
   /** ISO time of the automatic revert, when a time box was given */
   revertAt: string | null;
   provider: string;
+  /** the connection profile the change was made in (absent or null: recorded before profiles were noted) */
+  profile?: string | null;
+  /** the provider's environment the change was made in (null where the provider has one, like the embedded store) */
+  environment?: string | null;
   outcome: AuditOutcome;
+  /**
+   * failed/interrupted: why. applied: what the person should still know (the write reported an error but
+   * the provider serves the value; the time box could not be saved or moved).
+   */
   error: string | null;
   /** ISO time the provider was confirmed to serve the new value */
   confirmedAt: string | null;
@@ -305,11 +320,15 @@ export interface BrokerHistory {
   publishRate: number[];
 }
 
+/** The console's views; the last one open is restored on the next start. */
+export const consoleViews = ['traffic', 'flags', 'audit', 'health', 'profiles'] as const;
+export type ConsoleView = (typeof consoleViews)[number];
+
 export interface Settings {
   theme: Theme;
   intervalMs: number;
   window: { width: number; height: number; maximized: boolean } | null;
-  lastView: { view: 'traffic' | 'audit'; tenantId: string | null };
+  lastView: { view: ConsoleView; tenantId: string | null };
 }
 
 /** A profile as the UI sees it: never a secret's value, only whether it is set. */
@@ -360,7 +379,7 @@ const settingsPatchSchema = z
       })
       .strict()
       .nullable(),
-    lastView: z.object({ view: z.enum(['traffic', 'audit']), tenantId: tenantIdSchema.nullable() }).strict(),
+    lastView: z.object({ view: z.enum(consoleViews), tenantId: tenantIdSchema.nullable() }).strict(),
   })
   .partial()
   .strict();
@@ -493,7 +512,14 @@ export const calls = {
     input: z.object({ name: profileNameSchema }).strict(),
     output: output<ConnectionTest>(),
   },
-  'profiles.activate': { input: z.object({ name: profileNameSchema }).strict(), output: output<AppInfo>() },
+  /**
+   * Switch profile. Refused (CONFIRMATION_REQUIRED, naming them) while the active profile has time
+   * boxes pending — they run only while it is active — unless the person confirmed leaving them.
+   */
+  'profiles.activate': {
+    input: z.object({ name: profileNameSchema, leavePendingTimeBoxes: z.boolean().optional() }).strict(),
+    output: output<AppInfo>(),
+  },
   'settings.get': { input: empty, output: output<Settings>() },
   'settings.update': { input: settingsPatchSchema, output: output<Settings>() },
 } as const satisfies Record<string, CallSpec>;

@@ -57,6 +57,9 @@ describe('console core, assembled over real files and a real OFREP server', () =
       value: false,
       previous: true,
       actor: 'oncall',
+      // the entry names where it was made: approvals and crash recovery go back only there
+      profile: 'local',
+      environment: null,
     });
     await gateSees(parts, 'acme', false);
     const sample = await parts.source!.sample(Date.now());

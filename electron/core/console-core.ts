@@ -117,12 +117,14 @@ async function openSession(
   const provider = await createProvider(profile.flags, { dataDir: shared.dataDir, token });
   return startSession(shared, {
     profile,
+    current: () => profiles.get(profile.name) ?? profile,
     provider,
     rabbitmqPassword: await profiles.secret(profile.name, 'rabbitmqPassword'),
     tenants: options.tenants,
     spikeAfterMs: options.spikeAfterMs,
     ofrepPort: options.ofrepPort,
     ofrepToken: options.ofrepToken,
+    ofrepCorsOrigins: options.ofrepCorsOrigins,
   });
 }
 

@@ -32,6 +32,8 @@ export interface ConsoleCoreOptions {
   ofrepPort?: number;
   /** optional bearer token the OFREP server requires */
   ofrepToken?: string;
+  /** browser origins the OFREP server sends CORS headers for (default none) */
+  ofrepCorsOrigins?: string[];
   /** the scripted spike: ms after start (default 30 s); null disables it */
   spikeAfterMs?: number | null;
   actor?: string;

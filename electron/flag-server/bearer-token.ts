@@ -20,3 +20,16 @@ export function bearerMatches(authorization: string | undefined, token: string):
 export function sseKeyFor(token: string): string {
   return createHmac('sha256', token).update('ofrep-sse').digest('base64url');
 }
+
+/**
+ * A token given by an operator must fit in `Authorization: Bearer <token>` as OpenFeature's providers
+ * send it: visible ASCII, no spaces. Returns it unchanged or throws saying what is wrong.
+ */
+export function assertUsableToken(token: string, name: string): string {
+  if (token.length === 0) throw new Error(`${name} must not be empty`);
+  if (token.length > 1024) throw new Error(`${name} is longer than 1024 characters`);
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new Error(`${name} may only contain visible ASCII characters (no spaces)`);
+  }
+  return token;
+}

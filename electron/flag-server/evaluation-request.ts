@@ -38,15 +38,8 @@ export function parseEvaluationRequest(raw: string): ParsedRequest {
   if (!isObject(context))
     return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: '"context" must be an object' };
   const targetingKey = context.targetingKey;
-  // Every flag here is per tenant: without the tenant id there is nothing meaningful to answer.
-  if (targetingKey === undefined || targetingKey === null || targetingKey === '') {
-    return {
-      ok: false,
-      errorCode: 'TARGETING_KEY_MISSING',
-      errorDetails: 'context.targetingKey (the tenant id) is required',
-    };
-  }
-  if (typeof targetingKey !== 'string') {
+  // No key is fine here: as in flagd, only a flag whose targeting reads it answers TARGETING_KEY_MISSING.
+  if (targetingKey !== undefined && targetingKey !== null && typeof targetingKey !== 'string') {
     return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: 'context.targetingKey must be a string' };
   }
   return { ok: true, context };

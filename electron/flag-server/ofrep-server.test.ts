@@ -74,9 +74,56 @@ describe('OFREP single evaluation', () => {
   });
 
   it.each([
-    ['no context', undefined, 'TARGETING_KEY_MISSING'],
-    ['no targetingKey', { plan: 'gold' }, 'TARGETING_KEY_MISSING'],
-    ['an empty targetingKey', { targetingKey: '' }, 'TARGETING_KEY_MISSING'],
+    ['no context', undefined],
+    ['no targetingKey', { plan: 'gold' }],
+    ['an empty targetingKey', { targetingKey: '' }],
+  ])('answers a flag without targeting for %s, as flagd does', async (_label, context) => {
+    const res = await evaluate('publish-events', context);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ key: 'publish-events', value: true, reason: 'STATIC' });
+  });
+
+  it.each([
+    ['no context', undefined],
+    ['no targetingKey', { plan: 'gold' }],
+    ['an empty targetingKey', { targetingKey: '' }],
+  ])('answers 400 TARGETING_KEY_MISSING for %s when the flag targets by tenant', async (_label, context) => {
+    await provider.setTenantValue('publish-events', 'acme', false, ctx);
+    const res = await evaluate('publish-events', context);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ key: 'publish-events', errorCode: 'TARGETING_KEY_MISSING' });
+  });
+
+  it('needs no targetingKey for a rule on other attributes, and does for fractional or $ref to the key', async () => {
+    await provider.store.update((s) => {
+      const next = structuredClone(s.document);
+      next.$evaluators = { byTenant: { in: [{ var: 'targetingKey' }, ['acme']] } };
+      next.flags['new-dashboard']!.targeting = { if: [{ '==': [{ var: 'plan' }, 'gold'] }, 'on', 'off'] };
+      next.flags['export-format']!.targeting = { if: [{ $ref: 'byTenant' }, 'parquet', 'csv'] };
+      return next;
+    });
+    const byPlan = await evaluate('new-dashboard', { plan: 'gold' });
+    expect(byPlan.status).toBe(200);
+    expect(await byPlan.json()).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    const byRef = await evaluate('export-format', { plan: 'gold' });
+    expect(byRef.status).toBe(400);
+    expect(await byRef.json()).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+    await provider.store.update((s) => {
+      const next = structuredClone(s.document);
+      next.flags['new-dashboard']!.targeting = {
+        fractional: [
+          ['on', 50],
+          ['off', 50],
+        ],
+      };
+      return next;
+    });
+    expect(await (await evaluate('new-dashboard', {})).json()).toMatchObject({
+      errorCode: 'TARGETING_KEY_MISSING',
+    });
+  });
+
+  it.each([
     ['a numeric targetingKey', { targetingKey: 7 }, 'INVALID_CONTEXT'],
     ['a context that is not an object', ['acme'], 'INVALID_CONTEXT'],
   ])('answers 400 for %s', async (_label, context, errorCode) => {
@@ -160,13 +207,16 @@ describe('OFREP bulk evaluation', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers 400 TARGETING_KEY_MISSING without a tenant', async () => {
+  it('answers every flag without a tenant, refusing only those that target by tenant', async () => {
+    await provider.setTenantValue('new-dashboard', 'globex', true, ctx);
     const res = await bulk({});
-    expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      errorCode: 'TARGETING_KEY_MISSING',
-      errorDetails: expect.any(String),
-    });
+    expect(res.status).toBe(200);
+    const { flags } = (await res.json()) as { flags: Record<string, unknown>[] };
+    expect(flags).toEqual([
+      expect.objectContaining({ key: 'publish-events', value: true, reason: 'STATIC' }),
+      expect.objectContaining({ key: 'new-dashboard', errorCode: 'TARGETING_KEY_MISSING' }),
+      expect.objectContaining({ key: 'export-format', value: 'csv', reason: 'STATIC' }),
+    ]);
   });
 });
 
@@ -179,20 +229,45 @@ describe('OFREP routes, methods and CORS', () => {
     expect((await post('/ofrep/v1/sse', {})).status).toBe(405);
   });
 
-  it('answers a CORS preflight and exposes the ETag to browser clients', async () => {
-    const preflight = await fetch(`${server.url}/evaluate/flags`, {
+  const preflight = (target: OfrepServer, origin: string) =>
+    fetch(`${target.url}/evaluate/flags`, {
       method: 'OPTIONS',
       headers: {
-        Origin: 'http://localhost:5173',
+        Origin: origin,
         'Access-Control-Request-Method': 'POST',
         'Access-Control-Request-Headers': 'content-type,if-none-match,authorization',
       },
     });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/If-None-Match/);
-    const res = await bulk({ targetingKey: 'acme' }, { Origin: 'http://localhost:5173' });
-    expect(res.headers.get('access-control-expose-headers')).toBe('ETag');
+
+  it('sends no CORS headers by default: a web page cannot read the flags', async () => {
+    const answer = await preflight(server, 'http://localhost:5173');
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers.get('access-control-allow-headers')).toBeNull();
+    const res = await bulk({ targetingKey: 'acme' }, { Origin: 'http://evil.example' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a CORS preflight for a configured origin only, and exposes the ETag to it', async () => {
+    const open = await startOfrepServer({ provider, port: 0, allowedOrigins: ['http://localhost:5173'] });
+    try {
+      const allowed = await preflight(open, 'http://localhost:5173');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(allowed.headers.get('access-control-allow-headers')).toMatch(/If-None-Match/);
+      const res = await fetch(`${open.url}/evaluate/flags`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:5173' },
+        body: JSON.stringify({ context: { targetingKey: 'acme' } }),
+      });
+      expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(res.headers.get('access-control-expose-headers')).toBe('ETag');
+      const other = await preflight(open, 'http://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await open.close();
+    }
   });
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
@@ -278,6 +353,25 @@ describe('OFREP SSE', () => {
     stream.close();
   });
 
+  it('names the tenants a flip changed, and leaves the hint out when everyone may have changed', async () => {
+    await provider.setTenantValue('publish-events', 'initech', false, ctx);
+    const stream = await openSse(`${server.url}/sse`);
+    await stream.next();
+    await provider.setTenantValue('publish-events', 'acme', false, ctx);
+    expect((await stream.next()).data).toMatchObject({ changedTargetingKeys: ['acme'] });
+    await provider.setTenantValue('publish-events', 'initech', true, ctx);
+    expect((await stream.next()).data).toMatchObject({ changedTargetingKeys: ['initech'] });
+    await provider.store.update((s) => {
+      const next = structuredClone(s.document);
+      next.flags['new-dashboard']!.defaultVariant = 'on';
+      return next;
+    });
+    const wide = await stream.next();
+    expect(wide.data.type).toBe('refetchEvaluation');
+    expect(wide.data).not.toHaveProperty('changedTargetingKeys');
+    stream.close();
+  });
+
   it('sends keep-alive comments', async () => {
     const stream = await openSse(`${server.url}/sse`);
     await stream.next();
@@ -297,7 +391,7 @@ describe('OFREP SSE', () => {
 
 interface SseEvent {
   event: string;
-  data: { type: string; etag: string; lastModified: number };
+  data: { type: string; etag: string; lastModified: number; changedTargetingKeys?: string[] };
 }
 
 /** A bare SSE reader over node:http, so the server is tested without any client library. */

@@ -4,10 +4,12 @@
  *
  *   POST /ofrep/v1/evaluate/flags/{key}  one flag
  *   POST /ofrep/v1/evaluate/flags        every flag (ETag / If-None-Match → 304), advertises SSE
- *   GET  /ofrep/v1/sse                   refetchEvaluation events on every change
+ *   GET  /ofrep/v1/sse                   refetchEvaluation events on every change (with the tenants
+ *                                        a flip changed, when few: changedTargetingKeys)
  *
  * Plain node:http, bound to loopback by default. With a token every route but the CORS preflight
  * needs `Authorization: Bearer <token>` (the SSE route also takes the derived key it advertises).
+ * Browsers get CORS headers only for the origins configured (none by default).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -21,7 +23,8 @@ import type { AddressInfo } from 'node:net';
 import type { FlagSnapshot } from '../core/flags/embedded/flag-snapshot';
 import type { FlagsChange } from '../core/flags/embedded/flag-store';
 import { bearerMatches, sameSecret, sseKeyFor } from './bearer-token';
-import { type AllowedOrigins, corsHeaders, preflightHeaders } from './cors';
+import { changedTargetingKeys } from './changed-targeting-keys';
+import { type AllowedOrigins, corsHeaders, NO_ORIGINS, preflightHeaders } from './cors';
 import { type ParsedRequest, parseEvaluationRequest } from './evaluation-request';
 import { bulkBody, type EventStream, singleReply } from './ofrep-responses';
 import { BodyTooLargeError, readBody } from './request-body';
@@ -47,7 +50,7 @@ export interface OfrepServerOptions {
   maxBodyBytes?: number;
   /** SSE keep-alive comment interval, default 15 s */
   keepAliveMs?: number;
-  /** browser origins allowed by CORS, default '*' */
+  /** browser origins allowed by CORS; default none (no CORS headers at all) */
   allowedOrigins?: AllowedOrigins;
 }
 
@@ -115,6 +118,8 @@ class OfrepHandler {
   private readonly sseKey: string | null;
   private readonly maxBodyBytes: number;
   private readonly allowedOrigins: AllowedOrigins;
+  /** the state the last event described, to tell which tenants the next change touches */
+  private announced: FlagSnapshot;
 
   constructor(
     private readonly source: OfrepFlagSource,
@@ -126,12 +131,16 @@ class OfrepHandler {
     const requestUri = this.sseKey ? `${PREFIX}/sse?key=${this.sseKey}` : `${PREFIX}/sse`;
     this.eventStreams = [{ type: 'sse', endpoint: { requestUri }, inactivityDelaySec: 120 }];
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
-    this.allowedOrigins = options.allowedOrigins ?? '*';
+    this.allowedOrigins = options.allowedOrigins ?? NO_ORIGINS;
+    this.announced = source.snapshot();
   }
 
   notify(change: FlagsChange): void {
-    const lastModified = Math.floor(this.source.snapshot().loadedAt / 1000);
-    this.hub.broadcast(refetchEvent(change.etag, lastModified));
+    const snapshot = this.source.snapshot();
+    const hint = changedTargetingKeys(this.announced, snapshot);
+    this.announced = snapshot;
+    const lastModified = Math.floor(snapshot.loadedAt / 1000);
+    this.hub.broadcast(refetchEvent(change.etag, lastModified, hint));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,7 +161,8 @@ class OfrepHandler {
   private async route(req: IncomingMessage, res: ServerResponse, cors: OutgoingHttpHeaders): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://ofrep.invalid');
     if (req.method === 'OPTIONS' && this.hostAllowed(req)) {
-      return send(res, 204, { ...cors, ...preflightHeaders });
+      // A page from an origin not allowed learns nothing, not even which headers we would take.
+      return send(res, 204, Object.keys(cors).length > 0 ? { ...cors, ...preflightHeaders } : {});
     }
     const admission = this.admit(req, url);
     if ('refusal' in admission) {

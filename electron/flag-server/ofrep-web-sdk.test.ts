@@ -1,30 +1,42 @@
 /**
  * Compatibility with the published browser stack: @openfeature/web-sdk with
  * @openfeature/ofrep-web-provider (bulk evaluation, ETag, SSE change events) against our server.
- * Node 20 has no EventSource, so the `eventsource` package stands in for the browser's.
+ * Node 20 has no EventSource, so the `eventsource` package stands in for the browser's; both it and
+ * the provider fetch like a page at PAGE_ORIGIN would (Origin, preflight, CORS check, hidden headers),
+ * because the server sends CORS headers only to origins it was told about.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
 import { ClientProviderEvents, type EventDetails, OpenFeature } from '@openfeature/web-sdk';
-import { EventSource } from 'eventsource';
+import { EventSource, type EventSourceInit } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedFlagProvider } from '../core/flags/embedded/embedded-flag-provider';
 import { type OfrepServer, startOfrepServer } from './ofrep-server';
+import { browserLikeFetch } from './testing/browser-like-fetch';
 
 const token = 'web-sdk-token';
+const PAGE_ORIGIN = 'http://localhost:5173';
+
+/** The browser's EventSource is subject to CORS too. */
+class PageEventSource extends EventSource {
+  constructor(url: string | URL, init?: EventSourceInit) {
+    super(url, { ...init, fetch: browserLikeFetch(PAGE_ORIGIN) as unknown as EventSourceInit['fetch'] });
+  }
+}
 const globals = globalThis as { EventSource?: unknown };
 const hadEventSource = 'EventSource' in globals;
+const originalEventSource = globals.EventSource;
 let dir: string;
 let provider: EmbeddedFlagProvider;
 let server: OfrepServer;
 
 beforeAll(async () => {
-  if (!hadEventSource) globals.EventSource = EventSource;
+  globals.EventSource = PageEventSource;
   dir = await mkdtemp(join(tmpdir(), 'sb-ofrep-web-sdk-'));
   provider = await EmbeddedFlagProvider.open({ dataDir: dir, watch: false });
-  server = await startOfrepServer({ provider, port: 0, token });
+  server = await startOfrepServer({ provider, port: 0, token, allowedOrigins: [PAGE_ORIGIN] });
 });
 
 afterAll(async () => {
@@ -32,7 +44,8 @@ afterAll(async () => {
   await server.close();
   await provider.close();
   await rm(dir, { recursive: true, force: true });
-  if (!hadEventSource) delete globals.EventSource;
+  if (hadEventSource) globals.EventSource = originalEventSource;
+  else delete globals.EventSource;
 });
 
 describe('@openfeature/web-sdk + @openfeature/ofrep-web-provider', () => {
@@ -43,6 +56,7 @@ describe('@openfeature/web-sdk + @openfeature/ofrep-web-provider', () => {
         baseUrl: server.origin,
         headers: [['Authorization', `Bearer ${token}`]],
         cacheMode: 'disabled',
+        fetchImplementation: browserLikeFetch(PAGE_ORIGIN),
       }),
     );
     const client = OpenFeature.getClient();
@@ -84,6 +98,18 @@ describe('@openfeature/web-sdk + @openfeature/ofrep-web-provider', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(spurious).toBe(0);
+  });
+});
+
+describe('a page from an origin the server was not told about', () => {
+  it('cannot read the flags', async () => {
+    const stranger = new OFREPWebProvider({
+      baseUrl: server.origin,
+      headers: [['Authorization', `Bearer ${token}`]],
+      cacheMode: 'disabled',
+      fetchImplementation: browserLikeFetch('http://evil.example'),
+    });
+    await expect(OpenFeature.setProviderAndWait('stranger', stranger)).rejects.toBeDefined();
   });
 });
 

@@ -1,14 +1,26 @@
 /**
  * The open `GET /ofrep/v1/sse` streams. Events are notifications only (ADR-0008): they carry the
- * flag configuration's etag, and clients re-fetch their own evaluations.
+ * flag configuration's etag, and clients re-fetch their own evaluations. When the server knows which
+ * targeting keys a change affects (a tenant flip) the event also lists them in `changedTargetingKeys`,
+ * an extension other clients ignore: a client evaluating many keys re-fetches those first.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** How long a client waits before reconnecting after the stream drops (the SSE `retry:` field). */
 const RETRY_MS = 1_000;
 
-export function refetchEvent(etag: string, lastModifiedSec: number): string {
-  return `event: message\ndata: ${JSON.stringify({ type: 'refetchEvaluation', etag, lastModified: lastModifiedSec })}\n\n`;
+export function refetchEvent(
+  etag: string,
+  lastModifiedSec: number,
+  changedTargetingKeys: readonly string[] | null = null,
+): string {
+  const event = {
+    type: 'refetchEvaluation',
+    etag,
+    lastModified: lastModifiedSec,
+    ...(changedTargetingKeys ? { changedTargetingKeys } : {}),
+  };
+  return `event: message\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 export class SseHub {

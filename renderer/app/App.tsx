@@ -129,8 +129,6 @@ export function App({ client }: { client: RendererClient }) {
   // Persist the last view (not on the restore itself).
   const view = useStore(stores.ui, (s) => s.view);
   useEffect(() => {
-    // the settings contract persists traffic or audit only: the Health view is not remembered
-    if (view !== 'traffic' && view !== 'audit') return;
     const key = `${view}|${openTenantId ?? ''}`;
     // nothing to persist before the saved view was restored, nor the restored view itself
     if (!restored.current || persisted.current === key) return;

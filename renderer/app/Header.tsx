@@ -17,6 +17,22 @@ const VIEWS: readonly (readonly [View, string])[] = [
   ['profiles', 'Profiles'],
 ];
 
+/** What a laptop-wide header shows of a source: its kind's name; the full label is in the tooltip. */
+const SHORT_LABELS: Record<string, string> = {
+  prometheus: 'Prometheus',
+  rabbitmq: 'RabbitMQ',
+  scrape: 'scrape',
+  simulated: 'simulated',
+  embedded: 'flags',
+  unleash: 'Unleash',
+  launchdarkly: 'LaunchDarkly',
+  'ofrep-client': 'workload',
+};
+
+export function shortSourceLabel(source: Pick<SourceStatus, 'kind' | 'label'>): string {
+  return SHORT_LABELS[source.kind] ?? source.label.split(' ')[0] ?? source.label;
+}
+
 function SourceDot({ source }: { source: SourceStatus }) {
   const state = source.stale && source.state === 'ok' ? 'stale' : source.state;
   const title = [
@@ -36,6 +52,9 @@ function SourceDot({ source }: { source: SourceStatus }) {
     >
       <span className="dot" aria-hidden="true" />
       <span className="source__label">{source.label}</span>
+      <span className="source__label source__label--short" aria-hidden="true">
+        {shortSourceLabel(source)}
+      </span>
       {source.simulated ? <span className="tag tag--sim">SIMULATED</span> : null}
       {state !== 'ok' ? <span className="visually-hidden">{state}</span> : null}
     </span>
@@ -67,6 +86,10 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
   useSlice(
     (s) => s.traffic,
     (s) => s.seq,
+  );
+  const ratesStale = useSlice(
+    (s) => s.traffic,
+    (s) => s.ratesStale,
   );
   const { model, paused, loaded, receivedAt } = stores.traffic.getState();
   const [now, setNow] = useState(() => Date.now());
@@ -164,9 +187,13 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           <span className="figure__value">{loaded ? formatCount(model.spiking) : '—'}</span>
           <span className="figure__label">spiking</span>
         </button>
-        {stale ? (
-          <span className="tag tag--warn" data-testid="stale-indicator">
-            no data for {formatDuration(silentFor)}
+        {stale || ratesStale ? (
+          <span
+            className="tag tag--warn"
+            data-testid="stale-indicator"
+            title="The rates shown are the last ones the rate source gave; see the source's status for why"
+          >
+            {stale ? `no data for ${formatDuration(silentFor)}` : 'rates stale'}
           </span>
         ) : null}
       </div>

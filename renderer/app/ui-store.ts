@@ -1,9 +1,10 @@
 /** Window-level UI state: which view, which tenant is open, whether the palette is open. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConsoleView } from '../../electron/core/api';
 import type { ConnectionState } from '../client/client';
 
-/** Only traffic and audit are persisted as the last view: the settings contract knows those two. */
-export type View = 'traffic' | 'flags' | 'audit' | 'health' | 'profiles';
+/** The views of the contract's settings, so that whichever is open is the one restored. */
+export type View = ConsoleView;
 
 export interface UiState {
   view: View;

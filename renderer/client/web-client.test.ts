@@ -129,6 +129,45 @@ describe('WebClient protocol', () => {
     expect(error.issues).toEqual(['reason: too short']);
   });
 
+  it('fails a call at once when the host refuses its frame with an error naming it', async () => {
+    const { client, last, pendingTimers } = setup();
+    last().open();
+    const big = client.call('tenants.import', { format: 'csv', content: 'x' });
+    const other = client.call('app.info', {});
+    last().receive({
+      type: 'error',
+      id: 1,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'message of 17000000 bytes is larger than the 16777216 bytes',
+      },
+    });
+    await expect(big).rejects.toMatchObject({ code: 'INVALID_INPUT', message: /larger than/ });
+    // its timeout is gone, the other call still waits for its own answer
+    expect(pendingTimers().filter((t) => t.ms === 30_000)).toHaveLength(1);
+    last().receive({ type: 'result', id: 2, ok: true, result: { version: '1' } });
+    await expect(other).resolves.toEqual({ version: '1' });
+  });
+
+  it('fails no call on an error frame without an id', () => {
+    const { client, last, pendingTimers } = setup();
+    last().open();
+    void client.call('app.info', {}).catch(() => {});
+    const warn = console.warn;
+    const warnings: unknown[][] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      last().receive({
+        type: 'error',
+        error: { code: 'INVALID_INPUT', message: 'message is not valid JSON' },
+      });
+    } finally {
+      console.warn = warn;
+    }
+    expect(pendingTimers().filter((t) => t.ms === 30_000)).toHaveLength(1);
+    expect(String(warnings[0]?.[1])).toMatch(/not valid JSON/);
+  });
+
   it('queues calls made while connecting and sends them on open', () => {
     const { client, last } = setup();
     client.call('settings.get', {});
@@ -224,6 +263,22 @@ describe('WebClient reconnect', () => {
     last().open();
     last().receive({ type: 'event', name: 'traffic.onPaused', payload: { paused: true } });
     expect(got).toEqual([{ paused: true }]);
+  });
+
+  it('reconnects after the host drops it for falling too far behind, saying why', async () => {
+    const { client, last, sockets, fireRetry } = setup();
+    last().open();
+    const p = client.call('traffic.snapshot', {});
+    last().drop(4008, 'too far behind: 16.1 MiB unsent; reconnect for current state');
+    await expect(p).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(client.connection.get()).toMatchObject({
+      state: 'reconnecting',
+      detail: expect.stringContaining('4008: too far behind'),
+    });
+    fireRetry();
+    expect(sockets).toHaveLength(2);
+    last().open();
+    expect(client.connection.get().state).toBe('connected');
   });
 
   it('reports unauthorized when the host closes with an auth close code', async () => {

@@ -7,6 +7,8 @@
  *   ← {"type":"result","id":<int>,"ok":true,"result":...}
  *   ← {"type":"result","id":<int>,"ok":false,"error":{"code","message","issues?"}}
  *   ← {"type":"event","name":"<event>","payload":...}
+ *   ← {"type":"error","id"?:<int>,"error":{...}}   a frame the host could not take (too large, malformed);
+ *                                                  with an id, that call fails at once
  *
  * The socket reconnects with exponential backoff and full jitter. Calls in flight when the link drops
  * reject with DISCONNECTED (a flip is never silently re-sent on a later connection); calls made while
@@ -300,6 +302,14 @@ export class WebClient implements RendererClient {
     }
   }
 
+  private settle(id: number, how: (pending: Pending) => void): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    this.opts.clearTimer(p.timer);
+    how(p);
+  }
+
   private receive(data: unknown): void {
     if (typeof data !== 'string') return;
     let msg: unknown;
@@ -312,22 +322,17 @@ export class WebClient implements RendererClient {
     if (!msg || typeof msg !== 'object') return;
     const m = msg as Record<string, unknown>;
     if (m.type === 'result' && typeof m.id === 'number') {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      this.opts.clearTimer(p.timer);
-      if (m.ok === true) {
-        p.resolve(m.result);
+      if (m.ok === true) this.settle(m.id, (p) => p.resolve(m.result));
+      else this.settle(m.id, (p) => p.reject(callErrorFrom(m.error)));
+      return;
+    }
+    if (m.type === 'error') {
+      // The host refused a frame before it became a call. With an id we know whose: fail it now rather
+      // than at its timeout. Without one there is nobody to tell; the console keeps a trace.
+      if (typeof m.id === 'number' && this.pending.has(m.id)) {
+        this.settle(m.id, (p) => p.reject(callErrorFrom(m.error)));
       } else {
-        const err = (m.error ?? {}) as { code?: unknown; message?: unknown; issues?: unknown };
-        const issues = Array.isArray(err.issues) ? err.issues.map(String) : undefined;
-        p.reject(
-          new CallError(
-            (typeof err.code === 'string' ? err.code : 'INTERNAL') as CallError['code'],
-            typeof err.message === 'string' ? err.message : 'the call failed',
-            issues,
-          ),
-        );
+        console.warn('switchboard: the host refused a message:', callErrorFrom(m.error).message);
       }
       return;
     }
@@ -343,6 +348,16 @@ export class WebClient implements RendererClient {
       }
     }
   }
+}
+
+function callErrorFrom(error: unknown): CallError {
+  const err = (error ?? {}) as { code?: unknown; message?: unknown; issues?: unknown };
+  const issues = Array.isArray(err.issues) ? err.issues.map(String) : undefined;
+  return new CallError(
+    (typeof err.code === 'string' ? err.code : 'INTERNAL') as CallError['code'],
+    typeof err.message === 'string' ? err.message : 'the call failed',
+    issues,
+  );
 }
 
 /** The same-origin socket URL of the web host: ws://<location.host>/ws. */

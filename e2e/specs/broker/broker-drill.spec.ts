@@ -78,6 +78,8 @@ test('channel-leak mode raises the leak warning before any memory alarm; a lower
   await setMemoryWatermark(workload.rabbit, 'alarm');
   await expect(strip.getByTestId('broker-alarm')).toBeVisible({ timeout: 30_000 });
   await expect(strip.getByTestId('broker-blocked')).toContainText(/[1-9]/, { timeout: 30_000 });
+  await page.getByTestId('nav-health').click();
+  await expect(page.getByTestId('health-blocked')).toBeVisible();
   await saveScreenshot(page, testInfo, 'broker-memory-alarm');
 
   await setMemoryWatermark(workload.rabbit, 'default');

@@ -16,14 +16,15 @@ test('theme, refresh interval and the last view survive a restart', async ({ app
   const theme = await app.locator('html').getAttribute('data-theme');
   expect(theme).not.toBe('system');
   await app.getByTestId('interval-select').selectOption('5000');
-  await app.getByTestId('nav-audit').click();
-  await expect(app.getByTestId('audit-view')).toBeVisible();
+  // Flags: a view beyond traffic and audit, which an earlier contract could not remember
+  await app.getByTestId('nav-flags').click();
+  await expect(app.getByTestId('flags-view')).toBeVisible();
 
   await server!.stop();
   const again = await startConsoleServer({ dataDir, tenants: 10, spikeAfterSec: null });
   try {
     await page.goto(again.url);
-    await expect(page.getByTestId('audit-view')).toBeVisible();
+    await expect(page.getByTestId('flags-view')).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme!);
     await expect(page.getByTestId('interval-select')).toHaveValue('5000');
   } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlagProviderError } from '../flags/flag-provider';
-import { useFlipFixture } from './testing/flip-fixture';
+import { ApprovalService } from './approval-service';
+import { openFlipFixture, useFlipFixture } from './testing/flip-fixture';
 import { NeedsApprovalError } from './testing/memory-flag-provider';
 
 const reason = 'acme is flooding the broker';
@@ -95,5 +96,51 @@ describe('ApprovalService: a refused change becomes an approval request', () => 
     t.fx.state.readOnly = true;
     await expect(t.fx.approvals.request(another.id, 'sam')).rejects.toMatchObject({ code: 'READ_ONLY' });
     expect(t.fx.provider.approvals).toHaveLength(1);
+  });
+});
+
+describe('ApprovalService: a request goes only to the profile the change was refused in', () => {
+  const t = useFlipFixture();
+  const prod = { profile: 'ld-prod', environment: 'production' };
+
+  async function refusedIn(origin: typeof prod) {
+    await t.fx.close();
+    t.fx = await openFlipFixture({ dataDir: t.dir, origin });
+    t.fx.provider.failWrites(new NeedsApprovalError('requires approval (405)'));
+    return t.fx.flips.apply({
+      flagKey: 'publish-events',
+      tenantId: 'acme',
+      value: false,
+      reason,
+      actor: 'dana',
+    });
+  }
+
+  it('refuses an entry refused in another profile or environment of the same provider kind', async () => {
+    const refused = await refusedIn(prod);
+    expect(refused).toMatchObject({ profile: 'ld-prod', environment: 'production' });
+    const staging = new ApprovalService({
+      provider: t.fx.provider,
+      audit: t.fx.audit,
+      isReadOnly: () => false,
+      origin: { profile: 'ld-staging', environment: 'staging' },
+    });
+    await expect(staging.request(refused.id, 'sam')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `publish-events for acme (${refused.id}) was refused in profile "ld-prod" (environment production), not in the active profile "ld-staging" (environment staging): switch to profile "ld-prod" to request its approval`,
+    });
+    expect(t.fx.provider.approvals).toEqual([]);
+    // the profile it came from may
+    expect((await t.fx.approvals.request(refused.id, 'sam')).approval?.state).toBe('requested');
+  });
+
+  it('refuses an entry that does not name its profile (recorded by an older version)', async () => {
+    const refused = await refusedIn(prod);
+    await t.fx.audit.append({ ...refused, id: 'old-entry', profile: null, environment: null });
+    await expect(t.fx.approvals.request('old-entry', 'sam')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/recorded without its profile.*make the change again here/),
+    });
+    expect(t.fx.provider.approvals).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { ApiError, type AuditEntry } from '../api';
 import type { FlagProvider, ProposedChange } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
 import { entrySubject, recordOrRefuse } from './audit-record';
+import { type ChangeOrigin, madeIn, NO_ORIGIN, originText } from './change-origin';
 import { type Now, systemNow } from './clock';
 import { errorText } from './error-text';
 
@@ -9,6 +10,8 @@ export interface ApprovalServiceOptions {
   provider: FlagProvider;
   audit: Pick<AuditLog, 'append' | 'get'>;
   isReadOnly(): boolean;
+  /** the active profile and environment: an entry made in another is refused (default: none named) */
+  origin?: ChangeOrigin;
   now?: Now;
 }
 
@@ -80,7 +83,27 @@ export class ApprovalService {
         `${auditId} was refused by ${entry.provider}, not by the active ${this.options.provider.kind} profile`,
       );
     }
+    this.refuseOtherOrigin(entry);
     return entry;
+  }
+
+  // Two profiles can share a provider kind (LaunchDarkly production and staging): a change refused in
+  // one must not become an approval request in the other.
+  private refuseOtherOrigin(entry: AuditEntry): void {
+    const active = this.options.origin ?? NO_ORIGIN;
+    if (madeIn(entry, active)) return;
+    const subject = `${entrySubject(entry)} (${entry.id})`;
+    if (entry.profile == null) {
+      throw new ApiError(
+        'INVALID_INPUT',
+        `${subject} was recorded without its profile, so it cannot be tied to the active ${originText(active)}: make the change again here to ask for approval`,
+      );
+    }
+    const made = { profile: entry.profile, environment: entry.environment ?? null };
+    throw new ApiError(
+      'INVALID_INPUT',
+      `${subject} was refused in ${originText(made)}, not in the active ${originText(active)}: switch to profile "${entry.profile}" to request its approval`,
+    );
   }
 }
 

@@ -33,7 +33,10 @@ export const auditEntrySchema = z.object({
   timeboxMs: z.number().nullable(),
   revertAt: z.string().nullable(),
   provider: z.string(),
-  outcome: z.enum(['pending', 'applied', 'failed']),
+  // absent in lines written before entries named their profile and environment
+  profile: z.string().nullable().default(null),
+  environment: z.string().nullable().default(null),
+  outcome: z.enum(['pending', 'applied', 'failed', 'interrupted']),
   error: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   effect: flipEffectSchema.nullable(),

@@ -51,6 +51,26 @@ describe('AuditLog', () => {
     expect(reopened.problems()).toEqual([]);
   });
 
+  it('lists the entries whose outcome was never recorded, however old; lines without a profile read as null', async () => {
+    const log = await AuditLog.open({ dataDir: dir });
+    await log.append(entry('a'));
+    for (let i = 0; i < 1_050; i++) await log.append(entry(`done-${i}`, { outcome: 'applied' }));
+    await log.append(entry('b', { profile: 'ld-prod', environment: 'production' }));
+    await log.append(entry('b', { outcome: 'interrupted', profile: 'ld-prod', environment: 'production' }));
+    await log.close();
+
+    const reopened = await AuditLog.open({ dataDir: dir });
+    expect(reopened.pending().map((e) => e.id)).toEqual(['a']);
+    expect(reopened.get('a')).toMatchObject({ profile: null, environment: null });
+    expect(reopened.get('b')).toMatchObject({
+      outcome: 'interrupted',
+      profile: 'ld-prod',
+      environment: 'production',
+    });
+    expect(reopened.problems()).toEqual([]);
+    await reopened.close();
+  });
+
   it('queries newest first, filtered by tenant and flag, up to a limit', async () => {
     const log = await AuditLog.open({ dataDir: dir });
     await log.append(entry('1'));

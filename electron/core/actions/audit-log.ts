@@ -70,6 +70,11 @@ export class AuditLog {
     return this.latest.get(id) ?? null;
   }
 
+  /** Entries whose latest version is still the intent, oldest first: changes whose outcome was never recorded. */
+  pending(): AuditEntry[] {
+    return [...this.latest.values()].filter((entry) => entry.outcome === 'pending');
+  }
+
   /** Newest first (by when the action was requested). */
   query(filter: AuditQuery = {}): AuditEntry[] {
     const limit = filter.limit ?? DEFAULT_LIMIT;

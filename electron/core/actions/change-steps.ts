@@ -1,19 +1,13 @@
 /**
  * The steps every flag change shares, whether for one tenant (FlipService) or for everyone
  * (FlagToggleService): look the flag up, check the request, build the intent, classify a provider's
- * refusal, keep the time box. The services decide the order; these say what each step means.
+ * refusal. (The time box steps are in armed-time-box.ts.) The services decide the order; these say
+ * what each step means.
  */
-import {
-  ApiError,
-  type AuditEntry,
-  type FlagInfo,
-  type FlagValue,
-  reasonSchema,
-  timeboxMsSchema,
-} from '../api';
+import { ApiError, type AuditEntry, type FlagInfo, reasonSchema, timeboxMsSchema } from '../api';
 import { type FlagProvider, FlagProviderError } from '../flags/flag-provider';
 import { errorText } from './error-text';
-import { type PendingRevert, revertTarget } from './pending-revert';
+import type { PendingRevert } from './pending-revert';
 
 /** The part of the time box the change paths drive (TimeBox implements it); tenant null = everyone. */
 export interface RevertScheduler {
@@ -25,15 +19,26 @@ export interface RevertScheduler {
 export type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt' | 'approval'>;
 export type WriteError = { error: string; approvalRequired: boolean };
 
-/** The flag, from the provider's list; refuses (changing nothing) when it is unknown or unreadable. */
+/**
+ * The flag as the provider has it now, null when it has none: one flag read where the provider can
+ * (a remote one would otherwise list every flag, page by page, for each change), else its list.
+ */
+export async function currentFlag(provider: FlagProvider, flagKey: string): Promise<FlagInfo | null> {
+  if (provider.readFlag) return provider.readFlag(flagKey);
+  return (await provider.listFlags()).find((candidate) => candidate.key === flagKey) ?? null;
+}
+
+/** The flag, fresh from the provider; refuses (changing nothing) when it is unknown or unreadable. */
 export async function findFlag(provider: FlagProvider, flagKey: string): Promise<FlagInfo> {
-  let flags: FlagInfo[];
+  let flag: FlagInfo | null;
   try {
-    flags = await provider.listFlags();
+    flag = await currentFlag(provider, flagKey);
   } catch (error) {
-    throw new ApiError('PROVIDER_ERROR', `could not list flags: ${errorText(error)}; nothing was changed`);
+    throw new ApiError(
+      'PROVIDER_ERROR',
+      `could not read flag ${flagKey}: ${errorText(error)}; nothing was changed`,
+    );
   }
-  const flag = flags.find((candidate) => candidate.key === flagKey);
   if (!flag) throw new ApiError('NOT_FOUND', `unknown flag "${flagKey}"`);
   return flag;
 }
@@ -42,7 +47,17 @@ export async function findFlag(provider: FlagProvider, flagKey: string): Promise
 export function pendingEntry<E extends AuditEntry>(
   change: Pick<
     E,
-    'id' | 'actor' | 'action' | 'flagKey' | 'tenantId' | 'value' | 'previous' | 'reason' | 'provider'
+    | 'id'
+    | 'actor'
+    | 'action'
+    | 'flagKey'
+    | 'tenantId'
+    | 'value'
+    | 'previous'
+    | 'reason'
+    | 'provider'
+    | 'profile'
+    | 'environment'
   >,
   at: number,
   timeboxMs: number | null,
@@ -60,12 +75,13 @@ export function pendingEntry<E extends AuditEntry>(
   } as E;
 }
 
-export function failed(error: string, approvalRequired = false): Outcome {
+/** `revertAt` stays set only when the change may have landed and its time box is kept armed. */
+export function failed(error: string, approvalRequired = false, revertAt: string | null = null): Outcome {
   return {
     outcome: 'failed',
     error,
     confirmedAt: null,
-    revertAt: null,
+    revertAt,
     approval: approvalRequired
       ? { state: 'required', requestId: null, requestedBy: null, requestedAt: null, error: null }
       : null,
@@ -90,32 +106,6 @@ export function refuseReplacedRevert(
   if (revertOf === undefined) return;
   if (reverts.pendingFor(flagKey, tenantId)?.auditId === revertOf) return;
   throw new ApiError('NOT_FOUND', `the time box of ${revertOf} was replaced or cancelled; revert skipped`);
-}
-
-/**
- * After an applied change: arm (or replace) its time box, or cancel a running one when it has none.
- * null when done, else a note for the audit entry.
- */
-export async function updateTimeBox(
-  reverts: RevertScheduler,
-  entry: AuditEntry,
-  previous: FlagValue,
-  beforeSchedule?: (revertTo: FlagValue) => Promise<unknown>,
-): Promise<string | null> {
-  const { id: auditId, flagKey, tenantId, value, timeboxMs, revertAt } = entry;
-  try {
-    if (timeboxMs === null || revertAt === null) await reverts.cancel(flagKey, tenantId);
-    else {
-      const revertTo = revertTarget(reverts.pendingFor(flagKey, tenantId), previous, value);
-      await beforeSchedule?.(revertTo);
-      await reverts.schedule({ auditId, flagKey, tenantId, revertTo, revertAt, timeboxMs });
-    }
-    return null;
-  } catch (error) {
-    return timeboxMs === null
-      ? `an earlier time box could not be removed from disk (${errorText(error)}); it may revert after a restart`
-      : `the time box could not be saved (${errorText(error)}); the revert runs only while Switchboard stays open`;
-  }
 }
 
 // The hosts validate these already; the core checks again because reverts and tests call it directly.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectText } from './effect-text';
 import type { EntryWithEffect } from './effect-tracker';
-import { openFlipFixture } from './testing/flip-fixture';
+import { type FlipFixture, openFlipFixture } from './testing/flip-fixture';
 import { makeTempDir } from './testing/temp-dir';
 
 const kill = {
@@ -15,7 +15,7 @@ const kill = {
 describe('EffectTracker', () => {
   let dir: string;
   let remove: () => Promise<void>;
-  let fx: Awaited<ReturnType<typeof openFlipFixture>>;
+  let fx: FlipFixture;
   let effects: EntryWithEffect[];
   beforeEach(async () => {
     ({ dir, remove } = await makeTempDir());

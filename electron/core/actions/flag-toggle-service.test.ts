@@ -116,3 +116,38 @@ describe('FlagToggleService: a flag on or off for everyone', () => {
     expect(entry.error).toMatch(/reports publish-events on after the write: someone else changed it/);
   });
 });
+
+describe('FlagToggleService: a write error is judged by the flag state afterwards', () => {
+  const t = useFlipFixture();
+
+  it('a toggle that raised but landed is applied, with the error as a warning and its time box armed', async () => {
+    const write = t.fx.provider.setFlagEnabled.bind(t.fx.provider);
+    t.fx.provider.setFlagEnabled = async (...args) => {
+      await write(...args);
+      throw new FlagProviderError('Unleash did not answer in time');
+    };
+    const entry = await t.fx.toggles.apply({ ...allOff, timeboxMs: 15 * 60_000 });
+    expect(entry).toMatchObject({
+      outcome: 'applied',
+      error: 'the write reported an error, yet false is served as asked: Unleash did not answer in time',
+    });
+    expect(t.fx.timeBox.pendingFor('publish-events', null)).toMatchObject({
+      auditId: entry.id,
+      revertTo: true,
+    });
+  });
+
+  it('a toggle that did not land withdraws the time box armed before the write', async () => {
+    let armedAtWrite: unknown = null;
+    const write = t.fx.provider.setFlagEnabled.bind(t.fx.provider);
+    t.fx.provider.setFlagEnabled = (...args) => {
+      armedAtWrite = t.fx.timeBox.pendingFor('publish-events', null);
+      return write(...args);
+    };
+    t.fx.provider.failWrites(new FlagProviderError('Unleash answered 503'));
+    const entry = await t.fx.toggles.apply({ ...allOff, timeboxMs: 15 * 60_000 });
+    expect(armedAtWrite).toMatchObject({ auditId: entry.id });
+    expect(entry).toMatchObject({ outcome: 'failed', error: 'Unleash answered 503', revertAt: null });
+    expect(t.fx.timeBox.pendingFor('publish-events', null)).toBeNull();
+  });
+});

@@ -1,23 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, type AuditAction, type AuditEntry, type FlagInfo } from '../api';
 import type { FlagProvider } from '../flags/flag-provider';
+import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
+import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
-  failed,
+  currentFlag,
   findFlag,
   pendingEntry,
   type RevertScheduler,
   refuseReplacedRevert,
-  updateTimeBox,
-  writeError,
 } from './change-steps';
+import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
 import { errorText } from './error-text';
+import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-changes';
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';
+import { judgeWriteError } from './write-verdict';
 
 export interface FlagToggleRequest {
   flagKey: string;
@@ -38,23 +41,28 @@ export interface FlagToggleServiceOptions {
   isReadOnly(): boolean;
   /** the same time box as tenant switches, under tenant null */
   reverts: RevertScheduler;
+  /** the active profile and environment, recorded on every entry (default: none named) */
+  origin?: ChangeOrigin;
   now?: Now;
   newId?: () => string;
 }
 
 /**
  * Turns a flag on or off for everyone in the provider's environment, the same safe way as a tenant
- * flip: refuse bad requests changing nothing, record the intent durably, write, read back, record
- * the outcome, then arm or cancel the time box (kept by Switchboard: no provider expires an on/off).
+ * flip: refuse bad requests changing nothing, record the intent durably with its time box armed
+ * beside it (kept by Switchboard: no provider expires an on/off), write, read back, record the
+ * outcome — a write that raised but landed is applied, with the error as a warning.
  */
-export class FlagToggleService {
+export class FlagToggleService implements InterruptedChangeSettler {
   private readonly queue = new KeyedQueue();
   private readonly now: Now;
   private readonly newId: () => string;
+  readonly origin: ChangeOrigin;
 
   constructor(private readonly options: FlagToggleServiceOptions) {
     this.now = options.now ?? systemNow;
     this.newId = options.newId ?? randomUUID;
+    this.origin = options.origin ?? NO_ORIGIN;
   }
 
   apply(request: FlagToggleRequest): Promise<AuditEntry> {
@@ -73,23 +81,72 @@ export class FlagToggleService {
     });
   }
 
+  /** Settle a flag-wide entry an earlier run left 'pending'; null when it is not this profile's. */
+  settleInterrupted(entry: AuditEntry): Promise<AuditEntry> | null {
+    const { provider, reverts, audit } = this.options;
+    if (entry.tenantId !== null || entry.provider !== provider.kind || !madeIn(entry, this.origin))
+      return null;
+    return this.queue.run(entry.flagKey, () =>
+      settleInterrupted(entry, {
+        served: () => this.enabledNow(entry.flagKey),
+        label: provider.label,
+        reverts,
+        audit,
+        now: this.now,
+      }),
+    );
+  }
+
   private async applyInOrder(request: FlagToggleRequest): Promise<AuditEntry> {
     refuseReplacedRevert(this.options.reverts, request.flagKey, null, request.revertOf);
     // read before the write: a provider may hand out the very object it then changes
     const wasEnabled = (await this.validate(request)).enabled;
     const intent = await this.recordIntent(request, wasEnabled);
+    return whileInFlight(intent.id, async () => {
+      const armed = await armTimeBox(this.options.reverts, intent, wasEnabled);
+      const landed = await this.writeAndReadBack(request, intent, armed);
+      if ('outcome' in landed) return landed;
+      const notes = [
+        landed.note,
+        armed?.note ?? null,
+        armed ? null : await cancelTimeBox(this.options.reverts, intent),
+      ];
+      return this.conclude(intent, {
+        outcome: 'applied',
+        error: notes.filter((note) => note !== null).join('; ') || null,
+        confirmedAt: new Date(this.now()).toISOString(),
+        approval: null,
+      });
+    });
+  }
+
+  /** `{note}` when the flag is now in the asked state, else the concluded failed entry. */
+  private async writeAndReadBack(
+    request: FlagToggleRequest,
+    intent: AuditEntry,
+    armed: ArmedTimeBox | null,
+  ): Promise<{ note: string | null } | AuditEntry> {
     const { flagKey, enabled, actor, reason } = request;
     try {
       await this.options.provider.setFlagEnabled(flagKey, enabled, { actor, reason, auditId: intent.id });
     } catch (error) {
-      const { error: text, approvalRequired } = writeError(error);
-      return this.conclude(intent, failed(text, approvalRequired));
+      const verdict = await judgeWriteError(error, enabled, () => this.enabledNow(flagKey));
+      if (verdict.landed) return { note: verdict.note };
+      return this.conclude(
+        intent,
+        await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired),
+      );
     }
     const confirmation = await this.confirm(request);
-    if (confirmation !== null) return this.conclude(intent, failed(confirmation));
-    const confirmedAt = new Date(this.now()).toISOString();
-    const timeBoxNote = await updateTimeBox(this.options.reverts, intent, wasEnabled);
-    return this.conclude(intent, { outcome: 'applied', error: timeBoxNote, confirmedAt, approval: null });
+    if (confirmation === null) return { note: null };
+    return this.conclude(intent, await failedWithTimeBox(armed, confirmation.error, confirmation.unsure));
+  }
+
+  /** The flag's on/off as the provider has it now (one flag read where it can). */
+  private async enabledNow(flagKey: string): Promise<boolean> {
+    const flag = await currentFlag(this.options.provider, flagKey);
+    if (!flag) throw new Error(`${flagKey} is no longer in ${this.options.provider.label}`);
+    return flag.enabled;
   }
 
   private async validate(request: FlagToggleRequest): Promise<FlagInfo> {
@@ -114,6 +171,7 @@ export class FlagToggleService {
         previous,
         reason: request.reason,
         provider: this.options.provider.kind,
+        ...this.origin,
       },
       this.now(),
       request.timeboxMs ?? null,
@@ -126,14 +184,17 @@ export class FlagToggleService {
   }
 
   /** null when the provider now reports the flag in the asked state, else why not. */
-  private async confirm(request: FlagToggleRequest): Promise<string | null> {
+  private async confirm(request: FlagToggleRequest): Promise<{ error: string; unsure: boolean } | null> {
     try {
-      const flag = (await this.options.provider.listFlags()).find((f) => f.key === request.flagKey);
+      const flag = await currentFlag(this.options.provider, request.flagKey);
       if (flag?.enabled === request.enabled) return null;
       const now = flag ? (flag.enabled ? 'on' : 'off') : 'missing';
-      return `the provider reports ${request.flagKey} ${now} after the write: someone else changed it at the same time`;
+      return {
+        error: `the provider reports ${request.flagKey} ${now} after the write: someone else changed it at the same time`,
+        unsure: false,
+      };
     } catch (error) {
-      return `written, but the provider could not confirm it: ${errorText(error)}`;
+      return { error: `written, but the provider could not confirm it: ${errorText(error)}`, unsure: true };
     }
   }
 

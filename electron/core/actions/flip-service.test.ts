@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { AuditEntry } from '../api';
 import { FlagProviderError } from '../flags/flag-provider';
 import { type FlipRequest, FlipService } from './flip-service';
 import { auditLines } from './testing/audit-lines';
-import { openFlipFixture } from './testing/flip-fixture';
+import { type FlipFixture, openFlipFixture, useFlipFixture } from './testing/flip-fixture';
 import { MemoryFlagProvider, testFlags } from './testing/memory-flag-provider';
 import { makeTempDir } from './testing/temp-dir';
 
@@ -21,7 +21,7 @@ const kill: FlipRequest = {
 describe('FlipService', () => {
   let dir: string;
   let remove: () => Promise<void>;
-  let fx: Awaited<ReturnType<typeof openFlipFixture>>;
+  let fx: FlipFixture;
   beforeEach(async () => {
     ({ dir, remove } = await makeTempDir());
     fx = await openFlipFixture({ dataDir: dir });
@@ -275,5 +275,103 @@ describe('FlipService', () => {
     expect(entry.error).toMatch(
       /time box could not be saved \(ENOSPC.*runs only while Switchboard stays open/,
     );
+  });
+});
+
+describe('FlipService: a write error is judged by what the provider serves afterwards', () => {
+  const t = useFlipFixture();
+  const fifteenMinutes = 15 * 60_000;
+
+  /** The provider applies the write, then throws (Unleash's "applied, but…", a timed-out LaunchDarkly PATCH). */
+  function applyThenThrow(message: string): void {
+    const write = t.fx.provider.setTenantValue.bind(t.fx.provider);
+    t.fx.provider.setTenantValue = async (...args) => {
+      await write(...args);
+      throw new FlagProviderError(message);
+    };
+  }
+
+  it('saves the time box with the intent, before the provider is called', async () => {
+    let onDiskAtWrite: unknown = null;
+    t.fx.provider.beforeWrite = () => {
+      onDiskAtWrite = JSON.parse(readFileSync(join(t.dir, 'pending-reverts.json'), 'utf8'));
+    };
+    const entry = await t.fx.flips.apply({ ...kill, timeboxMs: fifteenMinutes });
+    expect(onDiskAtWrite).toEqual({
+      reverts: [expect.objectContaining({ auditId: entry.id, revertTo: true, revertAt: entry.revertAt })],
+    });
+  });
+
+  it('a write that raised but landed is applied, with the error as a warning, and its time box runs', async () => {
+    applyThenThrow('publish-events: applied, but the flag kept changing: check that it stuck');
+    const entry = await t.fx.flips.apply({ ...kill, timeboxMs: fifteenMinutes });
+    expect(entry).toMatchObject({
+      outcome: 'applied',
+      confirmedAt: new Date(t.fx.clock.now()).toISOString(),
+      revertAt: new Date(t.fx.clock.now() + fifteenMinutes).toISOString(),
+    });
+    expect(entry.error).toBe(
+      'the write reported an error, yet false is served as asked: publish-events: applied, but the flag kept changing: check that it stuck',
+    );
+    expect(t.fx.timeBox.list()).toEqual([expect.objectContaining({ auditId: entry.id, revertTo: true })]);
+
+    t.fx.clock.advance(fifteenMinutes);
+    await t.fx.timeBox.idle();
+    expect(await t.fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+  });
+
+  it('a write that did not land fails, and the time box it replaced is put back', async () => {
+    const first = await t.fx.flips.apply({ ...kill, timeboxMs: fifteenMinutes });
+    t.fx.provider.failWrites(new FlagProviderError('LaunchDarkly failed (503)'));
+    const trial = await t.fx.flips.apply({
+      ...kill,
+      value: true,
+      reason: 'let acme try again for an hour',
+      timeboxMs: 60 * 60_000,
+    });
+    expect(trial).toMatchObject({ outcome: 'failed', error: 'LaunchDarkly failed (503)', revertAt: null });
+    expect(t.fx.timeBox.list()).toEqual([expect.objectContaining({ auditId: first.id, revertTo: true })]);
+    const onDisk = JSON.parse(readFileSync(join(t.dir, 'pending-reverts.json'), 'utf8'));
+    expect(onDisk.reverts).toEqual([expect.objectContaining({ auditId: first.id })]);
+
+    t.fx.clock.advance(fifteenMinutes);
+    await t.fx.timeBox.idle();
+    expect(await t.fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+  });
+
+  it('when the read-back fails too, the flip is failed but its time box stays armed in case it landed', async () => {
+    const write = t.fx.provider.setTenantValue.bind(t.fx.provider);
+    t.fx.provider.setTenantValue = async (...args) => {
+      await write(...args);
+      t.fx.provider.failReads(new Error('socket hang up'));
+      throw new FlagProviderError(
+        'did not answer within 10000 ms; the change may or may not have been applied',
+      );
+    };
+    const entry = await t.fx.flips.apply({ ...kill, timeboxMs: fifteenMinutes });
+    expect(entry.outcome).toBe('failed');
+    expect(entry.error).toBe(
+      'did not answer within 10000 ms; the change may or may not have been applied; whether it was applied could not be read back (socket hang up); its time box stays armed in case it was applied',
+    );
+    expect(entry.revertAt).toBe(new Date(t.fx.clock.now() + fifteenMinutes).toISOString());
+    expect(t.fx.timeBox.list()).toEqual([expect.objectContaining({ auditId: entry.id })]);
+
+    t.fx.provider.setTenantValue = write;
+    t.fx.provider.failReads(null);
+    t.fx.clock.advance(fifteenMinutes);
+    await t.fx.timeBox.idle();
+    expect(await t.fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+  });
+
+  it('records the profile and environment it acted in on every version of the entry', async () => {
+    await t.fx.close();
+    const origin = { profile: 'ld-prod', environment: 'production' };
+    t.fx = await openFlipFixture({ dataDir: t.dir, origin });
+    const entry = await t.fx.flips.apply(kill);
+    expect(auditLines(t.dir).map((e) => [e.outcome, e.profile, e.environment])).toEqual([
+      ['pending', 'ld-prod', 'production'],
+      ['applied', 'ld-prod', 'production'],
+    ]);
+    expect(entry).toMatchObject(origin);
   });
 });

@@ -8,8 +8,10 @@ import {
   type TenantAuditEntry,
 } from '../api';
 import type { FlagProvider } from '../flags/flag-provider';
+import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
+import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
   failed,
@@ -18,19 +20,19 @@ import {
   pendingEntry,
   type RevertScheduler,
   refuseReplacedRevert,
-  updateTimeBox,
-  type WriteError,
-  writeError,
 } from './change-steps';
+import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
 import type { EffectWatch } from './effect-tracker';
 import { errorText } from './error-text';
 import { checkFlagValue } from './flag-value-check';
 import { flagValueText } from './flag-value-text';
+import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-changes';
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';
 import { switchKey } from './tenant-switch';
+import { judgeWriteError } from './write-verdict';
 
 export interface FlipRequest {
   flagKey: string;
@@ -59,6 +61,8 @@ export interface FlipServiceOptions {
   isReadOnly(): boolean;
   reverts: RevertScheduler;
   effects?: EffectWatcher;
+  /** the active profile and environment, recorded on every entry (default: none named) */
+  origin?: ChangeOrigin;
   now?: Now;
   newId?: () => string;
 }
@@ -67,18 +71,21 @@ type Served = { value: FlagValue; error: null } | { value: null; error: string }
 
 /**
  * Sets one flag for one tenant with a reason, the safe way: validate (changing nothing), record the
- * intent durably, write to the provider, read back what it serves, record the outcome — a failure is
- * recorded with its cause, never dropped — then arm or cancel the time box and watch the effect.
- * Flips of the same tenant switch run one at a time.
+ * intent durably and arm its time box beside it, write to the provider, read back what it serves,
+ * record the outcome — a failure is recorded with its cause, never dropped; a write that raised but
+ * landed is recorded as applied, with the error as a warning — then settle the time boxes (Switchboard's
+ * and the provider's own) and watch the effect. Flips of the same tenant switch run one at a time.
  */
-export class FlipService {
+export class FlipService implements InterruptedChangeSettler {
   private readonly queue = new KeyedQueue();
   private readonly now: Now;
   private readonly newId: () => string;
+  readonly origin: ChangeOrigin;
 
   constructor(private readonly options: FlipServiceOptions) {
     this.now = options.now ?? systemNow;
     this.newId = options.newId ?? randomUUID;
+    this.origin = options.origin ?? NO_ORIGIN;
   }
 
   /**
@@ -102,35 +109,101 @@ export class FlipService {
     });
   }
 
+  /**
+   * Settle an entry an earlier run left 'pending' (see interrupted-changes.ts), in the switch's queue;
+   * null when it is not this profile's tenant change.
+   */
+  settleInterrupted(entry: AuditEntry): Promise<AuditEntry> | null {
+    const { tenantId } = entry;
+    if (tenantId === null || !this.owns(entry)) return null;
+    const { provider, reverts, audit } = this.options;
+    return this.queue.run(switchKey(entry.flagKey, tenantId), () =>
+      settleInterrupted(entry, {
+        served: () => provider.servedValue(entry.flagKey, tenantId),
+        label: provider.label,
+        reverts,
+        audit,
+        now: this.now,
+        afterApplied: (settled) =>
+          this.settleNativeRevert({ ...settled, tenantId }, reverts.pendingFor(entry.flagKey, tenantId)),
+      }),
+    );
+  }
+
+  private owns(entry: AuditEntry): boolean {
+    return entry.provider === this.options.provider.kind && madeIn(entry, this.origin);
+  }
+
   private async applyInOrder(request: FlipRequest): Promise<AuditEntry> {
     this.refuseReplacedRevert(request);
     const flag = await this.validate(request);
     const before = this.options.effects?.rateNow(request.tenantId) ?? null;
     const served = await this.readServed(request);
     const intent = await this.recordIntent(request, served.value);
-    if (served.error !== null) {
-      return this.conclude(
-        intent,
-        failed(`could not read the current value: ${served.error}; the flag was not changed`),
-      );
-    }
-    const flipAt = this.now();
-    const writeError = await this.write(request, intent.id);
-    if (writeError !== null)
-      return this.conclude(intent, failed(writeError.error, writeError.approvalRequired));
-    const confirmation = await this.confirm(request);
-    if (confirmation.error !== null) return this.conclude(intent, failed(confirmation.error));
-    const timeBoxNote = await this.updateTimeBox(intent, served.value);
-    const entry = await this.conclude(intent, {
+    return whileInFlight(intent.id, async () => {
+      if (served.error !== null) {
+        return this.conclude(
+          intent,
+          failed(`could not read the current value: ${served.error}; the flag was not changed`),
+        );
+      }
+      const flipAt = this.now();
+      const entry = await this.carryOut(request, intent, served.value);
+      if (before !== null && entry.outcome === 'applied') {
+        this.options.effects?.watch(entry, { before, flipAt, expectZero: stopsTraffic(flag, request.value) });
+      }
+      return entry;
+    });
+  }
+
+  /** Time box, write, read-back, outcome: the part after the intent is on disk. */
+  private async carryOut(
+    request: FlipRequest,
+    intent: TenantAuditEntry,
+    previous: FlagValue,
+  ): Promise<TenantAuditEntry> {
+    const armed = await armTimeBox(this.options.reverts, intent, previous);
+    const landed = await this.writeAndReadBack(request, intent, armed);
+    if ('outcome' in landed) return landed;
+    const notes = [
+      landed.note,
+      armed?.note ?? null,
+      armed ? null : await cancelTimeBox(this.options.reverts, intent),
+      await this.settleNativeRevert(intent, armed?.revert ?? null),
+    ];
+    return this.conclude(intent, {
       outcome: 'applied',
-      error: timeBoxNote,
-      confirmedAt: confirmation.confirmedAt,
+      error: notes.filter((note) => note !== null).join('; ') || null,
+      confirmedAt: new Date(this.now()).toISOString(),
       revertAt: intent.revertAt,
       approval: null,
     });
-    if (before !== null)
-      this.options.effects?.watch(entry, { before, flipAt, expectZero: stopsTraffic(flag, request.value) });
-    return entry;
+  }
+
+  /**
+   * Write, then judge by what the provider serves: `{note}` when the tenant is served the value (note:
+   * a warning, or null), else the concluded failed entry — its time box withdrawn unless the change
+   * may have landed after all.
+   */
+  private async writeAndReadBack(
+    request: FlipRequest,
+    intent: TenantAuditEntry,
+    armed: ArmedTimeBox | null,
+  ): Promise<{ note: string | null } | TenantAuditEntry> {
+    const writeError = await this.write(request, intent.id);
+    if (writeError !== null) {
+      const verdict = await judgeWriteError(writeError, request.value, () =>
+        this.options.provider.servedValue(request.flagKey, request.tenantId),
+      );
+      if (verdict.landed) return { note: verdict.note };
+      return this.conclude(
+        intent,
+        await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired),
+      );
+    }
+    const confirmation = await this.confirm(request);
+    if (confirmation.error === null) return { note: null };
+    return this.conclude(intent, await failedWithTimeBox(armed, confirmation.error, confirmation.unsure));
   }
 
   private refuseReplacedRevert(request: FlipRequest): void {
@@ -175,6 +248,7 @@ export class FlipService {
         previous,
         reason,
         provider: this.options.provider.kind,
+        ...this.origin,
       },
       this.now(),
       request.timeboxMs ?? null,
@@ -187,40 +261,59 @@ export class FlipService {
     );
   }
 
-  /** null when written, else the provider's reason. */
-  private async write(request: FlipRequest, auditId: string): Promise<WriteError | null> {
+  /** null when written, else what the provider threw. */
+  private async write(request: FlipRequest, auditId: string): Promise<unknown> {
     const { flagKey, tenantId, value, actor, reason } = request;
     try {
       await this.options.provider.setTenantValue(flagKey, tenantId, value, { actor, reason, auditId });
       return null;
     } catch (error) {
-      return writeError(error);
+      return error ?? new Error('the provider failed without a reason');
     }
   }
 
   // The write resolving is not proof: another writer may have won the race, or a rule may shadow
   // the override. Only what the provider serves counts, and a mismatch is reported, never hidden.
-  private async confirm(
-    request: FlipRequest,
-  ): Promise<{ confirmedAt: string; error: null } | { error: string }> {
+  private async confirm(request: FlipRequest): Promise<{ error: null } | { error: string; unsure: boolean }> {
     try {
       const served = await this.options.provider.servedValue(request.flagKey, request.tenantId);
-      if (served === request.value) return { confirmedAt: new Date(this.now()).toISOString(), error: null };
-      return { error: `provider still serves ${flagValueText(served)}` };
+      if (served === request.value) return { error: null };
+      return { error: `provider still serves ${flagValueText(served)}`, unsure: false };
     } catch (error) {
-      return { error: `written, but the provider could not confirm it: ${errorText(error)}` };
+      return { error: `written, but the provider could not confirm it: ${errorText(error)}`, unsure: true };
     }
   }
 
-  /** Arm (or replace) the time box, or cancel a running one; null when done, else a note for the entry. */
-  private updateTimeBox(intent: TenantAuditEntry, previous: FlagValue): Promise<string | null> {
+  /**
+   * The provider's own revert, where it has one (LaunchDarkly's expiring targets): it reverts even
+   * while Switchboard is closed, and our time box then finds nothing to do. With a time box, schedule
+   * (or move) it; without one — or when the provider cannot do this one — withdraw any earlier
+   * schedule, which would otherwise undo this change at its old time. null when done, else a note.
+   */
+  private async settleNativeRevert(
+    entry: TenantAuditEntry,
+    revert: PendingRevert | null,
+  ): Promise<string | null> {
     const { provider } = this.options;
-    const { flagKey, tenantId, revertAt } = intent;
-    return updateTimeBox(this.options.reverts, intent, previous, (revertTo) =>
-      // Where the provider can expire the change itself (LaunchDarkly), it reverts even while
-      // Switchboard is closed; our own time box still runs, records the revert, and is then a no-op.
-      provider.scheduleNativeRevert(flagKey, tenantId, revertTo, Date.parse(revertAt!)).catch(() => false),
-    );
+    const { flagKey, tenantId } = entry;
+    let scheduleError: string | null = null;
+    if (revert) {
+      try {
+        const at = Date.parse(revert.revertAt);
+        if (await provider.scheduleNativeRevert(flagKey, tenantId, revert.revertTo, at)) return null;
+      } catch (error) {
+        scheduleError = `${provider.label} could not schedule its own revert (${errorText(error)}); Switchboard's time box reverts it while Switchboard runs`;
+      }
+    }
+    if (!provider.cancelNativeRevert) return scheduleError;
+    try {
+      await provider.cancelNativeRevert(flagKey, tenantId);
+      return scheduleError;
+    } catch (error) {
+      const when = revert ? 'at its earlier time' : 'although this change has no time box';
+      const cancelError = `an earlier revert scheduled in ${provider.label} could not be withdrawn (${errorText(error)}): it may still revert ${tenantId} ${when} — remove it there`;
+      return scheduleError === null ? cancelError : `${scheduleError}; ${cancelError}`;
+    }
   }
 
   private conclude(intent: TenantAuditEntry, outcome: Outcome): Promise<TenantAuditEntry> {

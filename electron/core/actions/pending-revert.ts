@@ -13,9 +13,16 @@ export interface PendingRevert {
   revertAt: string;
   /** the time box asked for, for the revert's reason ("time box expired (15 min)") */
   timeboxMs: number;
+  /**
+   * The time box this one replaced, armed before its change was written: if that change turns out
+   * not to have landed (a crash in between), this is what to put back.
+   */
+  replaces?: ReplacedRevert;
 }
 
-const pendingRevertSchema = z
+export type ReplacedRevert = Omit<PendingRevert, 'replaces'>;
+
+const replacedRevertSchema = z
   .object({
     auditId: z.string().min(1),
     flagKey: flagKeySchema,
@@ -26,8 +33,17 @@ const pendingRevertSchema = z
   })
   .strict();
 
+const pendingRevertSchema = replacedRevertSchema
+  .extend({ replaces: replacedRevertSchema.optional() })
+  .strict();
+
 /** `pending-reverts.json`: `{"reverts":[...]}`. */
 export const pendingRevertsFileSchema = z.object({ reverts: z.array(pendingRevertSchema) }).strict();
+
+/** The revert as a record of what was replaced (one level deep: older ones are long settled). */
+export function asReplaced({ replaces: _, ...revert }: PendingRevert): ReplacedRevert {
+  return revert;
+}
 
 /**
  * Which value a new time box returns to. Normally what was served just before the flip; but when a

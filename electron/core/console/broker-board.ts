@@ -9,6 +9,8 @@ import type { EventBus } from './event-bus';
  */
 export class BrokerBoard {
   private readonly histories = new Map<string, BrokerHistoryRing>();
+  /** time of the last sample each broker's history took */
+  private readonly historyAt = new Map<string, number>();
   private current: BrokerHealth[] = [];
   private readonly raised = new Map<string, Set<string>>();
   private alertSeq = 0;
@@ -19,7 +21,7 @@ export class BrokerBoard {
     if (brokers.length === 0 && this.current.length === 0) return;
     this.current = brokers;
     for (const health of brokers) {
-      this.history(health.sourceId).push(health);
+      this.record(health);
       this.alertOnTransitions(health);
     }
     this.bus.emit('broker.onHealth', brokers);
@@ -29,6 +31,17 @@ export class BrokerBoard {
     const history: Record<string, BrokerHistory> = {};
     for (const [id, ring] of this.histories) history[id] = ring.snapshot();
     return { current: this.current, history };
+  }
+
+  /**
+   * Only a new sample goes into history. A failed or slow source repeats its last one, same time,
+   * and the ring reads a time that does not advance as time going back — it would start again and
+   * the 15 minutes would be gone. An earlier time still reaches it (a real restart of the clock).
+   */
+  private record(health: BrokerHealth): void {
+    if (this.historyAt.get(health.sourceId) === health.t) return;
+    this.historyAt.set(health.sourceId, health.t);
+    this.history(health.sourceId).push(health);
   }
 
   private history(sourceId: string): BrokerHistoryRing {

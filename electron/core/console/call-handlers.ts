@@ -10,6 +10,8 @@ import {
 } from '../api';
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
+import { refuseLeavingTimeBoxes } from '../profiles/pending-time-boxes';
+import type { Profile } from '../profiles/profile-schema';
 import type { ProfileStore } from '../profiles/profile-store';
 import type { SessionParts, SharedParts } from './console-session';
 
@@ -78,16 +80,24 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       s().provider.history({ flagKey, limit: limit ?? 100 }),
     'broker.health': async () => s().brokers.health(),
     'profiles.list': async () => d.profiles.view(),
-    'profiles.save': async ({ profile, secrets }) => {
+    'profiles.save': async ({ profile, secrets }, ctx) => {
       await d.profiles.save(profile, secrets);
-      return d.profiles.view();
+      const view = await d.profiles.view();
+      d.shared.bus.emit('profiles.onChange', view);
+      // The active profile's guards apply from the next call on: tell every UI to show (or hide) its
+      // write controls now rather than after a switch.
+      if (profile.name === s().profile.name) d.shared.bus.emit('app.onReset', appInfo(d, ctx));
+      return view;
     },
     'profiles.delete': async ({ name }) => {
       await d.profiles.remove(name);
       return d.profiles.view();
     },
     'profiles.test': async ({ name }) => d.testProfile(name),
-    'profiles.activate': async ({ name }, ctx) => {
+    'profiles.activate': async ({ name, leavePendingTimeBoxes }, ctx) => {
+      const { profile, timeBox } = s();
+      if (name !== profile.name && !leavePendingTimeBoxes)
+        refuseLeavingTimeBoxes(profile.name, timeBox.list(), Date.now());
       await d.activateProfile(name);
       return appInfo(d, ctx);
     },
@@ -96,9 +106,19 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
   };
 }
 
+/**
+ * The running profile as saved now: the session runs the connections it started with, but its
+ * guards (read-only, production) follow edits at once.
+ */
+function currentProfile(d: CallHandlerDeps): Profile {
+  const running = d.session().profile;
+  return d.profiles.get(running.name) ?? running;
+}
+
 export function appInfo(d: CallHandlerDeps, ctx: CallContext): AppInfo {
   const session = d.session();
-  const { profile, provider } = session;
+  const { provider } = session;
+  const profile = currentProfile(d);
   return {
     version,
     host: d.host,
@@ -123,9 +143,14 @@ function guardWrite(
   target: { tenant: string } | { flag: string },
   confirm: string | undefined,
 ): void {
-  const { provider, profile } = d.session();
+  const { provider } = d.session();
+  const profile = currentProfile(d);
   const refusal = provider.problem?.() ?? null;
-  if (refusal) throw new ApiError('DATA_FILE_INVALID', `flag writes are refused: ${refusal}`);
+  if (refusal) {
+    // the embedded store's own file is at fault; a remote provider could not be read
+    const code = provider.kind === 'embedded' ? 'DATA_FILE_INVALID' : 'PROVIDER_ERROR';
+    throw new ApiError(code, `flag writes are refused: ${refusal}`);
+  }
   const [noun, name] = 'tenant' in target ? ['tenant', target.tenant] : ['flag', target.flag];
   if (profile.production && !profile.readOnly && confirm !== name) {
     throw new ApiError(

@@ -31,6 +31,7 @@ export class ConsoleEvents {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly marked = new Set<string>();
   private alertSeq = 0;
+  private capAlerted = false;
 
   constructor(private readonly o: ConsoleEventsOptions) {}
 
@@ -53,14 +54,30 @@ export class ConsoleEvents {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
   }
 
-  /** Tenants seen in traffic but not in the tenants file still appear, marked unknown. */
+  /**
+   * Tenants seen in traffic but not in the tenants file still appear, marked unknown — up to the
+   * directory's cap; the first time ids are ignored because of it, one alert says so.
+   */
   observe(sample: MetricsSample): void {
-    this.o.tenants.observe(sample.rates.keys());
+    const { tenants } = this.o;
+    tenants.observe(sample.rates.keys());
+    if (this.capAlerted || !tenants.capReached()) return;
+    this.capAlerted = true;
+    this.alert(
+      'warning',
+      'source',
+      null,
+      `traffic names more than ${tenants.maxTenants.toLocaleString('en-US')} tenants: further tenants not in the tenants file are ignored (their events still count in the total)`,
+    );
   }
 
-  afterTick(now: number): void {
+  /**
+   * After each tick. While the rates are stale (the rate source failed or is slow) flip effects are
+   * not judged: the frozen last rate says nothing about whether a flip took effect.
+   */
+  afterTick(now: number, ratesFresh = true): void {
     for (const alert of this.o.model.drainAlerts()) this.o.bus.emit('alerts.onAlert', alert);
-    void this.o.effects.onTick(now);
+    if (ratesFresh) void this.o.effects.onTick(now);
     this.o.sources.publishIfChanged(now);
   }
 
@@ -85,6 +102,11 @@ export class ConsoleEvents {
     this.marked.add(entry.id);
     if (entry.outcome === 'failed') {
       this.alert('critical', 'flip-failed', entry.tenantId, `${entrySubject(entry)} failed: ${entry.error}`);
+      return;
+    }
+    if (entry.outcome === 'interrupted') {
+      const why = entry.error ? `: ${entry.error}` : '';
+      this.alert('critical', 'flip-failed', entry.tenantId, `${entrySubject(entry)} was interrupted${why}`);
       return;
     }
     if (entry.tenantId === null) {

@@ -7,9 +7,11 @@
 import { type OfrepServer, startOfrepServer } from '../../flag-server/ofrep-server';
 import { ApprovalService } from '../actions/approval-service';
 import type { AuditLog } from '../actions/audit-log';
+import { originOf } from '../actions/change-origin';
 import { EffectTracker } from '../actions/effect-tracker';
 import { FlagToggleService } from '../actions/flag-toggle-service';
 import { FlipService } from '../actions/flip-service';
+import { settleInterruptedChanges } from '../actions/interrupted-changes';
 import { revertThrough } from '../actions/revert-route';
 import { TimeBox } from '../actions/time-box';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
@@ -27,6 +29,7 @@ import type { TenantDirectory } from '../tenants/tenant-directory';
 import { TrafficModel } from '../traffic/traffic-model';
 import { BrokerBoard } from './broker-board';
 import { ConsoleEvents } from './console-events';
+import { type ConsoleTickParts, consoleTick } from './console-tick';
 import type { EventBus } from './event-bus';
 import { SourceBoard } from './source-board';
 import { TickLoop } from './tick-loop';
@@ -45,6 +48,11 @@ export interface SharedParts {
 
 export interface SessionOptions {
   profile: Profile;
+  /**
+   * The profile as saved now. Its guards (read-only, production) take effect at once when the active
+   * profile is edited; its connections (flags, sources) only when the session is started again.
+   */
+  current?: () => Profile;
   provider: FlagProvider;
   /** secrets the sources need, already read from the secret store */
   rabbitmqPassword: string | null;
@@ -52,6 +60,7 @@ export interface SessionOptions {
   spikeAfterMs?: number | null;
   ofrepPort?: number;
   ofrepToken?: string;
+  ofrepCorsOrigins?: string[];
 }
 
 export interface SessionParts {
@@ -119,6 +128,7 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   await Promise.all(sources.map((s) => s.start()));
   await backfill(parts, sources[rateSourceIndex(configs)], shared.settings.get().intervalMs);
   await parts.timeBox.start();
+  await settleInterruptedChanges(shared.audit, parts);
   parts.loop.start();
   return {
     parts,
@@ -158,17 +168,21 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     ),
     onRevertFailed: (failure) => events!.revertFailed(failure),
   });
-  const isReadOnly = () => profile.readOnly;
+  // Read per write, so that saving the active profile as read-only refuses the very next write.
+  const isReadOnly = () => (options.current?.() ?? profile).readOnly;
+  // Every entry names the profile and environment it was made in (approvals go back only there).
+  const origin = originOf(profile);
   flips = new FlipService({
     provider,
     audit,
+    origin,
     tenantExists: (id) => tenants.exists(id) || model.latestRate(id) !== null,
     isReadOnly,
     reverts: timeBox,
     effects,
   });
-  toggles = new FlagToggleService({ provider, audit, isReadOnly, reverts: timeBox });
-  const approvals = new ApprovalService({ provider, audit, isReadOnly });
+  toggles = new FlagToggleService({ provider, audit, isReadOnly, reverts: timeBox, origin });
+  const approvals = new ApprovalService({ provider, audit, isReadOnly, origin });
   const board = new SourceBoard({
     sources: built.sources,
     rateSource: built.rateSource,
@@ -178,16 +192,18 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
   });
   const brokers = new BrokerBoard(bus);
   events = new ConsoleEvents({ bus, model, tenants, provider, audit, effects, sources: board });
+  const tickParts: ConsoleTickParts = {
+    board,
+    model,
+    brokers,
+    events,
+    bus,
+    paused: () => shared.paused(),
+    intervalMs: () => loop.interval,
+  };
   const loop = new TickLoop(
     settings.get().intervalMs,
-    async (now) => {
-      const sample = await board.sample(now);
-      events!.observe(sample.rates);
-      const tick = model.ingest(sample.rates, loop.interval);
-      if (!shared.paused()) bus.emit('traffic.onTick', tick);
-      brokers.ingest(sample.brokers);
-      events!.afterTick(now);
-    },
+    (now) => consoleTick(tickParts, now),
     (error) => console.error('switchboard: tick failed:', error instanceof Error ? error.message : error),
   );
   board.setInterval(settings.get().intervalMs);
@@ -235,7 +251,13 @@ async function startFlagServer(
 ): Promise<OfrepServer> {
   const port = options.ofrepPort ?? 8016;
   try {
-    return await startOfrepServer({ provider, port, host: '127.0.0.1', token: options.ofrepToken });
+    return await startOfrepServer({
+      provider,
+      port,
+      host: '127.0.0.1',
+      token: options.ofrepToken,
+      allowedOrigins: options.ofrepCorsOrigins,
+    });
   } catch (error) {
     await provider.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

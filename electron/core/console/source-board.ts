@@ -15,8 +15,13 @@ export interface SourceBoardOptions {
 }
 
 export interface BoardSample {
-  /** per-tenant rates from the rate source */
+  /** per-tenant rates from the rate source (its last sample when it has no new one) */
   rates: MetricsSample;
+  /**
+   * false: the rate source has nothing newer than what the last tick got (it failed, has not
+   * answered yet, or was slower than the deadline) — `rates` is a repeat and must not be ingested
+   */
+  ratesFresh: boolean;
   /** every broker source's health this tick (last good, when one failed) */
   brokers: BrokerHealth[];
 }
@@ -25,27 +30,49 @@ interface SourceSlot {
   source: MetricsSource;
   last: MetricsSample | null;
   failure: string | null;
+  /** the request still running: a slow source never gets a second one at the same time */
+  pending: Promise<void> | null;
+  /** it had not answered by the last tick's deadline */
+  late: boolean;
 }
 
 /**
- * Samples every source at once each tick. A source that fails keeps serving its last data marked
- * stale (the table does not drop to zero because a scrape failed) and says why; the status list is
- * pushed to the UI only when something a user would see changed.
+ * A tick waits this share of the interval for its sources, leaving the rest for the model and the
+ * push, so that one slow source cannot hold back the others' rates (a spike must be marked within
+ * two ticks whatever a broker's management API is doing).
+ */
+const DEADLINE_SHARE = 0.8;
+
+/**
+ * Samples every source at once each tick, waiting for each at most until the tick's deadline. A
+ * source that fails, or has not answered by then, keeps serving its last data marked stale (the
+ * table does not drop to zero because a scrape failed) and says why; a late request keeps running
+ * and its answer serves a later tick. The status list is pushed to the UI only when something a
+ * user would see changed.
  */
 export class SourceBoard {
   private readonly slots: SourceSlot[];
   private intervalMs = 1000;
   private published = '';
+  /** the rate sample the last tick got, to tell a new one from a repeat */
+  private servedRates: MetricsSample | null = null;
 
   constructor(private readonly options: SourceBoardOptions) {
-    this.slots = options.sources.map((source) => ({ source, last: null, failure: null }));
+    this.slots = options.sources.map((source) => ({
+      source,
+      last: null,
+      failure: null,
+      pending: null,
+      late: false,
+    }));
   }
 
   async sample(now: number): Promise<BoardSample> {
-    await Promise.all(this.slots.map((slot) => this.sampleOne(slot, now)));
-    const rateSlot = this.slots[this.options.rateSource];
+    const answers = this.slots.map((slot) => this.request(slot, now));
+    await this.untilDeadline(Promise.all(answers));
+    for (const slot of this.slots) slot.late = slot.pending !== null;
     return {
-      rates: rateSlot?.last ?? { t: now, rates: new Map() },
+      ...this.rates(now),
       brokers: this.slots.flatMap((slot) => (slot.last?.broker ? [slot.last.broker] : [])),
     };
   }
@@ -74,6 +101,41 @@ export class SourceBoard {
     await Promise.allSettled(this.slots.map((slot) => slot.source.close()));
   }
 
+  /** The source's running request, or a new one when none is running. */
+  private request(slot: SourceSlot, now: number): Promise<void> {
+    slot.pending ??= this.sampleOne(slot, now).finally(() => {
+      slot.pending = null;
+    });
+    return slot.pending;
+  }
+
+  private async untilDeadline(work: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.deadlineMs());
+    });
+    try {
+      await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private deadlineMs(): number {
+    return Math.round(this.intervalMs * DEADLINE_SHARE);
+  }
+
+  private rates(now: number): Pick<BoardSample, 'rates' | 'ratesFresh'> {
+    const slot = this.slots[this.options.rateSource];
+    // No rate source: the listed tenants at zero is the truth, every tick.
+    if (!slot) return { rates: { t: now, rates: new Map() }, ratesFresh: true };
+    const last = slot.last;
+    if (!last) return { rates: { t: now, rates: new Map() }, ratesFresh: false };
+    const served = this.servedRates;
+    this.servedRates = last;
+    return { rates: last, ratesFresh: last !== served && last.t !== served?.t };
+  }
+
   private async sampleOne(slot: SourceSlot, now: number): Promise<void> {
     try {
       slot.last = await slot.source.sample(now);
@@ -86,9 +148,16 @@ export class SourceBoard {
   private metricsStatus(slot: SourceSlot, now: number): SourceStatus {
     const status = slot.source.status();
     const stale =
-      status.stale || (slot.last !== null && now - slot.last.t > 2 * Math.max(this.intervalMs, 1000));
-    if (!slot.failure || status.state !== 'ok') return { ...status, stale };
-    return { ...status, state: 'down', message: slot.failure, stale: true };
+      status.stale ||
+      slot.late ||
+      (slot.last !== null && now - slot.last.t > 2 * Math.max(this.intervalMs, 1000));
+    if (status.state !== 'ok') return { ...status, stale };
+    if (slot.failure) return { ...status, state: 'down', message: slot.failure, stale: true };
+    if (slot.late) {
+      const message = `no answer within ${this.deadlineMs()} ms — showing its last sample while it answers`;
+      return { ...status, state: 'degraded', message, stale: true };
+    }
+    return { ...status, stale };
   }
 
   private flagsStatus(): SourceStatus {

@@ -25,6 +25,11 @@ export interface FlagProvider {
   readonly label: string;
   listFlags(): Promise<FlagInfo[]>;
   /**
+   * One flag as the provider has it now, or null when it has no such flag: what a write checks
+   * against, without listing every flag. Absent where listing is cheap (a local file): `listFlags` then.
+   */
+  readFlag?(flagKey: string): Promise<FlagInfo | null>;
+  /**
    * Each flag's on/off in every environment the provider has, by flag key. Absent where the provider
    * has one environment (the embedded flagd file).
    */
@@ -49,6 +54,13 @@ export interface FlagProvider {
     value: FlagValue,
     revertAt: number,
   ): Promise<boolean>;
+  /**
+   * Withdraw a revert the provider would do by itself (a LaunchDarkly expiring target) for this tenant:
+   * a change without a time box, or one whose time box Switchboard keeps alone, must not be undone
+   * later by an older schedule. Resolves true when one was withdrawn, false when there was none.
+   * Absent where the provider has no such feature.
+   */
+  cancelNativeRevert?(flagKey: string, tenantId: string): Promise<boolean>;
   /**
    * Ask the provider's reviewers to approve a change it refused with an approval-required error
    * (LaunchDarkly's approval requests). Absent where the provider has no approvals.

@@ -8,6 +8,12 @@ export interface ProviderDeps {
   dataDir: string;
   /** the profile's flag API token from the secret store (never logged) */
   token: string | null;
+  /**
+   * What a provider wants a human to know without failing a call (a concurrent edit it kept, a poll
+   * that failed or recovered). Default: the process log. Failures that last are `problem()` as well,
+   * which the flags status shows.
+   */
+  onNotice?: (notice: string) => void;
 }
 
 /** One place that knows every kind of flag provider: adding one is a folder plus one case here. */
@@ -16,15 +22,21 @@ export async function createProvider(config: FlagProviderConfig, deps: ProviderD
     case 'embedded':
       return EmbeddedFlagProvider.open({ dataDir: deps.dataDir });
     case 'launchdarkly': {
-      const provider = new LaunchDarklyFlagProvider({
+      const notify = deps.onNotice ?? logNotice;
+      const provider: LaunchDarklyFlagProvider = new LaunchDarklyFlagProvider({
         ...config,
         token: requireToken('LaunchDarkly', deps.token),
+        onNotice: (notice) => notify(`${provider.label}: ${notice}`),
       });
       return loaded(provider);
     }
     case 'unleash':
       return loaded(new UnleashFlagProvider({ ...config, token: requireToken('Unleash', deps.token) }));
   }
+}
+
+function logNotice(notice: string): void {
+  console.warn(`switchboard: ${notice}`);
 }
 
 export function requireToken(kind: string, token: string | null): string {

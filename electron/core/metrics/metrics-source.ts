@@ -32,7 +32,7 @@ export interface MetricsSource {
  */
 export interface TenantGate {
   allowed(tenantId: string): boolean;
-  /** Tenants the client evaluates; unknown tenants are allowed until evaluated. */
+  /** Tenants the client evaluates; others are allowed. An OFREP client holds these until first answered. */
   setTenants(tenantIds: readonly string[]): void;
   onChange(listener: (tenantIds: string[]) => void): () => void;
   close(): Promise<void>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Which metrics sources a console watches. Credentials never live here: a RabbitMQ password comes
- * from the URL's userinfo only when the caller put it there, otherwise from the secret store/env.
+ * Which metrics sources a console watches. A password never stays in a URL: a saved profile refuses
+ * one (the secret store holds it), and a command-line URL's password is moved into the in-memory
+ * `password` field (see `movePasswordOutOfUrl`) before anything is shown or logged.
  */
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -65,4 +66,37 @@ export function rateSourceIndex(configs: readonly SourceConfig[]): number {
     if (index >= 0) return index;
   }
   return -1;
+}
+
+// ── Passwords in URLs ────────────────────────────────────────────────────────────────────────────
+
+/** `http://user:secret@host` carries a password; `http://user@host` (a username alone) does not. */
+export function urlHasPassword(url: string): boolean {
+  return URL.canParse(url) && new URL(url).password !== '';
+}
+
+/** The URL with its password removed (the username, which is not a secret, stays). */
+export function withoutUrlPassword(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '';
+  return parsed.href;
+}
+
+/**
+ * A command-line source whose URL carries a password (`--rabbitmq http://user:pass@host`): the
+ * password moves to the source's in-memory `password` (an explicit one wins) and leaves the URL, so no
+ * view, label or message built from the URL can show it. Prometheus and scrape sources take no
+ * credentials at all, so a password in their URL is refused rather than silently dropped.
+ */
+export function movePasswordOutOfUrl(config: SourceConfig): SourceConfig {
+  if (config.kind === 'simulated' || !urlHasPassword(config.url)) return config;
+  if (config.kind !== 'rabbitmq') {
+    throw new Error(
+      `the ${config.kind} URL ${withoutUrlPassword(config.url)} carries a password: ${config.kind} sources take no credentials; remove it from the URL`,
+    );
+  }
+  const password = decodeURIComponent(new URL(config.url).password);
+  return { ...config, url: withoutUrlPassword(config.url), password: config.password ?? password };
 }

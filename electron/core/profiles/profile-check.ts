@@ -1,3 +1,4 @@
+import { access, constants } from 'node:fs/promises';
 import type { ConnectionTest } from '../api';
 import { createProvider } from '../flags/provider-factory';
 import { createSource } from '../metrics/source-factory';
@@ -41,12 +42,28 @@ async function checkFlags(profile: Profile, deps: ProfileCheckDeps) {
       const problem = provider.problem?.() ?? null;
       return problem
         ? { part, ok: false, message: problem }
-        : { part, ok: true, message: `${flags.length} flags` };
+        : { part, ok: true, message: `${flags.length} flags · ${await canWrite(profile, deps.dataDir)}` };
     } finally {
       await provider.close();
     }
   } catch (error) {
     return { part, ok: false, message: (error as Error).message };
+  }
+}
+
+/**
+ * Whether writes would be allowed, as far as it can be known without writing. Neither Unleash nor
+ * LaunchDarkly answers "may this token write?" short of a write (LaunchDarkly's roles can be custom
+ * policies), so a reader token passes the test: say so rather than imply otherwise.
+ */
+async function canWrite(profile: Profile, dataDir: string): Promise<string> {
+  if (profile.flags.kind !== 'embedded')
+    return 'can write: not checked (the provider offers no check short of a write; a read-only token passes this test)';
+  try {
+    await access(dataDir, constants.W_OK);
+    return 'can write: yes';
+  } catch {
+    return `can write: no (the data directory ${dataDir} is not writable)`;
   }
 }
 

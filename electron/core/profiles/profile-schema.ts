@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sourceConfigSchema } from '../metrics/source-config';
+import { sourceConfigSchema, urlHasPassword } from '../metrics/source-config';
 
 /**
  * A connection profile: which flag system and which metrics sources, and how careful to be. No
@@ -30,11 +30,38 @@ export const flagProviderConfigSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-/** Sources in a profile carry no password: the RabbitMQ one comes from the secret store. */
-const profileSourceSchema = sourceConfigSchema.refine(
-  (source) => source.kind !== 'rabbitmq' || source.password === undefined,
-  'a profile never holds a password: set it as the profile secret "rabbitmqPassword"',
-);
+/**
+ * Sources in a profile carry no password — neither in a field nor in a URL's userinfo, which would
+ * land in profiles.json and in the renderer: the RabbitMQ one comes from the secret store.
+ */
+const profileSourceSchema = sourceConfigSchema
+  .refine((source) => source.kind !== 'rabbitmq' || source.password === undefined, {
+    message: 'a profile never holds a password: set it as the profile secret "rabbitmqPassword"',
+    path: ['password'],
+  })
+  .refine((source) => source.kind === 'simulated' || !urlHasPassword(source.url), {
+    message:
+      'a profile never holds a password in a URL: remove it from the URL (user@host is fine) and type it in the RabbitMQ password field, which keeps it in the secret store',
+    path: ['url'],
+  });
+
+/** A flag system's URL with a password would be saved in profiles.json: the API token is the secret. */
+const profileFlagsSchema = flagProviderConfigSchema.superRefine((flags, ctx) => {
+  const [field, url] =
+    flags.kind === 'unleash'
+      ? ['url', flags.url]
+      : flags.kind === 'launchdarkly'
+        ? ['baseUrl', flags.baseUrl]
+        : [];
+  if (field && url && urlHasPassword(url)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message:
+        'a profile never holds a password in a URL: remove it, and put the API token in the token field (kept in the secret store)',
+    });
+  }
+});
 
 export const profileNameSchema = z
   .string()
@@ -47,7 +74,7 @@ export const profileSchema = z
     production: z.boolean().default(false),
     /** every write control is disabled and every write refused */
     readOnly: z.boolean().default(false),
-    flags: flagProviderConfigSchema,
+    flags: profileFlagsSchema,
     sources: z
       .array(profileSourceSchema)
       .max(8)

@@ -90,6 +90,64 @@ describe('ProfileStore', () => {
     await expect(store.save({ ...transient, sources: [] })).rejects.toThrow(/command-line profile/);
   });
 
+  it('moves a command-line URL password into memory: the source still has it, no view ever shows it', async () => {
+    const transient: Profile = {
+      ...LOCAL_PROFILE,
+      name: 'command-line',
+      sources: [{ kind: 'rabbitmq', url: 'http://ops:p%40ss%3Aword@127.0.0.1:15672' }],
+    };
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets(), transient });
+    expect(store.activeProfile().sources[0]).toEqual({
+      kind: 'rabbitmq',
+      url: 'http://ops@127.0.0.1:15672/',
+      password: 'p@ss:word',
+    });
+    const view = await store.view();
+    const text = JSON.stringify(view);
+    expect(text).not.toContain('p%40ss');
+    expect(text).not.toContain('p@ss');
+    expect(view.profiles[0]?.sources[0]).toMatchObject({ url: 'http://ops@127.0.0.1:15672/' });
+    expect(view.profiles[0]?.secrets.rabbitmqPassword).toEqual({ configured: true });
+  });
+
+  it('refuses a command-line Prometheus or scrape URL with a password: those sources take no credentials', async () => {
+    const transient: Profile = {
+      ...LOCAL_PROFILE,
+      name: 'command-line',
+      sources: [{ kind: 'prometheus', url: 'http://u:secret@127.0.0.1:9090' }],
+    };
+    const refusal = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets(), transient }).catch(
+      (error: Error) => error,
+    );
+    expect((refusal as Error).message).toMatch(
+      /prometheus URL http:\/\/u@127\.0\.0\.1:9090\/ carries a password/,
+    );
+    expect((refusal as Error).message).not.toContain('secret');
+  });
+
+  it('refuses to save a URL with a password, naming the password field, and writes nothing', async () => {
+    const secrets = memorySecrets();
+    const store = await ProfileStore.open({ dataDir: dir, secrets });
+    const withPassword: Profile = {
+      ...unleash,
+      sources: [{ kind: 'rabbitmq', url: 'http://ops:hunter2@127.0.0.1:15672' }],
+    };
+    await expect(store.save(withPassword, { flagToken: 't' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/sources\.0\.url: .*RabbitMQ password field/),
+    });
+    await expect(
+      store.save({
+        ...unleash,
+        flags: { ...unleash.flags, url: 'http://a:b@127.0.0.1:4242' } as Profile['flags'],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/flags\.url/) });
+    await expect(readFile(join(dir, 'profiles.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(secrets.values.size).toBe(0);
+    // A username alone is no secret: http://guest@host stays allowed.
+    await store.save({ ...unleash, sources: [{ kind: 'rabbitmq', url: 'http://guest@127.0.0.1:15672' }] });
+  });
+
   it('reports an invalid profiles.json with its field, serves local, and never overwrites the file', async () => {
     const bad = '{"active":"nope","profiles":[{"name":"a","flags":{"kind":"embedded"}}]}';
     await writeFile(join(dir, 'profiles.json'), bad);

@@ -1,15 +1,18 @@
 import { join } from 'node:path';
 import { ApiError, type ProfilesView, type ProfileView } from '../api';
+import { movePasswordOutOfUrl } from '../metrics/source-config';
 import type { SecretStore } from '../secrets/secret-store';
 import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
 import { readJsonDataFile } from '../storage/json-data-file';
+import { hasInMemoryPassword, redactedProfile } from './profile-redaction';
 import {
   LOCAL_PROFILE,
   PROFILE_SECRETS,
   type Profile,
   type ProfileSecret,
   type ProfilesFile,
+  profileSchema,
   profilesFileSchema,
   secretKey,
 } from './profile-schema';
@@ -17,7 +20,10 @@ import {
 export interface ProfileStoreOptions {
   dataDir: string;
   secrets: SecretStore | null;
-  /** a profile built from command-line flags: active for this launch, listed, never saved */
+  /**
+   * a profile built from command-line flags: active for this launch, listed, never saved. A password
+   * in one of its URLs is moved into the source's in-memory password before anything sees it.
+   */
   transient?: Profile;
 }
 
@@ -30,6 +36,7 @@ export class ProfileStore {
   private file: ProfilesFile = { active: LOCAL_PROFILE.name, profiles: [LOCAL_PROFILE] };
   private loadProblem: DataFileError | null = null;
   private active: string;
+  private readonly transient: Profile | undefined;
   readonly path: string;
 
   static async open(options: ProfileStoreOptions): Promise<ProfileStore> {
@@ -40,7 +47,11 @@ export class ProfileStore {
 
   private constructor(private readonly options: ProfileStoreOptions) {
     this.path = join(options.dataDir, 'profiles.json');
-    this.active = options.transient?.name ?? LOCAL_PROFILE.name;
+    this.transient = options.transient && {
+      ...options.transient,
+      sources: options.transient.sources.map(movePasswordOutOfUrl),
+    };
+    this.active = this.transient?.name ?? LOCAL_PROFILE.name;
   }
 
   problem(): DataFileError | null {
@@ -52,7 +63,7 @@ export class ProfileStore {
   }
 
   get(name: string): Profile | null {
-    if (this.options.transient?.name === name) return this.options.transient;
+    if (this.transient?.name === name) return this.transient;
     return this.file.profiles.find((p) => p.name === name) ?? null;
   }
 
@@ -61,7 +72,7 @@ export class ProfileStore {
   }
 
   async view(): Promise<ProfilesView> {
-    const listed = [...(this.options.transient ? [this.options.transient] : []), ...this.file.profiles];
+    const listed = [...(this.transient ? [this.transient] : []), ...this.file.profiles];
     const profiles = await Promise.all(listed.map((p) => this.profileView(p)));
     const store = this.options.secrets;
     return {
@@ -73,9 +84,10 @@ export class ProfileStore {
     };
   }
 
-  async save(profile: Profile, secrets: Partial<Record<ProfileSecret, string>> = {}): Promise<void> {
+  async save(input: Profile, secrets: Partial<Record<ProfileSecret, string>> = {}): Promise<void> {
     this.refuseWhenInvalid();
-    if (profile.name === this.options.transient?.name) {
+    const profile = checkedProfile(input);
+    if (profile.name === this.transient?.name) {
       throw new ApiError(
         'INVALID_INPUT',
         `"${profile.name}" is the command-line profile of this launch; choose another name`,
@@ -106,25 +118,23 @@ export class ProfileStore {
     if (!profile) throw new ApiError('NOT_FOUND', `no profile "${name}"`);
     this.active = name;
     // The transient profile is never written; switching to a saved one is remembered.
-    if (name !== this.options.transient?.name && !this.loadProblem)
-      await this.write({ ...this.file, active: name });
+    if (name !== this.transient?.name && !this.loadProblem) await this.write({ ...this.file, active: name });
     return profile;
   }
 
   private async profileView(profile: Profile): Promise<ProfileView> {
     const entries = await Promise.all(
-      PROFILE_SECRETS.map(
-        async (s) => [s, { configured: (await this.secret(profile.name, s)) !== null }] as const,
-      ),
+      PROFILE_SECRETS.map(async (s) => {
+        const stored = (await this.secret(profile.name, s)) !== null;
+        const inMemory = s === 'rabbitmqPassword' && hasInMemoryPassword(profile);
+        return [s, { configured: stored || inMemory }] as const;
+      }),
     );
     return {
-      ...profile,
       // A command-line source may carry a password from its URL or the environment: never show it.
-      sources: profile.sources.map((source) =>
-        source.kind === 'rabbitmq' ? { ...source, password: undefined } : source,
-      ),
+      ...redactedProfile(profile),
       secrets: Object.fromEntries(entries) as ProfileView['secrets'],
-      transient: profile.name === this.options.transient?.name,
+      transient: profile.name === this.transient?.name,
     };
   }
 
@@ -133,7 +143,7 @@ export class ProfileStore {
     if (read.state === 'invalid') this.loadProblem = read.error;
     if (read.state !== 'ok') return;
     this.file = read.value;
-    if (!this.options.transient) this.active = this.file.active;
+    if (!this.transient) this.active = this.file.active;
   }
 
   private refuseWhenInvalid(): void {
@@ -150,4 +160,14 @@ export class ProfileStore {
     await writeFileAtomic(this.path, `${JSON.stringify(parsed, null, 2)}\n`);
     this.file = parsed;
   }
+}
+
+/** The contract validates calls already; a caller inside the main process gets the same answer. */
+function checkedProfile(input: Profile): Profile {
+  const parsed = profileSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(profile)'}: ${issue.message}`,
+  );
+  throw new ApiError('INVALID_INPUT', issues.join('; '), issues);
 }

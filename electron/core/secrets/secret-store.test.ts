@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSecretName, parseSecretsFile } from './secret-store';
+import { checkSecretName, parseSecretsFile, secretEnvVar } from './secret-store';
 
 describe('secrets file', () => {
   it('reads an object of names to strings', () => {
@@ -17,5 +17,11 @@ describe('secrets file', () => {
     expect(checkSecretName('ld.token')).toBe('ld.token');
     expect(() => checkSecretName('../etc')).toThrow(/invalid secret name/);
     expect(() => checkSecretName('')).toThrow(/invalid secret name/);
+  });
+
+  it('names the environment variable a secret may come from', () => {
+    expect(secretEnvVar('production.flagToken')).toBe('SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN');
+    expect(secretEnvVar('eu-west.rabbitmqPassword')).toBe('SWITCHBOARD_SECRET_EU_WEST_RABBITMQPASSWORD');
+    expect(() => secretEnvVar('../x')).toThrow(/invalid secret name/);
   });
 });

@@ -22,6 +22,20 @@ export function checkSecretName(name: string): string {
 }
 
 /**
+ * The environment variable a secret may come from: `production.flagToken` →
+ * `SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN`. Both hosts read it first, so a token can be given
+ * without storing it anywhere (a machine with no keyring, a container, CI).
+ */
+export function secretEnvVar(name: string, prefix = 'SWITCHBOARD_SECRET_'): string {
+  return (
+    prefix +
+    checkSecretName(name)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '_')
+  );
+}
+
+/**
  * A secrets file is one JSON object of name → string. Anything else is reported with its path and
  * never overwritten; `checkValue` adds a store's own format rule (e.g. a ciphertext tag).
  */

@@ -30,11 +30,11 @@ describe('SettingsStore', () => {
     const store = await SettingsStore.open({ dataDir: dir });
     const seen: Settings[] = [];
     store.onChange((settings) => seen.push(settings));
-    const updated = await store.update({ theme: 'dark', lastView: { view: 'audit', tenantId: 'acme' } });
+    const updated = await store.update({ theme: 'dark', lastView: { view: 'health', tenantId: 'acme' } });
     expect(updated).toEqual({
       ...DEFAULT_SETTINGS,
       theme: 'dark',
-      lastView: { view: 'audit', tenantId: 'acme' },
+      lastView: { view: 'health', tenantId: 'acme' },
     });
     expect(seen).toEqual([updated]);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(updated);

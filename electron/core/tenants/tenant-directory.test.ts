@@ -55,6 +55,18 @@ describe('TenantDirectory', () => {
     expect(tenants.exists('hooli')).toBe(true);
   });
 
+  it('ignores tenants seen only in traffic beyond maxTenants, and says it did', async () => {
+    await writeFile(path, JSON.stringify(FILE));
+    const tenants = await TenantDirectory.open({ dataDir: dir, maxTenants: 4 });
+    tenants.observe(['hooli', 'acme']);
+    expect(tenants.capReached()).toBe(false);
+    tenants.observe(Array.from({ length: 3_000 }, (_, k) => `x${k}`));
+    expect(tenants.list().map((t) => t.id)).toEqual(['acme', 'globex', 'hooli', 'x0']);
+    expect(tenants.exists('x1')).toBe(false);
+    expect(tenants.capReached()).toBe(true);
+    await expect(TenantDirectory.open({ dataDir: dir, maxTenants: -1 })).rejects.toThrow(RangeError);
+  });
+
   it('reports an invalid file with its path and field, leaves it untouched and refuses imports', async () => {
     const original = JSON.stringify({
       tenants: [FILE.tenants[0], { id: 'globex', name: 'Globex', limit: -5 }],

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ApiError, type TenantInfo } from '../api';
 import type { DataFileError } from '../storage/data-file-error';
+import { DEFAULT_MAX_TENANTS } from './tenant-cap';
 import { parseTenantCsv } from './tenant-csv';
 import type { TenantImportParse } from './tenant-import-result';
 import { parseTenantJson } from './tenant-json-import';
@@ -9,6 +10,8 @@ import { readTenantsFile, writeTenantsFile } from './tenants-file';
 
 export interface TenantDirectoryOptions {
   dataDir: string;
+  /** file tenants plus tenants seen only in traffic; traffic-only ids beyond it are ignored */
+  maxTenants?: number;
 }
 
 /** A tenant to create the file with; plan and limit default to none. */
@@ -36,12 +39,14 @@ export class TenantDirectory {
   private listCache: TenantInfo[] | null = null;
   private readonly listeners = new Set<(tenants: TenantInfo[]) => void>();
   private writes: Promise<unknown> = Promise.resolve();
+  private capped = false;
 
   private constructor(
     path: string,
     records: TenantRecord[],
     fileExists: boolean,
     problem: DataFileError | null,
+    readonly maxTenants: number,
   ) {
     this.path = path;
     this.records = new Map(records.map((record) => [record.id, record]));
@@ -51,10 +56,12 @@ export class TenantDirectory {
 
   static async open(options: TenantDirectoryOptions): Promise<TenantDirectory> {
     const path = join(options.dataDir, 'tenants.json');
+    const max = options.maxTenants ?? DEFAULT_MAX_TENANTS;
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxTenants must be a count, got ${max}`);
     const read = await readTenantsFile(path);
-    if (read.state === 'invalid') return new TenantDirectory(path, [], true, read.error);
-    if (read.state === 'missing') return new TenantDirectory(path, [], false, null);
-    return new TenantDirectory(path, read.value.tenants, true, null);
+    if (read.state === 'invalid') return new TenantDirectory(path, [], true, read.error, max);
+    if (read.state === 'missing') return new TenantDirectory(path, [], false, null, max);
+    return new TenantDirectory(path, read.value.tenants, true, null, max);
   }
 
   /** File tenants in file order, then tenants only seen in traffic, in the order they were seen. */
@@ -80,15 +87,27 @@ export class TenantDirectory {
     return this.loadProblem;
   }
 
-  /** Remember tenants seen in traffic. Cheap when nothing is new: it runs on every tick. */
+  /**
+   * Remember tenants seen in traffic, up to `maxTenants` in all; ids beyond it are ignored (see
+   * `capReached`). Cheap when nothing is new: it runs on every tick.
+   */
   observe(ids: Iterable<string>): void {
     let added = false;
     for (const id of ids) {
       if (id === '' || this.records.has(id) || this.observed.has(id)) continue;
+      if (this.records.size + this.observed.size >= this.maxTenants) {
+        this.capped = true;
+        continue;
+      }
       this.observed.add(id);
       added = true;
     }
     if (added) this.changed();
+  }
+
+  /** Whether traffic has named more tenants than `maxTenants` and some were ignored. */
+  capReached(): boolean {
+    return this.capped;
   }
 
   /** Validate everything first, then upsert by id and write the file atomically — or change nothing. */

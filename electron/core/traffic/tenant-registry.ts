@@ -26,13 +26,18 @@ export class TenantRegistry {
 
   /**
    * Apply the tenants file. Tenants no longer listed stay (their history is kept) but become
-   * unknown, as if first seen in traffic. Returns the registry size.
+   * unknown, as if first seen in traffic. Listed tenants that are not in the file (known: false)
+   * are added only while fewer than `maxTenants` exist, as in addUnseen. Returns the registry size.
    */
   setTenants(infos: readonly TenantInfo[]): number {
     const listed = new Set<string>();
     for (const info of infos) {
       listed.add(info.id);
-      const i = this.index.get(info.id) ?? this.add(info.id);
+      let i = this.index.get(info.id);
+      if (i === undefined) {
+        if (!info.known && this.ids.length >= this.maxTenants) continue;
+        i = this.add(info.id);
+      }
       this.names[i] = info.name;
       this.plans[i] = info.plan;
       this.limits[i] = info.limit;

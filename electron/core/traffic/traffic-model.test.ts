@@ -300,6 +300,28 @@ describe('TrafficModel views', () => {
     expect(tick.total).toBe(7);
     expect(model.tenantIds()).toEqual(['a', 'b']);
   });
+
+  it('caps unlisted tenants handed to setTenants at maxTenants too, but never the tenants file', () => {
+    const { model } = harness([info('a')], { maxTenants: 3 });
+    const unknown = (id: string): TenantInfo => ({ id, name: id, plan: null, limit: null, known: false });
+    model.setTenants([info('a'), ...Array.from({ length: 3_000 }, (_, k) => unknown(`x${k}`)), info('z')]);
+    expect(model.tenantIds()).toEqual(['a', 'x0', 'x1', 'z']);
+  });
+});
+
+describe('TrafficModel stale rates', () => {
+  it('marks the last tick stale once, without a new seq, until the next ingest', () => {
+    const { model, feed } = harness([info('a')]);
+    expect(model.markStale()).toBeNull(); // nothing to repeat yet
+    const tick = feed({ a: 1 });
+    expect(model.markStale()).toEqual({ ...tick, stale: true });
+    expect(model.markStale()).toBeNull();
+    expect(model.snapshot().tick).toMatchObject({ seq: tick.seq, stale: true });
+    const next = feed({ a: 2 });
+    expect(next.seq).toBe(tick.seq + 1);
+    expect(next.stale).toBeUndefined();
+    expect(model.snapshot().tick.stale).toBeUndefined();
+  });
 });
 
 describe('TrafficModel sample order', () => {

@@ -8,6 +8,7 @@ import type {
   TrafficTick,
 } from '../api';
 import type { MetricsSample } from '../metrics/metrics-source';
+import { DEFAULT_MAX_TENANTS } from '../tenants/tenant-cap';
 import { Baselines, slowAlpha } from './baseline';
 import {
   type DetectionOptions,
@@ -78,7 +79,7 @@ export class TrafficModel {
 
   constructor(options: TrafficModelOptions = {}) {
     this.options = resolveDetectionOptions(options.detection);
-    this.registry = new TenantRegistry(options.maxTenants ?? 20_000);
+    this.registry = new TenantRegistry(options.maxTenants ?? DEFAULT_MAX_TENANTS);
     this.series = new TenantSeries(options.capacity ?? 900);
     this.detector = new SpikeDetector(this.options);
     this.limitWatch = new LimitWatch(this.options.overLimitEnterTicks, this.options.overLimitCalmTicks);
@@ -129,6 +130,18 @@ export class TrafficModel {
     };
     this.lastTick = tick;
     return tick;
+  }
+
+  /**
+   * The rate source has nothing new this tick: nothing is ingested (a repeated sample would push
+   * real history out and be judged as if it were new). The last tick, same seq, is marked stale —
+   * what `snapshot()` serves until the next ingest. Returns it when this call marked it (the batch
+   * to push once), null when it already was stale or there was no tick yet.
+   */
+  markStale(): TrafficTick | null {
+    if (!this.lastTick || this.lastTick.stale) return null;
+    this.lastTick = { ...this.lastTick, stale: true };
+    return this.lastTick;
   }
 
   /** Alerts raised since the last drain (spike started/ended, over limit started), oldest first. */

@@ -23,4 +23,25 @@ describe('coreOptionsFromEnv', () => {
       /SWITCHBOARD_OFREP_PORT/,
     );
   });
+
+  it('reads the OFREP token and CORS origins, refusing malformed ones by name', () => {
+    const options = coreOptionsFromEnv(
+      {
+        SWITCHBOARD_OFREP_TOKEN: 'sekret-123',
+        SWITCHBOARD_OFREP_CORS_ORIGINS: 'http://localhost:5173, https://flags.example.test/',
+      },
+      base,
+    );
+    expect(options).toMatchObject({
+      ofrepToken: 'sekret-123',
+      ofrepCorsOrigins: ['http://localhost:5173', 'https://flags.example.test'],
+    });
+    expect(coreOptionsFromEnv({}, base)).not.toHaveProperty('ofrepCorsOrigins');
+    expect(() => coreOptionsFromEnv({ SWITCHBOARD_OFREP_TOKEN: 'has space' }, base)).toThrow(
+      /SWITCHBOARD_OFREP_TOKEN/,
+    );
+    expect(() => coreOptionsFromEnv({ SWITCHBOARD_OFREP_CORS_ORIGINS: '*' }, base)).toThrow(
+      /SWITCHBOARD_OFREP_CORS_ORIGINS/,
+    );
+  });
 });

@@ -1,9 +1,13 @@
 import type { ConsoleCoreOptions } from '../../core/console-core.types';
+import { assertUsableToken } from '../../flag-server/bearer-token';
+import { parseAllowedOrigin } from '../../flag-server/cors';
 
 /**
  * The desktop app takes the same knobs as `npm run serve` from the environment (a desktop launcher
- * has no flags to give): SWITCHBOARD_TENANTS, SWITCHBOARD_SPIKE_AFTER (seconds, "off" for none) and
- * SWITCHBOARD_OFREP_PORT. A malformed value is refused with the variable's name, never guessed.
+ * has no flags to give): SWITCHBOARD_TENANTS, SWITCHBOARD_SPIKE_AFTER (seconds, "off" for none),
+ * SWITCHBOARD_OFREP_PORT, SWITCHBOARD_OFREP_TOKEN (the OFREP server's bearer token) and
+ * SWITCHBOARD_OFREP_CORS_ORIGINS (browser origins, comma-separated). A malformed value is refused
+ * with the variable's name, never guessed.
  */
 export function coreOptionsFromEnv(
   env: NodeJS.ProcessEnv,
@@ -18,7 +22,19 @@ export function coreOptionsFromEnv(
   if (spike)
     options.spikeAfterMs =
       spike === 'off' ? null : integer('SWITCHBOARD_SPIKE_AFTER', spike, 0, 86_400) * 1000;
+  if (env.SWITCHBOARD_OFREP_TOKEN)
+    options.ofrepToken = assertUsableToken(env.SWITCHBOARD_OFREP_TOKEN, 'SWITCHBOARD_OFREP_TOKEN');
+  const origins = env.SWITCHBOARD_OFREP_CORS_ORIGINS?.split(',').filter((o) => o.trim() !== '');
+  if (origins?.length) options.ofrepCorsOrigins = origins.map(corsOrigin);
   return options;
+}
+
+function corsOrigin(text: string): string {
+  try {
+    return parseAllowedOrigin(text);
+  } catch (error) {
+    throw new Error(`SWITCHBOARD_OFREP_CORS_ORIGINS: ${(error as Error).message}`);
+  }
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {

@@ -26,7 +26,7 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } 
 import { coreOptionsFromEnv } from './core-options';
 import { registerIpc } from './ipc';
 import { createSpikeNotifier } from './notifications';
-import { createSafeStorageSecretStore } from './secret-store.safe-storage';
+import { createSafeStorageSecretStore, plainTextOptIn } from './secret-store.safe-storage';
 import { createSpikeTray } from './tray';
 import { dataDirFromArgv } from './user-data-dir';
 import { createMainWindow, hardenWebContents, type MainWindow } from './window';
@@ -59,10 +59,13 @@ if (!app.requestSingleInstanceLock()) {
     try {
       const actor = osUser();
       const dataDir = app.getPath('userData');
-      // Profile secrets are encrypted with the OS key store; basic_text (no keyring) is reported.
+      // Profile secrets are encrypted with the OS key store; basic_text (no keyring) is reported and
+      // used only with SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS=1. SWITCHBOARD_SECRET_* variables come first.
       const secrets = createSafeStorageSecretStore({
         safeStorage,
         file: join(dataDir, 'secrets.json'),
+        env: process.env,
+        allowPlainText: plainTextOptIn(process.env),
         onWarning: (warning) => console.warn(`Switchboard: ${warning}`),
       });
       const core = await createConsoleCore({

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  BASIC_TEXT_OPTED_IN_WARNING,
   BASIC_TEXT_WARNING,
   createSafeStorageSecretStore,
+  plainTextOptIn,
   type SafeStorageLike,
 } from './secret-store.safe-storage';
 
@@ -57,25 +59,70 @@ describe('safeStorage secret store', () => {
     expect(await store.get('launchdarkly.token')).toBeNull();
   });
 
-  it('reports basic_text and refuses to store without an opt-in', async () => {
+  it('reports basic_text and refuses to store without an opt-in, saying how to opt in', async () => {
     const warnings: string[] = [];
     const store = createSafeStorageSecretStore({
       safeStorage: fakeSafeStorage('basic_text'),
       file,
       platform: 'linux',
+      env: {},
       onWarning: (w) => warnings.push(w),
     });
     expect(store.warning).toBe(BASIC_TEXT_WARNING);
     expect(warnings).toEqual([BASIC_TEXT_WARNING]);
-    await expect(store.set('unleash.token', 'x')).rejects.toThrow(/basic_text/);
+    // The warning promises exactly the ways out that exist.
+    expect(BASIC_TEXT_WARNING).toContain('SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS=1');
+    expect(BASIC_TEXT_WARNING).toContain('SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN');
+    await expect(store.set('unleash.flagToken', 'x')).rejects.toThrow(
+      /SWITCHBOARD_SECRET_UNLEASH_FLAGTOKEN.*SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS=1/,
+    );
+    await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('stores under basic_text once opted in through SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS, and says so', async () => {
+    const env = { SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS: '1' };
+    const warnings: string[] = [];
     const optedIn = createSafeStorageSecretStore({
       safeStorage: fakeSafeStorage('basic_text'),
       file,
       platform: 'linux',
-      allowPlainText: true,
+      env,
+      allowPlainText: plainTextOptIn(env),
+      onWarning: (w) => warnings.push(w),
     });
-    await optedIn.set('unleash.token', 'x');
-    expect(await optedIn.get('unleash.token')).toBe('x');
+    expect(optedIn.warning).toBe(BASIC_TEXT_OPTED_IN_WARNING);
+    expect(warnings).toEqual([BASIC_TEXT_OPTED_IN_WARNING]);
+    await optedIn.set('unleash.flagToken', 'x');
+    expect(JSON.parse(await readFile(file, 'utf8'))['unleash.flagToken']).toMatch(/^sb1:/);
+    expect(await optedIn.get('unleash.flagToken')).toBe('x');
+  });
+
+  it('reads the opt-in strictly: 1/true/yes, 0/false/no or unset, anything else refused', () => {
+    expect(plainTextOptIn({})).toBe(false);
+    expect(plainTextOptIn({ SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS: 'true' })).toBe(true);
+    expect(plainTextOptIn({ SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS: '0' })).toBe(false);
+    expect(() => plainTextOptIn({ SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS: 'please' })).toThrow(
+      /SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS must be 1 or 0/,
+    );
+  });
+
+  it('takes a token from SWITCHBOARD_SECRET_<PROFILE>_<SECRET> first, even with no keyring', async () => {
+    const env = { SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN: 'from-env' };
+    const store = createSafeStorageSecretStore({
+      safeStorage: fakeSafeStorage('basic_text'),
+      file,
+      platform: 'linux',
+      env,
+    });
+    expect(await store.get('production.flagToken')).toBe('from-env');
+    expect(await store.get('production.rabbitmqPassword')).toBeNull();
+    await expect(store.set('production.flagToken', 'typed')).rejects.toThrow(
+      /comes from the environment variable SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN/,
+    );
+    await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    // Removing the profile deletes only what was stored; the variable still gives the token.
+    await store.delete('production.flagToken');
+    expect(await store.get('production.flagToken')).toBe('from-env');
   });
 
   it('refuses to store when OS encryption is unavailable', async () => {

@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import type { SafeStorage } from 'electron';
-import { checkSecretName, parseSecretsFile, type SecretStore } from '../../core/secrets/secret-store';
+import {
+  checkSecretName,
+  parseSecretsFile,
+  type SecretStore,
+  secretEnvVar,
+} from '../../core/secrets/secret-store';
 import { writeFileAtomic } from '../../core/storage/atomic-file';
 
 /**
  * Secrets for the Electron host, encrypted with the OS key store through `safeStorage` and kept in one
  * JSON file in userData. Each value carries a format tag (`sb1:` = safeStorage, base64) so the format
  * can change later without guessing. On Linux without a keyring Electron falls back to `basic_text`,
- * which is obfuscation, not protection: that is reported, and storing then needs an explicit opt-in.
+ * which is obfuscation, not protection: that is reported, and storing then needs an explicit opt-in
+ * (SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS=1). As in the web host, SWITCHBOARD_SECRET_<PROFILE>_<SECRET>
+ * environment variables are read first, so a token can be given without storing it at all.
  */
 
 export type SafeStorageLike = Pick<
@@ -20,16 +27,35 @@ export interface SafeStorageSecretStoreOptions {
   /** e.g. <userData>/secrets.json */
   file: string;
   platform?: NodeJS.Platform;
-  /** store secrets even when the backend is basic_text (the user said yes) */
+  /** store secrets even when the backend is basic_text (the user said yes: see `plainTextOptIn`) */
   allowPlainText?: boolean;
+  /** where SWITCHBOARD_SECRET_<NAME> variables are read first (default process.env) */
+  env?: NodeJS.ProcessEnv;
   onWarning?: (warning: string) => void;
 }
 
 export const CIPHERTEXT_TAG = 'sb1:';
 
+export const PLAINTEXT_OPT_IN_ENV = 'SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS';
+
 export const BASIC_TEXT_WARNING =
-  'No OS keyring was found, so Electron would store secrets with its basic_text backend: obfuscated, not protected. ' +
-  'Install and unlock a keyring (GNOME Keyring, KWallet), or opt in to storing secrets this way.';
+  'No OS keyring was found, so Electron could only store secrets with its basic_text backend ' +
+  '(obfuscated, not protected): saving a token is refused. Install and unlock a keyring (GNOME Keyring, ' +
+  'KWallet) and restart; or give the token as an environment variable SWITCHBOARD_SECRET_<PROFILE>_<SECRET> ' +
+  `(e.g. SWITCHBOARD_SECRET_PRODUCTION_FLAGTOKEN); or start Switchboard with ${PLAINTEXT_OPT_IN_ENV}=1 ` +
+  'to store secrets this way anyway.';
+
+export const BASIC_TEXT_OPTED_IN_WARNING =
+  `No OS keyring was found and ${PLAINTEXT_OPT_IN_ENV}=1 is set: secrets are stored with Electron's ` +
+  'basic_text backend, obfuscated but not protected — anyone who can read secrets.json can recover them.';
+
+/** The opt-in to basic_text storage: 1/true/yes or 0/false/no (or unset); anything else is refused. */
+export function plainTextOptIn(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env[PLAINTEXT_OPT_IN_ENV] ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['', '0', 'false', 'no'].includes(raw)) return false;
+  throw new Error(`${PLAINTEXT_OPT_IN_ENV} must be 1 or 0, got ${JSON.stringify(env[PLAINTEXT_OPT_IN_ENV])}`);
+}
 
 function backendOf(safeStorage: SafeStorageLike, platform: NodeJS.Platform): string {
   if (platform === 'linux') return safeStorage.getSelectedStorageBackend();
@@ -38,9 +64,23 @@ function backendOf(safeStorage: SafeStorageLike, platform: NodeJS.Platform): str
 
 export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOptions): SecretStore {
   const { safeStorage, file } = options;
+  const env = options.env ?? process.env;
   const backend = backendOf(safeStorage, options.platform ?? process.platform);
-  const warning = backend === 'basic_text' ? BASIC_TEXT_WARNING : null;
+  const plainText = backend === 'basic_text';
+  const warning = plainText
+    ? options.allowPlainText
+      ? BASIC_TEXT_OPTED_IN_WARNING
+      : BASIC_TEXT_WARNING
+    : null;
   if (warning) options.onWarning?.(warning);
+  const fromEnv = (name: string) => env[secretEnvVar(name)];
+  const refuseIfFromEnv = (name: string) => {
+    if (fromEnv(name) !== undefined) {
+      throw new Error(
+        `secret ${name} comes from the environment variable ${secretEnvVar(name)}; change it there`,
+      );
+    }
+  };
 
   let queue: Promise<unknown> = Promise.resolve();
   const update = (change: (values: Record<string, string>) => Promise<void> | void) => {
@@ -61,7 +101,8 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
     backend,
     warning,
     async get(name) {
-      checkSecretName(name);
+      const given = fromEnv(name);
+      if (given !== undefined) return given;
       const stored = (await readCiphertexts(file))[name];
       if (stored === undefined) return null;
       const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(
@@ -76,14 +117,21 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       return result;
     },
     async set(name, value) {
-      checkSecretName(name);
-      if (warning && !options.allowPlainText) throw new Error(`refusing to store ${name}: ${warning}`);
+      refuseIfFromEnv(name);
+      if (plainText && !options.allowPlainText) {
+        throw new Error(
+          `refusing to store ${name}: no OS keyring (basic_text). Set ${secretEnvVar(name)} in the environment, ` +
+            `or start Switchboard with ${PLAINTEXT_OPT_IN_ENV}=1 to store it obfuscated but unprotected`,
+        );
+      }
       const ciphertext = await encrypt(value);
       await update((values) => {
         values[name] = ciphertext;
       });
     },
     async delete(name) {
+      // Only the stored copy: an environment variable still gives the secret (removing a profile must
+      // not fail because its token comes from the environment).
       checkSecretName(name);
       await update((values) => {
         delete values[name];

@@ -68,6 +68,8 @@ describe('runServe', () => {
         ofrepPort: 0,
         spikeAfterMs: null,
         sources: undefined,
+        ofrepToken: undefined,
+        ofrepCorsOrigins: [],
         secrets: expect.objectContaining({ backend: 'file', warning: null }),
       },
     ]);
@@ -88,6 +90,16 @@ describe('runServe', () => {
     const again = await runServe(['--port', '0', '--spike-after', '5'], second.deps);
     expect(second.h.coreOptions[0]?.spikeAfterMs).toBe(5_000);
     await again!.shutdown();
+  });
+
+  it('hands the OFREP token (from SWITCHBOARD_OFREP_TOKEN) and CORS origins to the core', async () => {
+    const { h, deps } = harness({ env: { XDG_DATA_HOME: '/xdg', SWITCHBOARD_OFREP_TOKEN: 'tok-123' } });
+    const running = await runServe(['--port', '0', '--ofrep-cors-origin', 'http://localhost:5173'], deps);
+    expect(h.coreOptions[0]).toMatchObject({
+      ofrepToken: 'tok-123',
+      ofrepCorsOrigins: ['http://localhost:5173'],
+    });
+    await running!.shutdown();
   });
 
   it('shuts down on SIGTERM: host closed, core stopped, exit 0', async () => {

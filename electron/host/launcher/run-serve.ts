@@ -48,6 +48,8 @@ export async function runServe(argv: readonly string[], deps: ServeDeps): Promis
       host: 'web',
       tenants: args.tenants,
       ofrepPort: args.ofrepPort,
+      ofrepToken: args.ofrepToken,
+      ofrepCorsOrigins: args.ofrepCorsOrigins,
       spikeAfterMs: args.spikeAfterMs,
       sources: args.sources,
       // Profile secrets: SWITCHBOARD_SECRET_<NAME> variables, else a 0600 file in the data directory.

@@ -1,10 +1,22 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFakeCore } from '../testing/fake-core';
-import { NO_ELECTRON_NOTICE, runStart, type StartDeps } from './run-start';
+import {
+  ELECTRON_STARTUP_WINDOW_MS,
+  type ElectronExit,
+  NO_ELECTRON_NOTICE,
+  runStart,
+  type StartDeps,
+} from './run-start';
 
 function harness(overrides: Partial<StartDeps>) {
-  const h = { out: [] as string[], err: [] as string[], exits: [] as number[], commands: [] as string[][] };
+  const h = {
+    out: [] as string[],
+    err: [] as string[],
+    exits: [] as number[],
+    commands: [] as string[][],
+    clock: 0,
+  };
   const deps: StartDeps = {
     projectDir: '/project',
     env: {},
@@ -20,8 +32,9 @@ function harness(overrides: Partial<StartDeps>) {
     },
     spawnElectron: async (binary, args) => {
       h.commands.push([binary, ...args]);
-      return 0;
+      return { code: 0, signalled: false };
     },
+    now: () => h.clock,
     ...overrides,
   };
   return { h, deps };
@@ -52,5 +65,51 @@ describe('runStart', () => {
     await runStart([], deps);
     expect(h.err[0]).toMatch(/npm run build failed/);
     expect(h.exits).toEqual([3]);
+  });
+
+  /** Electron that runs for `runsMs` on the harness clock, then ends as `ended` says. */
+  const electronThat = (h: { clock: number }, runsMs: number, ended: ElectronExit) => async () => {
+    h.clock += runsMs;
+    return ended;
+  };
+
+  it('falls back to the web console with one line when Electron fails at start-up', async () => {
+    const { h, deps } = harness({
+      findElectron: () => ({ path: '/opt/electron/electron' }),
+      env: {},
+    });
+    deps.spawnElectron = electronThat(h, 400, { code: 1, signalled: false });
+    const running = await runStart(['--port', '0'], deps);
+    expect(h.out[0]).toBe(
+      'Electron exited at start-up (exit code 1); no display (DISPLAY and WAYLAND_DISPLAY are unset) — serving the console in your browser instead.',
+    );
+    expect(h.out[1]).toMatch(/^Switchboard console: http:\/\/127\.0\.0\.1:\d+\/#token=/);
+    expect(h.exits).toEqual([]);
+    await running?.shutdown();
+  });
+
+  it('falls back when the binary cannot be spawned at all', async () => {
+    const { h, deps } = harness({
+      findElectron: () => ({ path: '/opt/electron/electron' }),
+      env: { DISPLAY: ':0' },
+    });
+    deps.spawnElectron = electronThat(h, 0, { code: 1, signalled: false, spawnError: 'EACCES' });
+    const running = await runStart(['--port', '0'], deps);
+    expect(h.out[0]).toBe(
+      'Electron could not be started (EACCES) — serving the console in your browser instead.',
+    );
+    await running?.shutdown();
+  });
+
+  it.each([
+    ['a clean quit', ELECTRON_STARTUP_WINDOW_MS / 2, { code: 0, signalled: false }, 0],
+    ['a Ctrl+C during start-up', 100, { code: 130, signalled: true }, 130],
+    ['a failure after the start-up window', ELECTRON_STARTUP_WINDOW_MS + 1, { code: 1, signalled: false }, 1],
+  ])('exits with Electron’s code after %s, without a fallback', async (_label, runsMs, ended, code) => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/e' }) });
+    deps.spawnElectron = electronThat(h, runsMs, ended);
+    expect(await runStart([], deps)).toBeNull();
+    expect(h.exits).toEqual([code]);
+    expect(h.out).toEqual([]);
   });
 });

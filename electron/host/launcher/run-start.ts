@@ -7,7 +7,8 @@ import { type RunningServe, runServe, type ServeDeps } from './run-serve';
 /**
  * `npm start`: the desktop app when an Electron binary exists, otherwise the same console in the
  * browser. The fallback is announced in one line and is not an error: on machines without the binary
- * it is the expected way to use Switchboard.
+ * it is the expected way to use Switchboard. A binary that exists but cannot start (no display, a
+ * missing system library) falls back the same way, so `npm start` never ends without a console.
  */
 
 export const NO_ELECTRON_NOTICE =
@@ -15,11 +16,26 @@ export const NO_ELECTRON_NOTICE =
 
 export const ELECTRON_MAIN = join('dist', 'electron', 'main.cjs');
 
+/**
+ * An exit with an error this soon after launch is a failed start, not a session the user ended: the
+ * window never came up for long. Later failures are Electron's to report, and its exit code is ours.
+ */
+export const ELECTRON_STARTUP_WINDOW_MS = 10_000;
+
+/** How Electron ended: its exit code, whether a signal ended it, or why it could not be spawned. */
+export interface ElectronExit {
+  code: number;
+  signalled: boolean;
+  spawnError?: string;
+}
+
 export interface StartDeps extends ServeDeps {
   findElectron?: () => ElectronBinary;
   /** runs `npm run build`; output is the user's to see */
   runBuild?: RunCommand;
-  spawnElectron?: (binary: string, args: string[], cwd: string) => Promise<number>;
+  spawnElectron?: (binary: string, args: string[], cwd: string) => Promise<ElectronExit>;
+  /** monotonic ms, for the start-up window */
+  now?: () => number;
 }
 
 /** Resolves with the running web console on the fallback path; null once Electron has exited. */
@@ -27,6 +43,7 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
   const out = deps.out ?? ((line) => process.stdout.write(`${line}\n`));
   const err = deps.err ?? ((line) => process.stderr.write(`${line}\n`));
   const exit = deps.exit ?? ((code) => process.exit(code));
+  const now = deps.now ?? (() => performance.now());
   const binary = (
     deps.findElectron ?? (() => findElectronBinary({ projectDir: deps.projectDir, env: deps.env }))
   )();
@@ -43,26 +60,63 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
     return null;
   }
   const spawnElectron = deps.spawnElectron ?? spawnForwardingSignals;
-  exit(await spawnElectron(binary.path, [join(deps.projectDir, ELECTRON_MAIN), ...argv], deps.projectDir));
+  const startedAt = now();
+  const ended = await spawnElectron(
+    binary.path,
+    [join(deps.projectDir, ELECTRON_MAIN), ...argv],
+    deps.projectDir,
+  );
+  if (failedToStart(ended, now() - startedAt)) {
+    out(fallbackNotice(ended, deps.env ?? process.env));
+    return runServe(argv, deps);
+  }
+  exit(ended.code);
   return null;
 }
 
+function failedToStart(ended: ElectronExit, elapsedMs: number): boolean {
+  if (ended.spawnError !== undefined) return true;
+  return !ended.signalled && ended.code !== 0 && elapsedMs < ELECTRON_STARTUP_WINDOW_MS;
+}
+
+/** One line: what happened and, where we can tell, the likely cause. */
+export function fallbackNotice(ended: ElectronExit, env: NodeJS.ProcessEnv): string {
+  const what =
+    ended.spawnError !== undefined
+      ? `Electron could not be started (${ended.spawnError})`
+      : `Electron exited at start-up (exit code ${ended.code})`;
+  const headless = process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
+  const cause = headless ? '; no display (DISPLAY and WAYLAND_DISPLAY are unset)' : '';
+  return `${what}${cause} — serving the console in your browser instead.`;
+}
+
 /** Runs Electron in the foreground, passing our termination signals on so it can quit cleanly. */
-function spawnForwardingSignals(binary: string, args: string[], cwd: string): Promise<number> {
+function spawnForwardingSignals(binary: string, args: string[], cwd: string): Promise<ElectronExit> {
   // Inherited ELECTRON_RUN_AS_NODE would turn the app into a plain Node process.
   const { ELECTRON_RUN_AS_NODE: _ignored, ...env } = process.env;
   const child = spawn(binary, args, { cwd, env, stdio: 'inherit' });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  // A Ctrl+C of ours ends Electron with an error code: that is the user quitting, not a failed start.
+  let forwarded = false;
+  const forward = (signal: NodeJS.Signals) => () => {
+    forwarded = true;
+    child.kill(signal);
+  };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
+  const stopForwarding = () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+  return new Promise((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      stopForwarding();
+      resolve({ code: 1, signalled: false, spawnError: error.code ?? error.message });
+    });
     child.once('exit', (code, signal) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(code ?? (signal ? 1 : 0));
+      stopForwarding();
+      resolve({ code: code ?? (signal ? 1 : 0), signalled: signal !== null || forwarded });
     });
   });
 }

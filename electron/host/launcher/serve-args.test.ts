@@ -14,6 +14,8 @@ describe('serve arguments', () => {
       tenants: 50,
       spikeAfterMs: 30_000,
       sources: undefined,
+      ofrepToken: undefined,
+      ofrepCorsOrigins: [],
     });
   });
 
@@ -30,7 +32,27 @@ describe('serve arguments', () => {
       tenants: 10_000,
       spikeAfterMs: null,
       sources: undefined,
+      ofrepToken: undefined,
+      ofrepCorsOrigins: [],
     });
+  });
+
+  it('takes the OFREP token from the flag or SWITCHBOARD_OFREP_TOKEN, the flag winning', () => {
+    expect(parseServeArgs(['--ofrep-token', 'from-flag'], env)).toMatchObject({ ofrepToken: 'from-flag' });
+    const withEnv = { ...env, SWITCHBOARD_OFREP_TOKEN: 'from-env' };
+    expect(parseServeArgs([], withEnv)).toMatchObject({ ofrepToken: 'from-env' });
+    expect(parseServeArgs(['--ofrep-token=from-flag'], withEnv)).toMatchObject({ ofrepToken: 'from-flag' });
+    expect(parseServeArgs([], { ...env, SWITCHBOARD_OFREP_TOKEN: '' })).toMatchObject({
+      ofrepToken: undefined,
+    });
+  });
+
+  it('collects --ofrep-cors-origin, repeatable, as exact origins', () => {
+    const args = parseServeArgs(
+      ['--ofrep-cors-origin', 'http://localhost:5173/', '--ofrep-cors-origin=https://app.example.test'],
+      env,
+    );
+    expect(args).toMatchObject({ ofrepCorsOrigins: ['http://localhost:5173', 'https://app.example.test'] });
   });
 
   it('answers --help', () => {
@@ -54,6 +76,11 @@ describe('serve arguments', () => {
     [['--bogus'], /Unknown option '--bogus'[\s\S]*Usage:/],
     [['extra'], /positional/i],
     [['--port'], /--port/],
+    [['--ofrep-token', ''], /--ofrep-token must not be empty/],
+    [['--ofrep-token', 'two words'], /--ofrep-token may only contain visible ASCII/],
+    [['--ofrep-cors-origin', '*'], /--ofrep-cors-origin: "\*" is not an origin/],
+    [['--ofrep-cors-origin', 'http://localhost:5173/app'], /--ofrep-cors-origin: .*scheme:\/\/host/],
+    [['--ofrep-cors-origin', 'file:///tmp/x'], /--ofrep-cors-origin/],
   ])('rejects %j clearly', (argv, message) => {
     expect(() => parseServeArgs(argv, env)).toThrow(ArgsError);
     expect(() => parseServeArgs(argv, env)).toThrow(message);

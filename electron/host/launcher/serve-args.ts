@@ -2,6 +2,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SourceConfig } from '../../core/metrics/source-config';
+import { assertUsableToken } from '../../flag-server/bearer-token';
+import { parseAllowedOrigin } from '../../flag-server/cors';
 import { SOURCE_USAGE, sourceConfigs } from './source-args';
 
 /** `npm run serve -- [options]`: what the web host needs to start, checked before anything starts. */
@@ -15,6 +17,10 @@ export interface ServeOptions {
   spikeAfterMs: number | null;
   /** metrics sources from flags (a command-line profile), or undefined: the active profile decides */
   sources: SourceConfig[] | undefined;
+  /** bearer token the OFREP server requires (and the simulated workload's flag client sends) */
+  ofrepToken: string | undefined;
+  /** browser origins the OFREP server answers with CORS headers; empty: none */
+  ofrepCorsOrigins: string[];
 }
 
 export type ServeArgs = { help: true } | ({ help: false } & ServeOptions);
@@ -26,6 +32,11 @@ Serves the Switchboard console on http://127.0.0.1 for a browser.
 Options:
   --port <n>          console port (default 7410; 0 picks a free port)
   --ofrep-port <n>    embedded flag server (OFREP) port (default 8016; 0 picks a free port)
+  --ofrep-token <t>   require this bearer token on the OFREP server; prefer the
+                      SWITCHBOARD_OFREP_TOKEN variable (a flag shows in the process list)
+  --ofrep-cors-origin <origin>
+                      let browser pages from this origin read the OFREP server, e.g.
+                      http://localhost:5173 (repeatable; default none)
   --data-dir <dir>    where flags, tenants, audit and settings live
                       (default $XDG_DATA_HOME/switchboard or ~/.local/share/switchboard)
   --tenants <n>       simulated tenants (default 50)
@@ -57,6 +68,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       options: {
         port: { type: 'string' },
         'ofrep-port': { type: 'string' },
+        'ofrep-token': { type: 'string' },
+        'ofrep-cors-origin': { type: 'string', multiple: true },
         'data-dir': { type: 'string' },
         tenants: { type: 'string' },
         'spike-after': { type: 'string' },
@@ -83,6 +96,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     dataDir: dataDir ? resolve(dataDir) : defaultDataDir(env),
     tenants: integerOption('--tenants', values.tenants, 50, 1, MAX_TENANTS),
     sources: parseSources(values, env),
+    ofrepToken: ofrepToken(values['ofrep-token'] as string | undefined, env),
+    ofrepCorsOrigins: ((values['ofrep-cors-origin'] as string[] | undefined) ?? []).map((origin) =>
+      checked('--ofrep-cors-origin', () => parseAllowedOrigin(origin)),
+    ),
     spikeAfterMs: values['no-spike']
       ? null
       : integerOption('--spike-after', values['spike-after'], 30, 0, 86_400) * 1000,
@@ -97,6 +114,23 @@ function integerOption(flag: string, raw: unknown, fallback: number, min: number
     throw new ArgsError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/** The flag wins over SWITCHBOARD_OFREP_TOKEN; an empty variable counts as unset. */
+function ofrepToken(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (flag !== undefined) return checked('--ofrep-token', () => assertUsableToken(flag, '--ofrep-token'));
+  const fromEnv = env.SWITCHBOARD_OFREP_TOKEN;
+  if (!fromEnv) return undefined;
+  return checked('SWITCHBOARD_OFREP_TOKEN', () => assertUsableToken(fromEnv, 'SWITCHBOARD_OFREP_TOKEN'));
+}
+
+function checked<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ArgsError(message.startsWith(flag) ? message : `${flag}: ${message}`);
+  }
 }
 
 function parseSources(values: Record<string, unknown>, env: NodeJS.ProcessEnv): SourceConfig[] | undefined {

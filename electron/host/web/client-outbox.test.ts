@@ -23,7 +23,7 @@ function fakeSocket() {
 describe('client outbox', () => {
   it('sends everything while the client keeps up', () => {
     const socket = fakeSocket();
-    const outbox = createClientOutbox(socket, 100);
+    const outbox = createClientOutbox(socket, { highWaterBytes: 100 });
     outbox.sendTick('t1');
     outbox.send('alert');
     outbox.sendTick('t2');
@@ -32,7 +32,7 @@ describe('client outbox', () => {
 
   it('keeps only the newest tick for a slow client and never drops other messages', () => {
     const socket = fakeSocket();
-    const outbox = createClientOutbox(socket, 100);
+    const outbox = createClientOutbox(socket, { highWaterBytes: 100 });
     outbox.sendTick('t1');
     socket.bufferedAmount = 500;
     outbox.sendTick('t2');
@@ -47,7 +47,7 @@ describe('client outbox', () => {
 
   it('a fresh tick replaces a held one once the buffer is low again', () => {
     const socket = fakeSocket();
-    const outbox = createClientOutbox(socket, 100);
+    const outbox = createClientOutbox(socket, { highWaterBytes: 100 });
     socket.bufferedAmount = 500;
     outbox.sendTick('old');
     socket.bufferedAmount = 0;
@@ -58,10 +58,32 @@ describe('client outbox', () => {
 
   it('writes nothing to a closed socket', () => {
     const socket = fakeSocket();
-    const outbox = createClientOutbox(socket, 100);
+    const outbox = createClientOutbox(socket, { highWaterBytes: 100 });
     socket.readyState = 3;
     outbox.send('x');
     outbox.sendTick('y');
     expect(socket.sent).toEqual([]);
+  });
+
+  it('stops sending and reports once when a client would owe more than its cap', () => {
+    const socket = fakeSocket();
+    const overflows: number[] = [];
+    const outbox = createClientOutbox(socket, {
+      highWaterBytes: 100,
+      maxBufferedBytes: 1_000,
+      onOverflow: (bytes) => overflows.push(bytes),
+    });
+    outbox.send('a'.repeat(400));
+    socket.bufferedAmount = 900;
+    outbox.send('alert');
+    expect(outbox.overflowed).toBe(false);
+    outbox.send('b'.repeat(200));
+    expect(overflows).toEqual([1_100]);
+    expect(outbox.overflowed).toBe(true);
+    outbox.send('after');
+    outbox.sendTick('tick');
+    socket.drain();
+    expect(socket.sent).toEqual(['a'.repeat(400), 'alert']);
+    expect(overflows).toHaveLength(1);
   });
 });

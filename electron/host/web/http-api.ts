@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type ApiErrorCode, type ApiErrorData, parseCall } from '../../core/api';
 import type { ConsoleCore } from '../../core/console-core.types';
+import { MAX_CALL_BYTES } from './call-size-limit';
 
 /**
  * `POST /api/<call name>` with a JSON body: the REST face of the same contract the WebSocket carries.
  * Authentication happened at the router; here we only parse, validate, call and map errors to statuses.
  */
 
-/** `tenants.import` accepts 10 MB of content; JSON escaping can grow it, so leave headroom. */
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = MAX_CALL_BYTES;
 
 export function statusForError(code: ApiErrorCode): number {
   switch (code) {
@@ -18,7 +18,16 @@ export function statusForError(code: ApiErrorCode): number {
     case 'NOT_FOUND':
       return 404;
     case 'READ_ONLY':
+    case 'CONFIRMATION_REQUIRED':
+    case 'CONFLICT':
+      // The request was fine; the state it met refuses it (a read-only or production profile, a lost race).
       return 409;
+    case 'DATA_FILE_INVALID':
+      // A data file on disk fails validation: the call was understood but cannot be processed.
+      return 422;
+    case 'PROVIDER_ERROR':
+      // The flag system behind us failed, not this host.
+      return 502;
     default:
       return 500;
   }

@@ -2,7 +2,8 @@ import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileSecretStore, envVarFor } from './secret-store.file';
+import { secretEnvVar } from '../../core/secrets/secret-store';
+import { createFileSecretStore } from './secret-store.file';
 
 let dir: string;
 let file: string;
@@ -30,12 +31,15 @@ describe('file secret store', () => {
   });
 
   it('prefers the environment and will not shadow it', async () => {
-    expect(envVarFor('unleash.token')).toBe('SWITCHBOARD_SECRET_UNLEASH_TOKEN');
+    expect(secretEnvVar('unleash.token')).toBe('SWITCHBOARD_SECRET_UNLEASH_TOKEN');
     const store = createFileSecretStore({ file, env: { SWITCHBOARD_SECRET_UNLEASH_TOKEN: 'from-env' } });
     expect(await store.get('unleash.token')).toBe('from-env');
     await expect(store.set('unleash.token', 'x')).rejects.toThrow(
       /environment variable SWITCHBOARD_SECRET_UNLEASH_TOKEN/,
     );
+    // deleting (a profile being removed) drops only the stored copy and does not fail
+    await store.delete('unleash.token');
+    expect(await store.get('unleash.token')).toBe('from-env');
   });
 
   it('refuses a file others can read, and leaves it alone', async () => {

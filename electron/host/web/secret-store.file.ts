@@ -1,5 +1,5 @@
 import { lstat, readFile } from 'node:fs/promises';
-import { checkSecretName, parseSecretsFile, type SecretStore } from '../../core/secrets/secret-store';
+import { parseSecretsFile, type SecretStore, secretEnvVar } from '../../core/secrets/secret-store';
 import { writeFileAtomic } from '../../core/storage/atomic-file';
 import { DataFileError } from '../../core/storage/data-file-error';
 
@@ -17,13 +17,9 @@ export interface FileSecretStoreOptions {
   envPrefix?: string;
 }
 
-export function envVarFor(name: string, prefix = 'SWITCHBOARD_SECRET_'): string {
-  return prefix + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-
 export function createFileSecretStore(options: FileSecretStoreOptions): SecretStore {
   const env = options.env ?? process.env;
-  const envName = (name: string) => envVarFor(checkSecretName(name), options.envPrefix);
+  const envName = (name: string) => secretEnvVar(name, options.envPrefix);
   // Writes are read-modify-write of one file: run them one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const update = (change: (secrets: Record<string, string>) => void) => {
@@ -56,7 +52,8 @@ export function createFileSecretStore(options: FileSecretStoreOptions): SecretSt
       });
     },
     async delete(name) {
-      refuseIfFromEnv(name);
+      // Only the stored copy: a secret given in the environment stays there (removing a profile
+      // whose token comes from the environment must not fail after the profile is gone).
       await update((secrets) => {
         delete secrets[name];
       });

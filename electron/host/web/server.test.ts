@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ApiError, type ApiErrorCode } from '../../core/api';
 import { createFakeCore, type FakeCore } from '../testing/fake-core';
 import { startWebHost, type WebHost } from './server';
+import { TOO_FAR_BEHIND_CLOSE_CODE } from './websocket';
+import { MAX_MESSAGE_BYTES } from './ws-protocol';
 
 interface Reply {
   status: number;
@@ -51,11 +54,12 @@ const post = (host: WebHost, name: string, body: unknown, headers: Record<string
 /** Opens a socket and resolves once open, or with the HTTP status of a refused upgrade. */
 function connect(
   host: WebHost,
-  options: { protocols?: string[]; origin?: string; path?: string } = {},
+  options: { protocols?: string[]; origin?: string; path?: string; autoPong?: boolean } = {},
 ): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
   const protocols = options.protocols ?? ['sb.v1', `sb.token.${host.token}`];
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? '/ws'}`, protocols, {
     headers: { Origin: options.origin ?? host.origin },
+    autoPong: options.autoPong ?? true,
   });
   const messages: unknown[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
@@ -70,8 +74,8 @@ function connect(
   });
 }
 
-async function open(host: WebHost) {
-  const result = await connect(host);
+async function open(host: WebHost, options: { autoPong?: boolean } = {}) {
+  const result = await connect(host, options);
   if (!('ws' in result)) throw new Error(`upgrade refused: ${result.status}`);
   return result;
 }
@@ -233,6 +237,20 @@ describe('web host: HTTP API', () => {
     expect(JSON.stringify(error)).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    ['CONFIRMATION_REQUIRED', 409],
+    ['CONFLICT', 409],
+    ['DATA_FILE_INVALID', 422],
+    ['PROVIDER_ERROR', 502],
+  ] as [ApiErrorCode, number][])('maps %s to %i', async (code, status) => {
+    core.answer('flags.list', () => {
+      throw new ApiError(code, `refused with ${code}`);
+    });
+    const reply = await post(host, 'flags.list', {});
+    expect(reply.status).toBe(status);
+    expect(JSON.parse(reply.body).error).toEqual({ code, message: `refused with ${code}` });
+  });
+
   it('never lets invalid input reach the core', async () => {
     await post(host, 'traffic.setPaused', { paused: 'yes' });
     expect(core.calls).toEqual([]);
@@ -320,7 +338,7 @@ describe('web host: WebSocket', () => {
     ws.send(JSON.stringify({ type: 'call', id: 'one', name: 'app.info' }));
     ws.send(JSON.stringify({ type: 'call', id: 5, name: 'app.info', sneaky: true }));
     ws.send(Buffer.from([1, 2, 3]));
-    ws.send(`"${'x'.repeat(1024 * 1024 + 10)}"`);
+    ws.send(`"${'x'.repeat(MAX_MESSAGE_BYTES)}"`);
     await until(() => messages.length === 5, 'five errors');
     for (const message of messages) {
       expect(message).toMatchObject({ type: 'error', error: { code: 'INVALID_INPUT' } });
@@ -359,5 +377,82 @@ describe('web host: WebSocket', () => {
     await closed;
     expect(core.listenerCount()).toBe(0);
     host = await startWebHost({ core, port: 0, staticDir });
+  });
+});
+
+describe('web host: WebSocket calls of every valid size', () => {
+  it('runs a tenants import of several MiB, as over HTTP', async () => {
+    const { ws, messages } = await open(host);
+    const content = `id,name,plan,limit\n${'t,Tenant,pro,100\n'.repeat(200_000)}`;
+    expect(content.length).toBeGreaterThan(3 * 1024 * 1024);
+    ws.send(
+      JSON.stringify({ type: 'call', id: 1, name: 'tenants.import', input: { format: 'csv', content } }),
+    );
+    await until(() => messages.length === 1, 'the result');
+    expect(messages[0]).toMatchObject({ type: 'result', id: 1, ok: true });
+    expect(core.calls.map((c) => c.name)).toEqual(['tenants.import']);
+    ws.close();
+  });
+
+  it('answers a call too large to parse with an error naming that call', async () => {
+    const { ws, messages } = await open(host);
+    const content = 'x'.repeat(MAX_MESSAGE_BYTES);
+    ws.send(
+      JSON.stringify({ type: 'call', id: 41, name: 'tenants.import', input: { format: 'csv', content } }),
+    );
+    await until(() => messages.length === 1, 'the error');
+    expect(messages[0]).toMatchObject({
+      type: 'error',
+      id: 41,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/larger than/) },
+    });
+    expect(core.calls).toEqual([]);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+});
+
+describe('web host: WebSocket liveness and backpressure', () => {
+  it('keeps a client that answers pings and drops one that stopped answering', async () => {
+    await host.close();
+    host = await startWebHost({ core, port: 0, staticDir, heartbeatMs: 30 });
+    const answering = await open(host);
+    let pings = 0;
+    answering.ws.on('ping', () => pings++);
+    const silent = await open(host, { autoPong: false });
+    const silentClosed = new Promise<number>((resolve) => silent.ws.once('close', resolve));
+    expect(await silentClosed).toBe(1006);
+    await until(() => pings >= 4, 'four pings');
+    expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+    expect(core.listenerCount()).toBe(1);
+    answering.ws.close();
+  });
+
+  it('closes a client that stopped reading once it owes more than its cap, saying why', async () => {
+    await host.close();
+    host = await startWebHost({ core, port: 0, staticDir, maxBufferedBytes: 512 * 1024 });
+    const keeping = await open(host);
+    const stalled = await open(host);
+    let received = 0;
+    stalled.ws.on('message', () => received++);
+    stalled.ws.pause();
+    const closed = new Promise<[number, string]>((resolve) =>
+      stalled.ws.once('close', (code, reason) => resolve([code, reason.toString()])),
+    );
+    // 32 MB of events: far more than the kernel's socket buffers and the cap together. They go out
+    // four at a time (256 KiB, under the cap) so that the client that reads can keep up.
+    const events = 512;
+    const pad = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < events; i += 4) {
+      for (let j = 0; j < 4; j++) core.emit('traffic.onPaused', { paused: true, pad } as never);
+      await until(() => keeping.messages.length === i + 4, 'the reading client to catch up');
+    }
+    stalled.ws.resume();
+    const [code, reason] = await closed;
+    expect(code).toBe(TOO_FAR_BEHIND_CLOSE_CODE);
+    expect(reason).toMatch(/too far behind: [\d.]+ MiB unsent; reconnect/);
+    expect(received).toBeLessThan(events);
+    expect(keeping.ws.readyState).toBe(WebSocket.OPEN);
+    keeping.ws.close();
   });
 });

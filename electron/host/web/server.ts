@@ -38,6 +38,10 @@ export interface WebHostOptions {
   actor?: string;
   /** per-client buffered bytes above which intermediate ticks are dropped */
   highWaterBytes?: number;
+  /** per-client buffered bytes above which the client is disconnected (it reconnects) */
+  maxBufferedBytes?: number;
+  /** WebSocket ping interval; a client silent for a whole interval is dropped (default 30 s) */
+  heartbeatMs?: number;
   maxBodyBytes?: number;
 }
 
@@ -54,7 +58,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? generateToken();
   assertValidToken(token);
   const actor = options.actor ?? osUser();
-  const hub = createWsHub({ core: options.core, actor, highWaterBytes: options.highWaterBytes });
+  const hub = createWsHub({
+    core: options.core,
+    actor,
+    highWaterBytes: options.highWaterBytes,
+    maxBufferedBytes: options.maxBufferedBytes,
+    heartbeatMs: options.heartbeatMs,
+  });
 
   // The router needs the bound port (for Origin/Host/CSP), which port 0 only yields after listen.
   let route: Router | null = null;

@@ -5,7 +5,8 @@ import { ApiError, type EventName, parseCall } from '../../core/api';
 import type { ConsoleCore } from '../../core/console-core.types';
 import { WS_PROTOCOL } from './auth-token';
 import { type ClientOutbox, createClientOutbox } from './client-outbox';
-import { type ClientMessage, parseClientFrame, type ServerMessage } from './ws-protocol';
+import { startHeartbeat } from './ws-heartbeat';
+import { type ClientMessage, MAX_MESSAGE_BYTES, parseClientFrame, type ServerMessage } from './ws-protocol';
 
 /**
  * The console's live channel: calls in, results and pushed events out. One core subscription serves
@@ -14,14 +15,28 @@ import { type ClientMessage, parseClientFrame, type ServerMessage } from './ws-p
  * The upgrade has already been authenticated by the router when `handleUpgrade` runs.
  */
 
-/** Frames above MAX_MESSAGE_BYTES get a polite error; beyond this hard cap `ws` closes the socket (1009). */
-const HARD_MAX_PAYLOAD = 16 * 1024 * 1024;
+/**
+ * Frames above MAX_MESSAGE_BYTES get an error naming their call; beyond this hard cap `ws` closes the
+ * socket (1009) before we see the frame. Four times the call limit covers even a maximal import made
+ * of multi-byte characters, so a call the UI allows is answered, never cut off.
+ */
+const HARD_MAX_PAYLOAD = 4 * MAX_MESSAGE_BYTES;
 const TICK_EVENT: EventName = 'traffic.onTick';
+
+/** Close code for a client that fell too far behind (private range 4000–4999; the renderer reconnects). */
+export const TOO_FAR_BEHIND_CLOSE_CODE = 4008;
+/** A client that does not take its close frame within this long is cut off. */
+const CLOSE_GRACE_MS = 5_000;
 
 export interface WsHubOptions {
   core: ConsoleCore;
   actor: string;
+  /** per-client buffered bytes above which intermediate ticks are dropped */
   highWaterBytes?: number;
+  /** per-client buffered bytes above which the client is closed (TOO_FAR_BEHIND_CLOSE_CODE) */
+  maxBufferedBytes?: number;
+  /** ping interval; a client that misses a whole interval is terminated (default 30 s) */
+  heartbeatMs?: number;
 }
 
 export interface WsHub {
@@ -39,6 +54,7 @@ export function createWsHub(options: WsHubOptions): WsHub {
     handleProtocols: () => WS_PROTOCOL,
   });
   const clients = new Map<WebSocket, ClientOutbox>();
+  const heartbeat = startHeartbeat(options.heartbeatMs);
   let unsubscribe: (() => void) | null = null;
 
   const broadcast = (name: EventName, payload: unknown) => {
@@ -50,8 +66,13 @@ export function createWsHub(options: WsHubOptions): WsHub {
   };
 
   const attach = (ws: WebSocket) => {
-    const outbox = createClientOutbox(ws, options.highWaterBytes);
+    const outbox = createClientOutbox(ws, {
+      highWaterBytes: options.highWaterBytes,
+      maxBufferedBytes: options.maxBufferedBytes,
+      onOverflow: (bytes) => closeTooFarBehind(ws, bytes),
+    });
     clients.set(ws, outbox);
+    heartbeat.watch(ws);
     unsubscribe ??= options.core.subscribe(broadcast);
     ws.on('message', (data, isBinary) => void onFrame(outbox, toBuffer(data), isBinary, options));
     ws.on('close', () => detach(ws));
@@ -60,6 +81,7 @@ export function createWsHub(options: WsHubOptions): WsHub {
 
   const detach = (ws: WebSocket) => {
     clients.delete(ws);
+    heartbeat.forget(ws);
     if (clients.size === 0 && unsubscribe) {
       unsubscribe();
       unsubscribe = null;
@@ -72,6 +94,7 @@ export function createWsHub(options: WsHubOptions): WsHub {
     },
     clientCount: () => clients.size,
     async close() {
+      heartbeat.stop();
       for (const ws of clients.keys()) {
         ws.terminate();
         detach(ws);
@@ -79,6 +102,18 @@ export function createWsHub(options: WsHubOptions): WsHub {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The close frame queues behind everything the client has not read, so a client that reads nothing
+ * would never get it: it is cut off after a grace period. One that is merely slow gets the reason.
+ */
+function closeTooFarBehind(ws: WebSocket, bytes: number): void {
+  const mib = (bytes / (1024 * 1024)).toFixed(1);
+  ws.close(TOO_FAR_BEHIND_CLOSE_CODE, `too far behind: ${mib} MiB unsent; reconnect for current state`);
+  const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+  cutOff.unref();
+  ws.once('close', () => clearTimeout(cutOff));
 }
 
 async function onFrame(

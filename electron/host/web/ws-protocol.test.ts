@@ -31,4 +31,15 @@ describe('WebSocket envelope', () => {
     const parsed = parseClientFrame(frame({ type: 'call', id: 3, name: 42 }), false);
     expect(parsed).toMatchObject({ ok: false, reply: { type: 'error', id: 3 } });
   });
+
+  it('names the call of a frame too large to parse, when it starts with our envelope', () => {
+    const big = (head: string) => Buffer.concat([Buffer.from(head), Buffer.alloc(MAX_MESSAGE_BYTES, 32)]);
+    expect(parseClientFrame(big('{"type":"call","id":12,"name":"tenants.import"'), false)).toMatchObject({
+      ok: false,
+      reply: { type: 'error', id: 12, error: { code: 'INVALID_INPUT' } },
+    });
+    const anonymous = parseClientFrame(big('{"name":"tenants.import","id":12'), false);
+    expect(anonymous.ok).toBe(false);
+    if (!anonymous.ok) expect(anonymous.reply).not.toHaveProperty('id');
+  });
 });

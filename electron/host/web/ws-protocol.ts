@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { ApiErrorData, EventName } from '../../core/api';
+import { MAX_CALL_BYTES } from './call-size-limit';
 
 /**
  * The WebSocket envelope (JSON text frames). The call's input is validated later by the contract;
  * this only checks the envelope, so a malformed frame gets an `error` message and nothing else happens.
  */
 
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Frames up to this size are parsed; a bigger one is refused with an error naming its call. */
+export const MAX_MESSAGE_BYTES = MAX_CALL_BYTES;
 
 export const clientMessageSchema = z
   .object({
@@ -30,7 +32,13 @@ export type ParsedFrame = { ok: true; message: ClientMessage } | { ok: false; re
 
 export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   if (isBinary) return invalid('binary frames are not accepted; send JSON text');
-  if (data.length > MAX_MESSAGE_BYTES) return invalid(`message larger than ${MAX_MESSAGE_BYTES} bytes`);
+  if (data.length > MAX_MESSAGE_BYTES) {
+    // Too big to parse, but the client is waiting on this call: name it so it fails now, not at its timeout.
+    return invalid(
+      `message of ${data.length} bytes is larger than the ${MAX_MESSAGE_BYTES} bytes a call may have`,
+      leadingCallId(data),
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(data.toString('utf8'));
@@ -40,7 +48,7 @@ export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   const parsed = clientMessageSchema.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
-  return invalid(`malformed message: ${issues.join('; ')}`, usableId(value));
+  return invalid(`malformed message: ${issues.join('; ')}`, idOf(value));
 }
 
 function invalid(message: string, id?: number): ParsedFrame {
@@ -48,8 +56,22 @@ function invalid(message: string, id?: number): ParsedFrame {
   return { ok: false, reply: id === undefined ? { type: 'error', error } : { type: 'error', id, error } };
 }
 
-function usableId(value: unknown): number | undefined {
+function idOf(value: unknown): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as { id?: unknown }).id;
+  return usableId((value as { id?: unknown }).id);
+}
+
+function usableId(id: unknown): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * The id of a frame too large to parse, read from its head. Only the envelope our WebClient writes
+ * (`{"type":"call","id":<n>,...`) is recognised; anything else gets an error without an id.
+ */
+const LEADING_CALL_ID = /^\s*\{\s*"type"\s*:\s*"call"\s*,\s*"id"\s*:\s*(\d{1,16})\s*[,}]/;
+
+function leadingCallId(data: Buffer): number | undefined {
+  const match = LEADING_CALL_ID.exec(data.subarray(0, 128).toString('latin1'));
+  return match ? usableId(Number(match[1])) : undefined;
 }

@@ -8,6 +8,7 @@ import {
   brokerEntries,
   byteTicks,
   healthPoints,
+  memoryDetail,
   memoryText,
   memoryTone,
 } from './broker-view';
@@ -68,6 +69,14 @@ describe('broker view', () => {
     expect(memoryTone(h({}, { alarmInSec: 540 }))).toBe('warn');
     expect(alarmSoonText(h({}, { alarm: true, alarmInSec: 0 }))).toBeNull();
     expect(memoryTone(h({}, { used: 2.1e9, alarm: true }))).toBe('crit');
+  });
+
+  it('lets an alarm win over memory figures the broker has not refreshed yet', () => {
+    const lagging = h({}, { used: 0.04e9, alarm: true });
+    expect(memoryText(lagging)).toBe('100% of watermark');
+    expect(memoryDetail(lagging)).toContain('the alarm is newer than these figures');
+    expect(memoryText(h({}, { used: 3e9, alarm: true }))).toBe('150% of watermark');
+    expect(memoryDetail(h())).not.toContain('newer');
   });
 
   it('lists alarms and counts blocked and blocking connections', () => {

@@ -48,6 +48,12 @@ export type Tone = 'ok' | 'warn' | 'crit';
 
 /** Memory used as a share of the watermark (1 = the watermark, where RabbitMQ blocks publishers). */
 export function memoryShare(h: BrokerHealth): number {
+  // The broker raises the alarm at once but refreshes mem_used/mem_limit only with its stats, so
+  // for a few seconds the figures can say "2% of watermark" beside MEMORY ALARM; the alarm wins.
+  return h.memory.alarm ? Math.max(rawMemoryShare(h), 1) : rawMemoryShare(h);
+}
+
+function rawMemoryShare(h: BrokerHealth): number {
   return h.memory.limit > 0 ? h.memory.used / h.memory.limit : 0;
 }
 
@@ -69,7 +75,8 @@ export function memoryDetail(h: BrokerHealth): string {
     h.memory.bytesPerSec !== null && Math.abs(h.memory.bytesPerSec) >= 1
       ? `, ${h.memory.bytesPerSec > 0 ? '+' : ''}${formatBytes(h.memory.bytesPerSec)}/s`
       : '';
-  return `${formatBytes(h.memory.used)} of ${formatBytes(h.memory.limit)} watermark${trend}`;
+  const lagging = h.memory.alarm && rawMemoryShare(h) < 1 ? ' (the alarm is newer than these figures)' : '';
+  return `${formatBytes(h.memory.used)} of ${formatBytes(h.memory.limit)} watermark${trend}${lagging}`;
 }
 
 /** "alarm in ~9 min" while memory is rising steadily toward the watermark (and not in alarm yet). */

@@ -57,10 +57,12 @@ export function CommandPalette() {
     if (!open) return [];
     const { model, paused } = stores.traffic.getState();
     const theme = stores.settings.getState().settings?.theme ?? 'system';
+    const readOnly = stores.sources.getState().info?.profile.readOnly ?? false;
     return paletteResults(query, {
       model,
       paused,
       theme,
+      readOnly,
       describe: (slot) =>
         `${formatRate(model.rate[slot]!)} · ${STATUS_LABEL[STATUS_CODES[model.status[slot]!] ?? 'normal']}`,
     });

@@ -27,6 +27,8 @@ export interface PaletteContext {
   model: TrafficModel;
   paused: boolean;
   theme: Theme;
+  /** a read-only profile: no item that writes (the core would refuse it anyway) */
+  readOnly: boolean;
   describe: (slot: number) => string;
 }
 
@@ -107,6 +109,7 @@ function* tenantItems(ctx: PaletteContext, slots: Iterable<number>): Generator<P
       group: 'tenant',
       action: { type: 'open-tenant', tenantId: id },
     };
+    if (ctx.readOnly) continue;
     const publishing = model.publishing[slot] === 1;
     yield {
       key: `flip-${id}`,

@@ -64,7 +64,7 @@ describe('palette results', () => {
       ]),
     ),
   );
-  const ctx = { model: m, paused: false, theme: 'system' as const, describe: () => '' };
+  const ctx = { model: m, paused: false, theme: 'system' as const, readOnly: false, describe: () => '' };
 
   it('finds the Flags view by what it is for', () => {
     expect(paletteResults('everyone', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'flags' });
@@ -119,5 +119,17 @@ describe('palette results', () => {
     expect(keys).toContain('view-audit');
     expect(keys).toContain('flip-acme');
     expect(keys).not.toContain('open-globex');
+  });
+
+  it('offers no flip on a read-only profile, typed or not, but still finds the tenant', () => {
+    const readOnly = { ...ctx, readOnly: true };
+    for (const query of ['', 'stop acme', 'resume initech', 'switch off', 'acme']) {
+      expect(paletteResults(query, readOnly).filter((r) => r.item.action.type === 'flip')).toEqual([]);
+    }
+    expect(paletteResults('acme', readOnly)[0]!.item.action).toEqual({
+      type: 'open-tenant',
+      tenantId: 'acme',
+    });
+    expect(paletteResults('', readOnly).map((r) => r.item.key)).toContain('open-acme');
   });
 });

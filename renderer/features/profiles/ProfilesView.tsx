@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ConnectionTest, ProfileView } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { draftOf, emptyDraft, type ProfileDraft, saveInput } from './profile-draft';
-import { loadProfiles, profileAction, testProfile } from './profiles-store';
+import { loadProfiles, profileAction, switchProfile, testProfile } from './profiles-store';
 import './profiles.css';
 
 export function ProfilesView() {
@@ -127,7 +127,11 @@ function ProfileCard({ profile, active, onEdit }: { profile: ProfileView; active
             data-testid={`profile-activate-${name}`}
             disabled={busy}
             onClick={() =>
-              void profileAction(stores.profiles, name, () => client.call('profiles.activate', { name }))
+              void profileAction(stores.profiles, name, () =>
+                switchProfile(client, name, (question) =>
+                  window.confirm(`Switch to "${name}"?\n\n${question}`),
+                ),
+              )
             }
           >
             {busy ? 'Switching…' : 'Switch to this profile'}
@@ -206,9 +210,9 @@ function ProfileForm({
   const [d, setD] = useState(draft);
   const set = <K extends keyof ProfileDraft>(key: K, value: ProfileDraft[K]) => setD({ ...d, [key]: value });
   const text = (
-    key: keyof ProfileDraft,
+    key: Exclude<keyof ProfileDraft, 'base'>,
     label: string,
-    props: { type?: string; placeholder?: string } = {},
+    props: { type?: string; placeholder?: string; readOnly?: boolean; title?: string } = {},
   ) => (
     <label className="field">
       <span className="field__label">{label}</span>
@@ -217,12 +221,15 @@ function ProfileForm({
         data-testid={`profile-form-${key}`}
         type={props.type ?? 'text'}
         placeholder={props.placeholder}
+        readOnly={props.readOnly}
+        title={props.title}
         autoComplete="off"
         value={String(d[key])}
         onChange={(e) => set(key, e.target.value as never)}
       />
     </label>
   );
+  const editing = draft.base !== null;
   const remote = d.kind !== 'embedded';
   return (
     <form
@@ -233,8 +240,13 @@ function ProfileForm({
         onSave(d);
       }}
     >
-      <h3>{draft.name ? `Edit ${draft.name}` : 'New profile'}</h3>
-      {text('name', 'Name', { placeholder: 'production' })}
+      <h3>{editing ? `Edit ${draft.name}` : 'New profile'}</h3>
+      {text('name', 'Name', {
+        placeholder: 'production',
+        // renaming would save a second profile, without this one's secrets and time boxes
+        readOnly: editing,
+        title: editing ? 'A profile keeps its name: add a new profile to use another one' : undefined,
+      })}
       <label className="field">
         <span className="field__label">Flags</span>
         <select

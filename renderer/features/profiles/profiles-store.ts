@@ -1,7 +1,7 @@
 /** Connection profiles: loaded with profiles.list, kept live from profiles.onChange. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ConnectionTest, ProfilesView, SwitchboardClient } from '../../../electron/core/api';
-import { errorText } from '../../client/client';
+import type { AppInfo, ConnectionTest, ProfilesView, SwitchboardClient } from '../../../electron/core/api';
+import { CallError, errorText } from '../../client/client';
 
 export interface ProfilesState {
   view: ProfilesView | null;
@@ -60,5 +60,24 @@ export async function profileAction(
     return false;
   } finally {
     store.setState({ busy: null });
+  }
+}
+
+/**
+ * Switch profile. The core refuses while the active profile has time boxes pending (they run only
+ * while it is active) and says which; the person is asked with those words, and only a yes switches.
+ * Resolves null when they said no.
+ */
+export async function switchProfile(
+  client: SwitchboardClient,
+  name: string,
+  ask: (question: string) => boolean | Promise<boolean>,
+): Promise<AppInfo | null> {
+  try {
+    return await client.call('profiles.activate', { name });
+  } catch (error) {
+    if (!(error instanceof CallError) || error.code !== 'CONFIRMATION_REQUIRED') throw error;
+    if (!(await ask(error.message))) return null;
+    return client.call('profiles.activate', { name, leavePendingTimeBoxes: true });
   }
 }

@@ -157,7 +157,7 @@ export function OverviewChart() {
         <span className="overview__title">All traffic · last 15 min</span>
         <ul className="legend" hidden={!latest}>
           {series.map((s, i) => (
-            <li key={s.key} className="legend__item">
+            <li key={s.key} className="legend__item" title={s.name}>
               <span className="legend__swatch" style={{ background: s.color }} />
               <span className="legend__name">{s.name}</span>
               <span className="legend__value">

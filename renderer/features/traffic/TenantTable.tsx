@@ -455,8 +455,16 @@ export function TenantTable() {
     (s) => s.settings?.theme ?? 'system',
   );
   const palette = PALETTES[useResolvedTheme(theme)];
+  const ratesStale = useSlice(
+    (s) => s.traffic,
+    (s) => s.ratesStale,
+  );
   return (
-    <section className="tenants" aria-label="Tenants">
+    <section
+      className={`tenants${ratesStale ? ' tenants--stale' : ''}`}
+      aria-label="Tenants"
+      data-stale={ratesStale}
+    >
       <TableToolbar />
       <div className="tgrid">
         <TableHead />

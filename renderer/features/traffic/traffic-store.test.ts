@@ -44,6 +44,20 @@ describe('traffic store wired to a client', () => {
     expect(client.calls.filter((c) => c.name === 'traffic.snapshot')).toHaveLength(1);
   });
 
+  it('marks the rates stale on a stale repeat of the last tick, keeps them, and clears the mark on fresh data', () => {
+    const store = createTrafficStore();
+    applySnapshot(store, snapshot(tick(0, [row('acme', 100)])));
+    applyTick(store, tick(1, [row('acme', 120)]));
+    expect(applyTick(store, { ...tick(1, [row('acme', 120)]), stale: true })).toBe(false);
+    expect(store.getState().ratesStale).toBe(true);
+    const model = store.getState().model;
+    expect(model.rate[model.slotOf('acme')]).toBe(120);
+    applyTick(store, tick(2, [row('acme', 130)]));
+    expect(store.getState().ratesStale).toBe(false);
+    applySnapshot(store, snapshot({ ...tick(3, [row('acme', 1)]), stale: true }));
+    expect(store.getState().ratesStale).toBe(true);
+  });
+
   it('shows the error of a failed snapshot instead of swallowing it', async () => {
     const store = createTrafficStore();
     const client = new MemoryClient({ tenants: 10 });

@@ -39,6 +39,8 @@ export interface TrafficState {
   paused: boolean;
   /** epoch ms the latest tick arrived (for "data is stale" hints) */
   receivedAt: number;
+  /** the rate source has not answered since the latest tick: the rates shown are its last ones */
+  ratesStale: boolean;
   sort: SortSpec;
   filter: string;
   /** slots in display order; recomputed on explicit actions only (see tenant-order.ts) */
@@ -63,6 +65,7 @@ export function createTrafficStore(): TrafficStore {
     overviewError: null,
     paused: false,
     receivedAt: 0,
+    ratesStale: false,
     sort: { key: 'rate', dir: 'desc' },
     filter: '',
     order: new Int32Array(0),
@@ -84,6 +87,7 @@ export function applySnapshot(store: TrafficStore, snapshot: TrafficSnapshot, no
     loadError: null,
     paused: snapshot.paused,
     receivedAt: now,
+    ratesStale: snapshot.tick.stale === true,
     order,
     orderSeenSize: s.model.size,
     outOfOrder: 0,
@@ -94,6 +98,12 @@ export function applySnapshot(store: TrafficStore, snapshot: TrafficSnapshot, no
 export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now()): boolean {
   const s = store.getState();
   if (!s.loaded) return false; // the snapshot that follows the connect carries this state anyway
+  // The core repeats its last tick marked stale when the rate source stops answering: the rates
+  // stay on screen, marked, until a fresh tick arrives.
+  if (tick.stale) {
+    if (!s.ratesStale) store.setState({ ratesStale: true });
+    return false;
+  }
   if (!s.model.applyTick(tick)) return false;
   const model = s.model;
   const order = appendNewSlots(model, s.order, s.orderSeenSize, s.filter);
@@ -105,6 +115,7 @@ export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now
     seq: s.seq + 1,
     overviewSeq: s.overviewSeq + 1,
     receivedAt: now,
+    ratesStale: false,
     order,
     orderSeenSize: model.size,
     outOfOrder: countOutOfOrder(model, s.sort, order),

@@ -1,28 +1,40 @@
 import { afterEach, beforeEach } from 'vitest';
+import type { FlagProvider } from '../../flags/flag-provider';
 import { ApprovalService } from '../approval-service';
 import { AuditLog } from '../audit-log';
+import type { ChangeOrigin } from '../change-origin';
 import { EffectTracker } from '../effect-tracker';
 import { FlagToggleService } from '../flag-toggle-service';
 import { FlipService } from '../flip-service';
+import { settleInterruptedChanges } from '../interrupted-changes';
 import { revertThrough } from '../revert-route';
 import { type RevertFailure, TimeBox } from '../time-box';
 import { FakeClock } from './fake-clock';
 import { MemoryFlagProvider, testFlags } from './memory-flag-provider';
 import { makeTempDir } from './temp-dir';
 
-export interface FlipFixtureOptions {
+export interface FlipFixtureOptions<P extends FlagProvider> {
   dataDir: string;
   clock?: FakeClock;
-  provider?: MemoryFlagProvider;
+  provider?: P;
+  /** the profile the services act in (default: none named) */
+  origin?: ChangeOrigin;
   tenants?: string[];
   readOnly?: boolean;
   rates?: Map<string, number>;
 }
 
-/** The actions wired the way the core wires them, over one data directory, with a fake clock. */
-export async function openFlipFixture(options: FlipFixtureOptions) {
+/**
+ * The actions wired the way the core wires them, over one data directory, with a fake clock —
+ * including the start-up settling of changes an earlier run left pending (`settled`).
+ */
+export async function openFlipFixture<P extends FlagProvider = MemoryFlagProvider>(
+  options: FlipFixtureOptions<P>,
+) {
   const clock = options.clock ?? new FakeClock();
-  const provider = options.provider ?? new MemoryFlagProvider(structuredClone(testFlags));
+  const provider =
+    options.provider ?? (new MemoryFlagProvider(structuredClone(testFlags)) as FlagProvider as P);
+  const { origin } = options;
   const tenants = new Set(options.tenants ?? ['acme', 'globex']);
   const rates = options.rates ?? new Map<string, number>();
   const state = { readOnly: options.readOnly ?? false };
@@ -49,6 +61,7 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     isReadOnly,
     reverts: timeBox,
     effects,
+    origin,
     now: clock.now,
     newId,
   });
@@ -57,11 +70,13 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     audit,
     isReadOnly,
     reverts: timeBox,
+    origin,
     now: clock.now,
     newId,
   });
-  const approvals = new ApprovalService({ provider, audit, isReadOnly, now: clock.now });
+  const approvals = new ApprovalService({ provider, audit, isReadOnly, origin, now: clock.now });
   await timeBox.start();
+  const settled = await settleInterruptedChanges(audit, { flips, toggles });
   const close = async () => {
     await timeBox.stop();
     await audit.close();
@@ -79,11 +94,14 @@ export async function openFlipFixture(options: FlipFixtureOptions) {
     flips,
     toggles,
     approvals,
+    settled,
     close,
   };
 }
 
-export type FlipFixture = Awaited<ReturnType<typeof openFlipFixture>>;
+export type FlipFixture<P extends FlagProvider = MemoryFlagProvider> = Awaited<
+  ReturnType<typeof openFlipFixture<P>>
+>;
 
 /**
  * A fresh data directory and fixture per test, closed and removed after it. Tests may replace `fx`

@@ -426,6 +426,36 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       expect(latest!.summary).toContain('updated the flag');
     });
 
+    it('withdraws a scheduled native revert (removeExpiringTarget), and writes nothing when there is none', async () => {
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(await p.scheduleNativeRevert('publish-events', 'acme', true, server.now() + 3_600_000)).toBe(
+        true,
+      );
+      const patchesBefore = patches().length;
+      expect(await p.cancelNativeRevert('publish-events', 'acme')).toBe(true);
+      expect(server.expiringTargets()).toEqual([]);
+      expect(patches()).toHaveLength(patchesBefore + 1);
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
+      expect(latest!.comment).toMatch(/^Switchboard: acme no longer reverts on publish-events at /);
+
+      expect(await p.cancelNativeRevert('publish-events', 'acme')).toBe(false);
+      expect(patches()).toHaveLength(patchesBefore + 1);
+      // the tenant stays targeted: only the schedule went
+      server.advanceClock(3_600_001);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(false);
+    });
+
+    it('reads one flag without listing them all; an unknown flag is null', async () => {
+      const p = provider();
+      expect(await p.readFlag('checkout-flow')).toMatchObject({ key: 'checkout-flow', kind: 'release' });
+      expect(await p.readFlag('no-such-flag')).toBeNull();
+      expect(server.requests.map((r) => r.url)).toEqual([
+        '/api/v2/flags/default/checkout-flow?env=production',
+        '/api/v2/flags/default/no-such-flag?env=production',
+      ]);
+    });
+
     it('declines a native revert LaunchDarkly could not do right (Switchboard keeps the time box)', async () => {
       const p = provider();
       // not individually targeted: there is nothing to expire
@@ -705,12 +735,35 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       expect(await changed).toEqual(['batch-size']);
     });
 
-    it('a failed poll is a notice, not a crash', async () => {
+    it('a failed poll is the problem (and one notice) until a poll succeeds, not a crash', async () => {
       const p = provider();
       await p.listFlags();
-      server.failNext(1, { status: 403, body: { code: 'forbidden', message: 'token revoked' } });
+      expect(p.problem()).toBeNull();
+      server.failNext(2, { status: 403, body: { code: 'forbidden', message: 'token revoked' } });
       await p.pollOnce();
-      expect(notices.join('\n')).toMatch(/polling LaunchDarkly failed: .*403 forbidden/);
+      await p.pollOnce();
+      expect(p.problem()).toMatch(/^reading LaunchDarkly's flag list failed: .*403 forbidden.*token revoked/);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/polling LaunchDarkly failed: .*403 forbidden/);
+
+      await p.pollOnce();
+      expect(p.problem()).toBeNull();
+      expect(notices[1]).toBe('LaunchDarkly answers again: the flag list is current');
+    });
+
+    it('rate limits past their retries and an outage are problems too', async () => {
+      const p = provider({ maxRetries: 1 });
+      await p.listFlags();
+      server.rateLimitNext(2, { retryAfterSec: 1 });
+      await p.pollOnce();
+      expect(p.problem()).toMatch(/LaunchDarkly rate limit: .* still refused \(429\) after 1 retries/);
+      await p.pollOnce();
+      expect(p.problem()).toBeNull();
+
+      await server.close();
+      await p.pollOnce();
+      expect(p.problem()).toMatch(/cannot reach LaunchDarkly at http:\/\/127\.0\.0\.1:\d+ to list the flags/);
+      server = await startLdContractServer(); // for afterEach
     });
   });
 });

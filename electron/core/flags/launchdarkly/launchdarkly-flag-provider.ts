@@ -10,7 +10,10 @@
  *   LaunchDarkly's audit log. The PATCH answer is the read-back: when the flag's `_version` moved by
  *   more than our own change, someone else wrote in between; if the tenant is then not served what
  *   was asked, the write fails as a lost race (nothing of theirs is undone), else a notice is given.
- * - LaunchDarkly has no push for admin changes over REST, so `onChange` polls the listing.
+ * - LaunchDarkly has no push for admin changes over REST, so `onChange` polls the listing. A listing
+ *   that fails (revoked token, rate limit past its retries, outage) is `problem()` until one succeeds:
+ *   the console then shows the flags as degraded instead of serving stale values as "ok".
+ * - A flip reads only the flag it changes (`readFlag`, GET /flags/{project}/{flag}), never the listing.
  *
  * The access token stays in this process: only the HTTP client holds it, in a private field, and
  * every message is redacted.
@@ -115,6 +118,8 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   private listing: Promise<FlagInfo[]> | null = null;
   private polling: Promise<void> | null = null;
   private problemList: string[] = [];
+  /** why the last listing failed; null once one succeeded */
+  private listError: string | null = null;
   private readonly listeners = new Set<(change: Change) => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -160,14 +165,31 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
 
   listFlags(): Promise<FlagInfo[]> {
     this.listing ??= this.fetchAll()
-      .then((flags) => {
-        this.replaceAll(flags);
-        return [...this.views.values()].map((view) => view.info);
-      })
+      .then(
+        (flags) => {
+          this.replaceAll(flags);
+          this.setListError(null);
+          return [...this.views.values()].map((view) => view.info);
+        },
+        (error: unknown) => {
+          if (!isLdFailure(error, 'closed')) this.setListError(errorText(error));
+          throw error;
+        },
+      )
       .finally(() => {
         this.listing = null;
       });
     return this.listing;
+  }
+
+  /** One flag, fresh from LaunchDarkly (one GET, no listing); null when the project has no such flag. */
+  async readFlag(flagKey: string): Promise<FlagInfo | null> {
+    try {
+      return (await this.fetchFlag(flagKey)).info;
+    } catch (error) {
+      if (isLdFailure(error, 'not-found')) return null;
+      throw error;
+    }
   }
 
   async tenantFlags(tenantId: string): Promise<TenantFlag[]> {
@@ -237,7 +259,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
 
   /** Fresh from LaunchDarkly: the flag is read again (and the evaluate endpoint asked when needed). */
   async servedValue(flagKey: string, tenantId: string): Promise<FlagValue> {
-    const view = await this.readFlag(flagKey);
+    const view = await this.fetchFlag(flagKey);
     const evaluation = this.evaluate(view, this.context(tenantId));
     if (evaluation.certain) {
       if (evaluation.variation !== null) return view.values[evaluation.variation]!;
@@ -265,7 +287,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     const comment = commentOf(ctx);
     const what = `set ${flagKey} to ${valueText(value)} for tenant "${tenantId}" in ${this.environment}`;
     for (let attempt = 0; ; attempt++) {
-      const read = await this.readFlag(flagKey);
+      const read = await this.fetchFlag(flagKey);
       const plan = planTenantValue(read, this.environment, context, value);
       if (plan.instructions.length === 0) return;
       let updated: LdFlag;
@@ -329,21 +351,14 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     value: FlagValue,
     revertAt: number,
   ): Promise<boolean> {
-    const view = await this.readFlag(flagKey);
+    const view = await this.fetchFlag(flagKey);
     const context = this.context(tenantId);
     const current = targetedVariation(view.env, context);
     if (current === null || !view.env.on) return false;
     const rest = withoutTargets(view.env, context);
     if (!rest.certain || rest.variation === null || view.values[rest.variation] !== value) return false;
-    const base = `/api/v2/flags/${enc(this.project)}/${enc(flagKey)}/expiring-targets/${enc(this.environment)}`;
     const what = `schedule the removal of tenant "${tenantId}" from ${flagKey}'s targets in ${this.environment}`;
-    const existing = await this.client.request(
-      { method: 'GET', path: base, what: `read the expiring targets of ${flagKey}`, safe: true },
-      expiringTargetsSchema,
-    );
-    const scheduled = existing.items.some(
-      (item) => item.contextKey === tenantId && (item.contextKind ?? 'user') === this.contextKind,
-    );
+    const scheduled = await this.expiringTargetOf(flagKey, tenantId);
     const instruction: LdInstruction = {
       kind: scheduled ? 'updateExpiringTarget' : 'addExpiringTarget',
       value: revertAt,
@@ -351,15 +366,62 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
       contextKey: tenantId,
       contextKind: this.contextKind,
     };
+    const comment = `Switchboard time box: ${tenantId} reverts to ${valueText(value)} at ${new Date(revertAt).toISOString()}`;
+    await this.patchExpiringTargets(flagKey, what, comment, instruction);
+    return true;
+  }
+
+  /**
+   * Withdraw the tenant's expiring target on this flag, if it has one (removeExpiringTarget): a flip
+   * without a time box, or one whose revert LaunchDarkly cannot do, must not be undone by an older
+   * schedule. Resolves false when there was none (nothing is written then).
+   */
+  async cancelNativeRevert(flagKey: string, tenantId: string): Promise<boolean> {
+    const scheduled = await this.expiringTargetOf(flagKey, tenantId);
+    if (!scheduled) return false;
+    const what = `withdraw the scheduled removal of tenant "${tenantId}" from ${flagKey}'s targets in ${this.environment}`;
+    const instruction: LdInstruction = {
+      kind: 'removeExpiringTarget',
+      variationId: scheduled.variationId ?? '',
+      contextKey: tenantId,
+      contextKind: this.contextKind,
+    };
+    const comment = `Switchboard: ${tenantId} no longer reverts on ${flagKey} at ${new Date(scheduled.expirationDate).toISOString()}`;
+    await this.patchExpiringTargets(flagKey, what, comment, instruction);
+    return true;
+  }
+
+  /** The tenant's expiring target on this flag, if LaunchDarkly has one scheduled. */
+  private async expiringTargetOf(flagKey: string, tenantId: string) {
+    const existing = await this.client.request(
+      {
+        method: 'GET',
+        path: this.expiringTargetsPath(flagKey),
+        what: `read the expiring targets of ${flagKey}`,
+        safe: true,
+      },
+      expiringTargetsSchema,
+    );
+    return (
+      existing.items.find(
+        (item) => item.contextKey === tenantId && (item.contextKind ?? 'user') === this.contextKind,
+      ) ?? null
+    );
+  }
+
+  /** One expiring-targets semantic patch; LaunchDarkly's per-instruction errors are a refusal. */
+  private async patchExpiringTargets(
+    flagKey: string,
+    what: string,
+    comment: string,
+    instruction: LdInstruction,
+  ): Promise<void> {
     const answer = await this.client.request(
       {
         method: 'PATCH',
-        path: base,
+        path: this.expiringTargetsPath(flagKey),
         semanticPatch: true,
-        body: {
-          comment: `Switchboard time box: ${tenantId} reverts to ${valueText(value)} at ${new Date(revertAt).toISOString()}`,
-          instructions: [instruction],
-        },
+        body: { comment, instructions: [instruction] },
         what,
         permission: 'updateExpiringTargets',
         flagKey,
@@ -372,7 +434,14 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
         'invalid',
       );
     }
-    return true;
+  }
+
+  /**
+   * Why LaunchDarkly's flag list cannot be trusted right now (the last listing failed: a revoked token,
+   * rate limits past their retries, an outage), or null. Cleared by the next listing that succeeds.
+   */
+  problem(): string | null {
+    return this.listError === null ? null : `reading LaunchDarkly's flag list failed: ${this.listError}`;
   }
 
   /**
@@ -384,7 +453,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
       change.kind === 'flag-enabled'
         ? [{ kind: change.enabled ? 'turnFlagOn' : 'turnFlagOff' }]
         : planTenantValue(
-            await this.readFlag(change.flagKey),
+            await this.fetchFlag(change.flagKey),
             this.environment,
             this.context(change.tenantId),
             change.value,
@@ -465,17 +534,11 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     };
   }
 
-  /** One poll now (the timer's job; tests call it to stay off the clock). Failures become notices. */
+  /** One poll now (the timer's job; tests call it to stay off the clock). A failure is `problem()`. */
   pollOnce(): Promise<void> {
     this.polling ??= this.listFlags()
       .then(() => undefined)
-      .catch((error: unknown) => {
-        if (!isLdFailure(error, 'closed')) {
-          this.notice(
-            `polling LaunchDarkly failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      })
+      .catch(() => undefined)
       .finally(() => {
         this.polling = null;
       });
@@ -490,6 +553,19 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────────────────────
+
+  /** A failed listing becomes the problem, and a notice once (not every poll); a good one clears it. */
+  private setListError(error: string | null): void {
+    if (error === this.listError) return;
+    const recovered = error === null && this.listError !== null;
+    this.listError = error;
+    if (error !== null) this.notice(`polling LaunchDarkly failed: ${error}`);
+    else if (recovered) this.notice('LaunchDarkly answers again: the flag list is current');
+  }
+
+  private expiringTargetsPath(flagKey: string): string {
+    return `/api/v2/flags/${enc(this.project)}/${enc(flagKey)}/expiring-targets/${enc(this.environment)}`;
+  }
 
   private context(tenantId: string): LdContext {
     return { kind: this.contextKind, key: tenantId };
@@ -560,7 +636,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   }
 
   /** The flag as LaunchDarkly has it now, stored as the latest state. */
-  private async readFlag(flagKey: string): Promise<LdFlagView> {
+  private async fetchFlag(flagKey: string): Promise<LdFlagView> {
     const flag = await this.client.request(
       {
         method: 'GET',
@@ -636,7 +712,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   ): Promise<void> {
     let view: LdFlagView;
     try {
-      view = await this.readFlag(flagKey);
+      view = await this.fetchFlag(flagKey);
     } catch {
       return;
     }
@@ -749,6 +825,10 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
 }
 
 const enc = encodeURIComponent;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** The reason, who acted and Switchboard's audit id: the comment LaunchDarkly's audit log keeps. */
 function commentOf(ctx: WriteContext): string {

@@ -217,4 +217,5 @@ export type LdInstruction =
       variationId: string;
       contextKey: string;
       contextKind: string;
-    };
+    }
+  | { kind: 'removeExpiringTarget'; variationId: string; contextKey: string; contextKind: string };

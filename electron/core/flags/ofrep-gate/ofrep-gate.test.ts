@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OfrepServer, startOfrepServer } from '../../../flag-server/ofrep-server';
+import { assembleConsole } from '../../console-core';
+import { SimulatedSource } from '../../metrics/simulated/simulated-source';
 import { EmbeddedFlagProvider } from '../embedded/embedded-flag-provider';
 import type { WriteContext } from '../flag-provider';
 import { OfrepGate, type OfrepGateOptions, ofrepOrigin } from './ofrep-gate';
@@ -52,12 +54,19 @@ const flip = (tenantId: string, publish: boolean) =>
   provider.setTenantValue('publish-events', tenantId, publish, ctx);
 
 describe('OfrepGate', () => {
-  it('allows unknown tenants and evaluates the ones it is given', async () => {
+  it('allows unknown tenants, holds the ones it is given until evaluated, then follows them', async () => {
     await flip('acme', false);
     const g = gate();
     expect(g.allowed('acme')).toBe(true);
+    const reported: string[][] = [];
+    g.onChange((ids) => reported.push(ids));
     g.setTenants(['acme', 'globex']);
+    expect(g.allowed('acme')).toBe(false);
+    expect(g.allowed('globex')).toBe(false);
     await g.whenIdle();
+    // A first evaluation ends the hold; it is not a change.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([]);
     expect(g.allowed('acme')).toBe(false);
     expect(g.allowed('globex')).toBe(true);
     expect(g.allowed('never-seen')).toBe(true);
@@ -166,9 +175,11 @@ describe('OfrepGate', () => {
       expect(good.allowed('acme')).toBe(false);
 
       const bad = gate({ endpoint: secured.origin, token: 'nope' });
-      bad.setTenants(['acme']);
+      bad.setTenants(['acme', 'globex']);
       await bad.whenIdle();
-      expect(bad.allowed('acme')).toBe(true);
+      // Never evaluated: held, whatever its flag says.
+      expect(bad.allowed('acme')).toBe(false);
+      expect(bad.allowed('globex')).toBe(false);
       await until(() => bad.state().error?.includes('401') ?? false);
       expect(bad.state().connected).toBe(false);
     } finally {
@@ -189,7 +200,105 @@ describe('OfrepGate', () => {
   });
 });
 
+describe('OfrepGate before its first answers', () => {
+  it('holds every tenant it was given while the server does not answer, and retries', async () => {
+    const silent = await silentServer();
+    try {
+      const g = gate({ endpoint: silent.origin, fetchTimeoutMs: 100 });
+      g.setTenants(['acme', 'globex']);
+      await until(() => silent.requests() >= 4);
+      expect(g.allowed('acme')).toBe(false);
+      expect(g.allowed('globex')).toBe(false);
+      expect(g.allowed('not-given')).toBe(true);
+      expect(g.state()).toMatchObject({ evaluated: 0, error: expect.stringMatching(/no answer/) });
+    } finally {
+      for (const g of gates.splice(0)) await g.close();
+      await silent.close();
+    }
+  });
+
+  it('keeps the simulated workload from publishing tenants not evaluated yet', async () => {
+    const silent = await silentServer();
+    try {
+      const g = gate({ endpoint: silent.origin });
+      const source = new SimulatedSource({ tenants: 20, spikeAfterMs: null, gate: g, clock: () => 0 });
+      await source.start();
+      const sample = await source.sample(1_000);
+      expect(sample.rates.size).toBe(20);
+      expect([...sample.rates.values()].every((rate) => rate === 0)).toBe(true);
+      await source.close();
+    } finally {
+      for (const g of gates.splice(0)) await g.close();
+      await silent.close();
+    }
+  });
+});
+
+describe('OfrepGate in the assembled console', () => {
+  it('sends the OFREP token the console requires, so the simulated workload is not held', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-gate-console-'));
+    const { core, parts } = await assembleConsole({
+      dataDir,
+      host: 'web',
+      tenants: 5,
+      ofrepPort: 0,
+      ofrepToken: 'console-token-1',
+      spikeAfterMs: null,
+    });
+    try {
+      const consoleGate = parts.gate as OfrepGate;
+      await consoleGate.whenIdle();
+      expect(consoleGate.state()).toMatchObject({ evaluated: 5, error: null });
+      expect(consoleGate.allowed('acme')).toBe(true);
+      const anonymous = await fetch(`${core.ofrepEndpoint}/evaluate/flags`, {
+        method: 'POST',
+        body: JSON.stringify({ context: { targetingKey: 'acme' } }),
+      });
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await core.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('OfrepGate on the wire', () => {
+  it('re-evaluates the tenant a change event names first, ahead of thousands of others', async () => {
+    const tenants = Array.from({ length: 2_000 }, (_, i) => `t${i}`);
+    const flipped = tenants.at(-1)!;
+    await flip('hooli', false); // the first override changes every reason: get it out of the way
+    const proxy = await recordingProxy(server.origin);
+    try {
+      const concurrency = 8;
+      const g = gate({ endpoint: proxy.origin, concurrency });
+      g.setTenants(tenants);
+      await until(() => g.state().connected);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await g.whenIdle();
+      proxy.log.length = 0;
+      proxy.arrivals.length = 0;
+
+      let askedBeforeSeen = -1;
+      g.onChange((ids) => {
+        if (ids.includes(flipped) && askedBeforeSeen < 0) askedBeforeSeen = proxy.arrivals.length;
+      });
+      await flip(flipped, false);
+      await until(() => !g.allowed(flipped));
+      await g.whenIdle();
+
+      // Without the hint it would wait behind the other 1,999 (8 at a time); with it, it goes first.
+      expect(proxy.arrivals.indexOf(flipped)).toBeLessThan(concurrency);
+      expect(askedBeforeSeen).toBeLessThan(2 * concurrency);
+      // And the rest are still asked, once each: only the flipped tenant's answer changed.
+      expect(new Set(proxy.arrivals).size).toBe(tenants.length);
+      const changed = proxy.log.filter((entry) => entry.status === 200).map((entry) => entry.tenant);
+      expect(changed).toEqual([flipped]);
+    } finally {
+      for (const g of gates.splice(0)) await g.close();
+      await proxy.close();
+    }
+  });
+
   it('re-fetches with flagConfigEtag and per-tenant If-None-Match: only the flipped tenant gets a body', async () => {
     const proxy = await recordingProxy(server.origin);
     try {
@@ -230,20 +339,27 @@ interface ProxyEntry {
   ifNoneMatch: string | undefined;
 }
 
-/** A pass-through HTTP proxy that records each evaluation request and the status it got. */
+/**
+ * A pass-through HTTP proxy that records each evaluation request: the tenant in the order requests
+ * arrive (`arrivals`) and, once answered, with the status it got (`log`).
+ */
 async function recordingProxy(target: string) {
   const log: ProxyEntry[] = [];
+  const arrivals: string[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const proxy = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      const tenant =
+        req.method === 'POST' ? (JSON.parse(body.toString()).context.targetingKey as string) : null;
+      if (tenant !== null) arrivals.push(tenant);
       const upstream = request(
         `${target}${req.url}`,
-        { method: req.method, headers: req.headers },
+        { method: req.method, headers: req.headers, agent: req.method === 'POST' ? agent : false },
         (answer) => {
-          if (req.method === 'POST') {
-            const tenant = JSON.parse(body.toString()).context.targetingKey as string;
+          if (tenant !== null) {
             log.push({
               url: req.url!,
               tenant,
@@ -262,10 +378,30 @@ async function recordingProxy(target: string) {
   return {
     origin: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     log,
+    arrivals,
     close: () =>
       new Promise<void>((resolve) => {
+        agent.destroy();
         proxy.close(() => resolve());
         proxy.closeAllConnections();
+      }),
+  };
+}
+
+/** An OFREP origin that takes requests and never answers them (a hung server). */
+async function silentServer() {
+  let requests = 0;
+  const server: Server = createServer(() => {
+    requests++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }

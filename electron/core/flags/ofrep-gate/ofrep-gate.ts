@@ -3,12 +3,18 @@
  * publishes events would run it: the simulated workload and the demo publisher ask `allowed(id)` on
  * every publish, so that is a Map lookup; all I/O happens in the background.
  *
- * - Each tenant is evaluated with a bulk POST (targetingKey = tenant id), a few at a time over
+ * - Each tenant is evaluated with a bulk POST (targetingKey = tenant id), many at a time over
  *   keep-alive sockets, with that tenant's ETag in If-None-Match (a flip elsewhere costs a 304).
  * - The SSE stream says when to re-fetch (`refetchEvaluation`, sent on with `?flagConfigEtag=`).
+ *   When the event names the targeting keys that changed (`changedTargetingKeys`, our server's
+ *   hint for a tenant flip), those tenants are re-evaluated first, on slots of their own, and every
+ *   other tenant after them in the background: at 10,000 tenants a flipped one is seen at once
+ *   instead of wherever it sits in the list. Without a hint everyone is re-fetched as before.
  * - When the stream drops, it reconnects with exponential backoff and jitter, and re-fetches once
- *   it is back. Meanwhile, and whenever an evaluation fails, the last known values stay in force;
- *   tenants never evaluated are allowed.
+ *   it is back. Meanwhile, and whenever an evaluation fails, the last known values stay in force.
+ * - A tenant the gate was given but has not evaluated yet is held (not allowed): at start-up a
+ *   switched-off tenant must not publish until its answer arrives. Failed first evaluations are
+ *   retried with backoff. A tenant the gate was never given is none of its business: allowed.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -27,7 +33,7 @@ export interface OfrepGateOptions {
   token?: string;
   /** per evaluation request, default 5 s */
   fetchTimeoutMs?: number;
-  /** evaluations in flight at once, default 8 */
+  /** background evaluations in flight at once, default 32 (hinted tenants get URGENT_SLOTS more) */
   concurrency?: number;
   /** first reconnect delay, default 250 ms; doubles up to reconnectMaxMs (default 30 s) */
   reconnectMinMs?: number;
@@ -51,6 +57,8 @@ export interface OfrepGateState {
 }
 
 const OFREP_PREFIX = '/ofrep/v1';
+/** Connections kept free of the background round for the tenants a change event names. */
+const URGENT_SLOTS = 4;
 
 export class OfrepGate implements TenantGate {
   private readonly origin: string;
@@ -66,8 +74,13 @@ export class OfrepGate implements TenantGate {
   /** the newest request per tenant: an older answer arriving late must not win */
   private readonly newest = new Map<string, number>();
   private requestSeq = 0;
+  /** tenants a change event named: evaluated before anything in `pending` */
+  private readonly urgent = new Set<string>();
+  /** the background queue */
   private readonly pending = new Set<string>();
   private active = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAttempt = 0;
   private configEtag: string | null = null;
 
   private sseUrl: URL;
@@ -93,16 +106,16 @@ export class OfrepGate implements TenantGate {
     this.flagKey = options.flagKey ?? 'publish-events';
     this.authorization = options.token ? { Authorization: `Bearer ${options.token}` } : {};
     this.timeoutMs = options.fetchTimeoutMs ?? 5_000;
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 32;
     const secure = this.origin.startsWith('https:');
-    const agentOptions = { keepAlive: true, maxSockets: this.concurrency };
+    const agentOptions = { keepAlive: true, maxSockets: this.concurrency + URGENT_SLOTS };
     this.agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.sseUrl = new URL(`${this.origin}${OFREP_PREFIX}/sse`);
     this.connect();
   }
 
   allowed(tenantId: string): boolean {
-    return this.values.get(tenantId) ?? true;
+    return this.values.get(tenantId) ?? !this.tenants.has(tenantId);
   }
 
   setTenants(tenantIds: readonly string[]): void {
@@ -119,6 +132,10 @@ export class OfrepGate implements TenantGate {
     this.enqueue(added);
   }
 
+  /**
+   * Tenants whose known value changed, or that were released by setTenants. A first evaluation is not
+   * a change (it only ends the hold): at start-up that would be every tenant; `whenIdle` waits for it.
+   */
   onChange(listener: (tenantIds: string[]) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
@@ -130,7 +147,7 @@ export class OfrepGate implements TenantGate {
       error: this.streamError ?? this.evaluationError,
       lastOkAt: this.lastOkAt,
       evaluated: this.values.size,
-      pending: this.pending.size + this.active,
+      pending: this.urgent.size + this.pending.size + this.active,
     };
   }
 
@@ -156,6 +173,8 @@ export class OfrepGate implements TenantGate {
     this.stream?.close();
     this.stream = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.urgent.clear();
     this.pending.clear();
     this.agent.destroy();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -166,14 +185,32 @@ export class OfrepGate implements TenantGate {
   // ── evaluations ──────────────────────────────────────────────────────────────────────────────
 
   private enqueue(tenantIds: Iterable<string>): void {
-    for (const id of tenantIds) this.pending.add(id);
+    for (const id of tenantIds) if (!this.urgent.has(id)) this.pending.add(id);
+    this.pump();
+  }
+
+  /**
+   * Every tenant again, the hinted ones first on slots of their own. The hint orders the work and
+   * never limits it: every tenant is still asked (most answer 304), so a wrong hint costs nothing.
+   * Both queues are filled before pumping, so no background request starts ahead of a hinted one.
+   */
+  private refetch(hinted: readonly string[]): void {
+    for (const id of this.tenants) if (!this.urgent.has(id)) this.pending.add(id);
+    for (const id of hinted) {
+      if (!this.tenants.has(id)) continue;
+      this.pending.delete(id);
+      this.urgent.add(id);
+    }
     this.pump();
   }
 
   private pump(): void {
-    while (!this.closed && this.active < this.concurrency && this.pending.size > 0) {
-      const id = this.pending.values().next().value as string;
-      this.pending.delete(id);
+    while (!this.closed) {
+      const queue = this.urgent.size > 0 ? this.urgent : this.pending;
+      const slots = queue === this.urgent ? this.concurrency + URGENT_SLOTS : this.concurrency;
+      if (queue.size === 0 || this.active >= slots) return;
+      const id = queue.values().next().value as string;
+      queue.delete(id);
       this.active++;
       void this.evaluate(id).finally(() => {
         this.active--;
@@ -184,7 +221,7 @@ export class OfrepGate implements TenantGate {
   }
 
   private isIdle(): boolean {
-    return this.closed || (this.pending.size === 0 && this.active === 0);
+    return this.closed || (this.urgent.size === 0 && this.pending.size === 0 && this.active === 0);
   }
 
   private async evaluate(tenantId: string): Promise<void> {
@@ -200,17 +237,26 @@ export class OfrepGate implements TenantGate {
       const reply = await postJson(this.bulkUrl(), body, headers, this.agent, this.timeoutMs);
       if (!this.isCurrent(tenantId, seq)) return;
       if (reply.status === 304) return this.evaluated();
-      if (reply.status !== 200)
-        return this.evaluationFailed(`${this.flagKey} for ${tenantId}: OFREP answered HTTP ${reply.status}`);
+      if (reply.status !== 200) {
+        return this.evaluationFailed(
+          tenantId,
+          `${this.flagKey} for ${tenantId}: OFREP answered HTTP ${reply.status}`,
+        );
+      }
       const answer = readBulkAnswer(reply.body, this.flagKey);
       // As OpenFeature's web provider does: an advertised path is relative to the server's origin.
       if (answer.sseUri) this.sseUrl = new URL(answer.sseUri, new URL(this.origin).origin);
-      if (!answer.ok) return this.evaluationFailed(`${tenantId}: ${answer.problem}`);
+      if (!answer.ok) {
+        // The server answered, but not with a value: OpenFeature's code default (publish) ends the
+        // hold of a tenant never evaluated; one with a known value keeps it.
+        if (!this.values.has(tenantId)) this.setValue(tenantId, true);
+        return this.evaluationFailed(tenantId, `${tenantId}: ${answer.problem}`);
+      }
       if (reply.etag) this.etags.set(tenantId, reply.etag);
       this.setValue(tenantId, answer.allowed);
       this.evaluated();
     } catch (error) {
-      if (this.isCurrent(tenantId, seq)) this.evaluationFailed((error as Error).message);
+      if (this.isCurrent(tenantId, seq)) this.evaluationFailed(tenantId, (error as Error).message);
     } finally {
       if (this.newest.get(tenantId) === seq) this.newest.delete(tenantId);
     }
@@ -228,23 +274,42 @@ export class OfrepGate implements TenantGate {
 
   private evaluated(): void {
     this.lastOkAt = Date.now();
+    this.retryAttempt = 0;
     this.setEvaluationError(null);
   }
 
-  private evaluationFailed(problem: string): void {
+  private evaluationFailed(tenantId: string, problem: string): void {
     this.setEvaluationError(problem);
+    if (!this.values.has(tenantId)) this.retryHeldLater();
+  }
+
+  /** Held tenants must not wait for the next change event to be tried again. */
+  private retryHeldLater(): void {
+    if (this.retryTimer || this.closed) return;
+    const delay = backoffDelay(
+      this.retryAttempt++,
+      this.options.reconnectMinMs ?? 250,
+      this.options.reconnectMaxMs ?? 30_000,
+    );
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      const held = [...this.tenants].filter((id) => !this.values.has(id));
+      this.enqueue(held);
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private setValue(tenantId: string, allowed: boolean): void {
-    const before = this.allowed(tenantId);
+    const before = this.values.get(tenantId);
     this.values.set(tenantId, allowed);
-    if (before !== allowed) this.markChanged(tenantId);
+    if (before !== undefined && before !== allowed) this.markChanged(tenantId);
   }
 
   private forget(tenantId: string): void {
     this.values.delete(tenantId);
     this.etags.delete(tenantId);
     this.newest.delete(tenantId);
+    this.urgent.delete(tenantId);
     this.pending.delete(tenantId);
   }
 
@@ -285,10 +350,10 @@ export class OfrepGate implements TenantGate {
       (event as { type?: unknown }).type !== 'refetchEvaluation'
     )
       return;
-    const etag = (event as { etag?: unknown }).etag;
+    const { etag, changedTargetingKeys } = event as { etag?: unknown; changedTargetingKeys?: unknown };
     if (typeof etag === 'string' && etag === this.configEtag) return;
     this.configEtag = typeof etag === 'string' ? etag : null;
-    this.enqueue([...this.tenants]);
+    this.refetch(isStringList(changedTargetingKeys) ? changedTargetingKeys : []);
   }
 
   private streamClosed(reason: string): void {
@@ -347,6 +412,10 @@ export class OfrepGate implements TenantGate {
 export function ofrepOrigin(endpoint: string): string {
   const trimmed = endpoint.replace(/\/+$/, '');
   return trimmed.endsWith(OFREP_PREFIX) ? trimmed.slice(0, -OFREP_PREFIX.length) : trimmed;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function safely(call: () => void): void {

@@ -29,7 +29,8 @@
  * - GET /api/v2/auditlog?spec=proj/{p}:env/{e}:flag/{f}&limit≤20&before= (newest first, `_links.next`).
  *
  * Hooks for tests: `failNext` (any status/headers/body for the next N matching requests: 429 with
- * `Retry-After` or `X-Ratelimit-Reset`, 409 optimistic_locking_error, 403, …), `requireApprovals`
+ * `Retry-After` or `X-Ratelimit-Reset`, 409 optimistic_locking_error, 403, …; or no answer at all,
+ * optionally after carrying the request out), `requireApprovals`
  * (405 on flag writes in an environment), `addPendingChange` (400 conflicts), `beforeNextWrite` (an edit
  * by someone else between the provider's read and its write), `editAsSomeoneElse`, `advanceClock`.
  */
@@ -183,6 +184,8 @@ export interface Fault {
   status: number;
   /** never answer (the client's timeout is what ends the request) */
   hang?: boolean;
+  /** carry the request out first, then answer with the fault (or hang): an answer lost on its way back */
+  applied?: boolean;
   headers?: Record<string, string>;
   body?: unknown;
   match?: { method?: string; path?: string | RegExp };
@@ -421,6 +424,7 @@ export class LdContractServer {
       const fault = this.faults.find((f) => f.remaining > 0 && matches(f.match, method, url.pathname));
       if (fault) {
         fault.remaining--;
+        if (fault.applied) this.route(method, url, raw, req, token);
         if (fault.hang) return;
         send(res, fault.status, fault.body ?? { code: 'fault', message: 'injected fault' }, fault.headers);
         return;
@@ -697,6 +701,11 @@ export class LdContractServer {
       const id = `${projectKey}|${key}|${envKey}|${contextKind}|${contextKey}`;
       const existing = this.expiring.get(id);
       if (kind === 'removeExpiringTarget') {
+        // documented parameters: variationId, contextKey, contextKind
+        if (!flag.variations.some((v) => v._id === variationId)) {
+          errors.push({ instructionIndex: index, message: `unknown variationId ${String(variationId)}` });
+          continue;
+        }
         this.expiring.delete(id);
         lines.push(`- Removed the scheduled removal of ${contextKind} ${contextKey}`);
         continue;

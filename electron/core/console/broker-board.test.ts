@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
+import { brokerHealth } from '../traffic/broker-health/testing';
+import { BrokerBoard } from './broker-board';
+import { EventBus } from './event-bus';
+import { SourceBoard } from './source-board';
+import { ScriptedSource } from './testing/scripted-source';
+
+const T0 = 1_795_632_000_000;
+const INTERVAL = 1000;
+
+describe('BrokerBoard', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps its history when a sample is repeated with the same time', () => {
+    const board = new BrokerBoard(new EventBus());
+    for (let s = 0; s < 10; s++) board.ingest([brokerHealth({ t: T0 + s * 1000, channels: s })]);
+    const last = brokerHealth({ t: T0 + 9000, channels: 9 });
+    board.ingest([last]);
+    board.ingest([{ ...last }]);
+    expect(board.health().history.rabbitmq?.t).toHaveLength(10);
+    board.ingest([brokerHealth({ t: T0 + 10_000, channels: 10 })]);
+    expect(board.health().history.rabbitmq?.channels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('still starts again when time really goes back', () => {
+    const board = new BrokerBoard(new EventBus());
+    board.ingest([brokerHealth({ t: T0 + 5000 })]);
+    board.ingest([brokerHealth({ t: T0 })]);
+    expect(board.health().history.rabbitmq?.t).toEqual([T0]);
+  });
+
+  it('keeps the 15-minute history through a broker outage, showing the last good health', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-brokers-'));
+    const provider = await EmbeddedFlagProvider.open({ dataDir: dir, watch: false });
+    try {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const broker = new ScriptedSource('rabbitmq', { broker: true });
+      const bus = new EventBus();
+      const sources = new SourceBoard({ sources: [broker], rateSource: -1, gate: null, provider, bus });
+      sources.setInterval(INTERVAL);
+      const brokers = new BrokerBoard(bus);
+      const tick = async (n: number) => {
+        const sample = sources.sample(T0 + n * INTERVAL);
+        await vi.advanceTimersByTimeAsync(INTERVAL);
+        brokers.ingest((await sample).brokers);
+      };
+
+      for (let n = 0; n < 5; n++) await tick(n);
+      broker.mode = 'fail';
+      for (let n = 5; n < 8; n++) await tick(n);
+      broker.mode = 'hold';
+      for (let n = 8; n < 10; n++) await tick(n);
+
+      const { current, history } = brokers.health();
+      expect(current.map((h) => h.t)).toEqual([T0 + 4 * INTERVAL]);
+      expect(history.rabbitmq?.t).toEqual([0, 1, 2, 3, 4].map((n) => T0 + n * INTERVAL));
+
+      broker.mode = 'answer';
+      broker.release();
+      await tick(10);
+      await tick(11);
+      expect(brokers.health().history.rabbitmq?.t).toHaveLength(7);
+    } finally {
+      vi.useRealTimers();
+      await provider.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

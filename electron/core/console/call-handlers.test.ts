@@ -1,0 +1,187 @@
+/**
+ * The profile calls against the assembled core (real files, a real OFREP server, the LaunchDarkly
+ * contract server): guards that follow an edit of the active profile at once, the refusal to leave
+ * pending time boxes behind, URL passwords, and what "Test connection" says about writing.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppInfo, AuditEntry, ConnectionTest, ProfilesView } from '../api';
+import { assembleConsole, type ConsoleParts } from '../console-core';
+import type { ConsoleCore } from '../console-core.types';
+import { READER_TOKEN, startLdContractServer } from '../flags/launchdarkly/testing/ld-contract-server';
+import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
+import type { SecretStore } from '../secrets/secret-store';
+
+const actor = { actor: 'oncall' };
+const FIFTEEN_MIN = 15 * 60_000;
+let running: { core: ConsoleCore; parts: ConsoleParts } | null = null;
+let dataDir = '';
+
+function memorySecrets(): SecretStore {
+  const values = new Map<string, string>();
+  return {
+    backend: 'memory',
+    warning: null,
+    get: async (name) => values.get(name) ?? null,
+    set: async (name, value) => void values.set(name, value),
+    delete: async (name) => void values.delete(name),
+  };
+}
+
+async function start() {
+  dataDir = await mkdtemp(join(tmpdir(), 'switchboard-handlers-'));
+  running = await assembleConsole({
+    dataDir,
+    host: 'web',
+    tenants: 12,
+    ofrepPort: 0,
+    spikeAfterMs: null,
+    secrets: memorySecrets(),
+  });
+  await (running.parts.gate as OfrepGate).whenIdle();
+  return running;
+}
+
+const embedded = (name: string, extra: object = {}) => ({
+  name,
+  flags: { kind: 'embedded' },
+  sources: [{ kind: 'simulated', tenants: 12, spikeAfterMs: null }],
+  ...extra,
+});
+
+function record(core: ConsoleCore) {
+  const seen: { event: string; payload: unknown }[] = [];
+  core.subscribe((event, payload) => {
+    if (event === 'app.onReset' || event === 'profiles.onChange') seen.push({ event, payload });
+  });
+  return seen;
+}
+
+afterEach(async () => {
+  await running?.core.stop();
+  running = null;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = '';
+});
+
+describe('editing the active profile', () => {
+  it('read-only and production take effect at once, and every UI is told', async () => {
+    const { core } = await start();
+    await core.call('profiles.save', { profile: embedded('ops') }, actor);
+    await core.call('profiles.activate', { name: 'ops' }, actor);
+    await (running!.parts.gate as OfrepGate).whenIdle();
+    const seen = record(core);
+
+    await core.call('profiles.save', { profile: embedded('ops', { readOnly: true }) }, actor);
+    const reset = seen.find((e) => e.event === 'app.onReset')?.payload as AppInfo;
+    expect(reset.profile).toEqual({ name: 'ops', production: false, readOnly: true });
+    const listed = seen.find((e) => e.event === 'profiles.onChange')?.payload as ProfilesView;
+    expect(listed.profiles.find((p) => p.name === 'ops')?.readOnly).toBe(true);
+    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.readOnly).toBe(true);
+    for (const [name, input] of [
+      ['actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }],
+      ['actions.setFlagEnabled', { flagKey: 'publish-events', enabled: false, reason: 'incident' }],
+    ] as const) {
+      await expect(core.call(name, input, actor)).rejects.toMatchObject({ code: 'READ_ONLY' });
+    }
+
+    await core.call('profiles.save', { profile: embedded('ops', { production: true }) }, actor);
+    expect(seen.filter((e) => e.event === 'app.onReset')).toHaveLength(2);
+    await expect(
+      core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'incident' }, actor),
+    ).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+    const entry = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'incident', confirm: 'acme' },
+      actor,
+    )) as AuditEntry;
+    expect(entry.outcome).toBe('applied');
+  });
+
+  it('saving another profile leaves the running one alone and does not reset the UI', async () => {
+    const { core } = await start();
+    const seen = record(core);
+    await core.call('profiles.save', { profile: embedded('elsewhere', { readOnly: true }) }, actor);
+    expect(seen.map((e) => e.event)).toEqual(['profiles.onChange']);
+    const entry = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'incident' },
+      actor,
+    )) as AuditEntry;
+    expect(entry.outcome).toBe('applied');
+  });
+});
+
+describe('switching profile with time boxes pending', () => {
+  it('is refused naming them, goes ahead when confirmed, and the time box runs again back home', async () => {
+    const { core, parts } = await start();
+    await core.call('profiles.save', { profile: embedded('other') }, actor);
+    const flip = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'flood', timeboxMs: FIFTEEN_MIN },
+      actor,
+    )) as AuditEntry;
+    expect(flip.outcome).toBe('applied');
+
+    const refused = (await core
+      .call('profiles.activate', { name: 'other' }, actor)
+      .catch((e: Error) => e)) as Error;
+    expect(refused).toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+    expect(refused.message).toMatch(
+      /acme's time box \(publish-events\) ends in \d+ min and will not run while another profile is active/,
+    );
+    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('local');
+
+    await core.call('profiles.activate', { name: 'other', leavePendingTimeBoxes: true }, actor);
+    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('other');
+    const file = JSON.parse(await readFile(join(dataDir, 'pending-reverts.json'), 'utf8'));
+    expect(file.reverts).toEqual([expect.objectContaining({ auditId: flip.id, tenantId: 'acme' })]);
+
+    // "other" has nothing pending: switching back needs no confirmation, and the revert is armed again.
+    await core.call('profiles.activate', { name: 'local' }, actor);
+    expect(parts.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id })]);
+  });
+});
+
+describe('passwords in URLs', () => {
+  it('a saved profile refuses one, pointing to the password field, and profiles.json is not written', async () => {
+    const { core } = await start();
+    const profile = embedded('broker', {
+      sources: [{ kind: 'rabbitmq', url: 'http://ops:hunter2@127.0.0.1:15672' }],
+    });
+    const error = (await core.call('profiles.save', { profile }, actor).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(error.message).toMatch(/sources\.0\.url: .*RabbitMQ password field/);
+    await expect(readFile(join(dataDir, 'profiles.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    const flags = { kind: 'unleash', url: 'http://admin:pw@127.0.0.1:4242' };
+    await expect(
+      core.call('profiles.save', { profile: embedded('u', { flags }) }, actor),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/flags\.url: /) });
+  });
+});
+
+describe('Test connection', () => {
+  it('says whether writes would work where that can be known, and "not checked" where it cannot', async () => {
+    const ld = await startLdContractServer({ startAt: Date.now() });
+    try {
+      const { core } = await start();
+      const local = (await core.call('profiles.test', { name: 'local' }, actor)) as ConnectionTest;
+      expect(local.checks[0]).toMatchObject({ part: 'flags (embedded)', ok: true });
+      expect(local.checks[0]!.message).toMatch(/can write: yes/);
+
+      const flags = { kind: 'launchdarkly', baseUrl: ld.url, project: 'default', environment: 'production' };
+      await core.call(
+        'profiles.save',
+        { profile: embedded('ld-reader', { flags }), secrets: { flagToken: READER_TOKEN } },
+        actor,
+      );
+      const reader = (await core.call('profiles.test', { name: 'ld-reader' }, actor)) as ConnectionTest;
+      expect(reader.checks[0]).toMatchObject({ part: 'flags (launchdarkly)', ok: true });
+      expect(reader.checks[0]!.message).toMatch(/can write: not checked .*read-only token passes/);
+    } finally {
+      await ld.close();
+    }
+  });
+});

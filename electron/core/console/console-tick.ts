@@ -1,0 +1,36 @@
+import type { TrafficTick } from '../api';
+import type { TrafficModel } from '../traffic/traffic-model';
+import type { BrokerBoard } from './broker-board';
+import type { ConsoleEvents } from './console-events';
+import type { EventBus } from './event-bus';
+import type { SourceBoard } from './source-board';
+
+export interface ConsoleTickParts {
+  board: SourceBoard;
+  model: TrafficModel;
+  brokers: BrokerBoard;
+  events: ConsoleEvents;
+  bus: EventBus;
+  paused(): boolean;
+  /** the tick interval now in force */
+  intervalMs(): number;
+}
+
+/**
+ * One tick of the console: sample the sources, feed new rates to the model and push the batch, keep
+ * the brokers' health. Rates that are not new (the rate source failed or is late) are not ingested:
+ * a repeated sample would push real history out and baselines, spike detection and flip effects
+ * would judge frozen numbers. The UI is told once that the last batch is stale instead.
+ */
+export async function consoleTick(parts: ConsoleTickParts, now: number): Promise<void> {
+  const { board, model, brokers, events, bus } = parts;
+  const sample = await board.sample(now);
+  let tick: TrafficTick | null = null;
+  if (sample.ratesFresh) {
+    events.observe(sample.rates);
+    tick = model.ingest(sample.rates, parts.intervalMs());
+  } else tick = model.markStale();
+  if (tick && !parts.paused()) bus.emit('traffic.onTick', tick);
+  brokers.ingest(sample.brokers);
+  events.afterTick(now, sample.ratesFresh);
+}
