@@ -180,12 +180,17 @@ describe('console core, assembled over real files and a real OFREP server', () =
   it('pushes one traffic batch per tick, and none while paused', async () => {
     const { core } = await start();
     const ticks: number[] = [];
+    const totals: number[] = [];
     const off = core.subscribe((event, payload) => {
-      if (event === 'traffic.onTick') ticks.push((payload as { tenants: unknown[] }).tenants.length);
+      if (event !== 'traffic.onTick') return;
+      ticks.push((payload as { tenants: unknown[] }).tenants.length);
+      totals.push((payload as { total: number }).total);
     });
     await new Promise((resolve) => setTimeout(resolve, 2_300));
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(ticks.every((n) => n === 12)).toBe(true);
+    // the workload holds tenants until the gate's first evaluations; the first tick waits for them
+    expect(totals.every((total) => total > 0)).toBe(true);
     await core.call('traffic.setPaused', { paused: true }, actor);
     const seen = ticks.length;
     await new Promise((resolve) => setTimeout(resolve, 2_100));

@@ -129,6 +129,9 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   await backfill(parts, sources[rateSourceIndex(configs)], shared.settings.get().intervalMs);
   await parts.timeBox.start();
   await settleInterruptedChanges(shared.audit, parts);
+  // The workload holds every tenant until its first evaluation: a first tick before that would
+  // teach the baselines a moment of silence from everyone.
+  if (gate instanceof OfrepGate) await firstEvaluations(gate);
   parts.loop.start();
   return {
     parts,
@@ -222,6 +225,18 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     loop,
     events,
   };
+}
+
+/** At most this long: a flag server that does not answer must not keep the console from starting. */
+const FIRST_EVALUATIONS_MS = 5_000;
+
+async function firstEvaluations(gate: OfrepGate): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FIRST_EVALUATIONS_MS);
+  });
+  await Promise.race([gate.whenIdle(), giveUp]);
+  clearTimeout(timer);
 }
 
 /** The last 15 minutes, coarser than a tick for large windows; history raises no alerts. */
