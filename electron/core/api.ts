@@ -147,6 +147,22 @@ export interface FlagInfo {
   offValue: FlagValue | null;
 }
 
+/**
+ * The tenants a flag serves something other than what a tenant without an override gets: "which
+ * accounts have new-dashboard", "who is switched off right now".
+ */
+export interface FlagExceptions {
+  /** what a tenant with no override or rule gets now (the off value while the flag is off) */
+  defaultValue: FlagValue | null;
+  /** how many tenants differ */
+  total: number;
+  /** the first of them, by tenant id (at most FLAG_EXCEPTIONS_LISTED) */
+  tenants: { id: string; name: string; value: FlagValue }[];
+}
+
+/** Tenants named per flag in `flags.exceptions`; `total` counts the rest. */
+export const FLAG_EXCEPTIONS_LISTED = 20;
+
 /** A flag's on/off in one environment of its provider. */
 export interface FlagEnvironmentState {
   environment: string;
@@ -415,6 +431,8 @@ export const calls = {
   'flags.list': { input: empty, output: output<FlagInfo[]>() },
   /** Every flag's on/off in every environment of the provider, by flag key ({} where it has one environment). */
   'flags.environments': { input: empty, output: output<Record<string, FlagEnvironmentState[]>>() },
+  /** Per flag key, the tenants (of the tenants file and those seen in traffic) that get a non-default value. */
+  'flags.exceptions': { input: empty, output: output<Record<string, FlagExceptions>>() },
   'flags.forTenant': {
     input: z.object({ tenantId: tenantIdSchema }).strict(),
     output: output<TenantFlag[]>(),

@@ -29,6 +29,7 @@ import type {
   TrafficMarker,
   TrafficTick,
 } from '../../electron/core/api';
+import { flagExceptions } from '../../electron/core/flags/flag-exceptions';
 import {
   alwaysConnected,
   CallError,
@@ -659,6 +660,14 @@ export class MemoryClient implements RendererClient {
         return this.flags;
       case 'flags.environments':
         return {};
+      case 'flags.exceptions':
+        return Object.fromEntries(
+          this.flags.map((flag) => {
+            const infos = this.tenants.map((t) => t.info);
+            const values = new Map(infos.map((t) => [t.id, this.valueFor(flag.key, t.id)]));
+            return [flag.key, flagExceptions(flag, infos, values)];
+          }),
+        );
       case 'flags.forTenant':
         return this.tenantFlags(this.requireTenant(input.tenantId).info.id);
       case 'actions.flip':

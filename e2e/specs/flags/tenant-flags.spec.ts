@@ -44,4 +44,14 @@ test('customer success turns a release flag on for one account, with a time box,
   const entry = audit.rows('globex').first();
   await expect(entry).toContainText('new-dashboard');
   await expect(entry).toContainText(/1 h|60 min|revert/i);
+
+  // The Flags view names who gets something else than the default, and a name opens that tenant.
+  await app.getByTestId('nav-flags').click();
+  const differ = app
+    .locator('[data-testid="flag-row"][data-flag="new-dashboard"]')
+    .getByTestId('flag-exceptions');
+  await expect(differ).toHaveAttribute('data-total', '1');
+  await expect(differ).toContainText('Globex');
+  await differ.getByRole('button', { name: /Globex/ }).click();
+  await expect(app.getByTestId('tenant-detail')).toContainText('globex');
 });

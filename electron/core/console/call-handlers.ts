@@ -10,6 +10,7 @@ import {
 } from '../api';
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
+import { flagExceptions } from '../flags/flag-exceptions';
 import { refuseLeavingTimeBoxes } from '../profiles/pending-time-boxes';
 import type { Profile } from '../profiles/profile-schema';
 import type { ProfileStore } from '../profiles/profile-store';
@@ -51,6 +52,15 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
     'tenants.import': async ({ format, content }) => tenants.import(format, content),
     'flags.list': async () => s().provider.listFlags(),
     'flags.environments': async () => (await s().provider.environmentStates?.()) ?? {},
+    'flags.exceptions': async () => {
+      const { provider } = s();
+      const list = tenants.list();
+      const ids = list.map((t) => t.id);
+      const flags = await provider.listFlags();
+      return Object.fromEntries(
+        flags.map((flag) => [flag.key, flagExceptions(flag, list, provider.valuesFor(flag.key, ids))]),
+      );
+    },
     'flags.forTenant': async ({ tenantId }) => {
       requireTenant(d, tenantId);
       return s().provider.tenantFlags(tenantId);

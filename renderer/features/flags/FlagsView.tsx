@@ -1,9 +1,10 @@
 /**
  * Every flag of the active profile's provider, with its state in the profile's environment and
  * what everyone gets while it is off; "Turn off for everyone…" opens the change dialog (reason,
- * production confirmation, outcome). Tenant values live in the tenant panel, not here.
+ * production confirmation, outcome), and which tenants get something else than the default (a name
+ * opens that tenant, whose panel changes its value).
  */
-import type { FlagEnvironmentState, FlagInfo } from '../../../electron/core/api';
+import type { FlagEnvironmentState, FlagExceptions, FlagInfo } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatFlagValue } from '../../app/format';
 import { openChange } from '../actions/actions-store';
@@ -30,13 +31,44 @@ function OtherEnvironments({ states }: { states: FlagEnvironmentState[] | undefi
   );
 }
 
+/** How many names the cell shows before "+N more" (the tenant panel has the rest). */
+const NAMES_SHOWN = 3;
+
+/** "2 · Acme Corp off, Soylent off": who gets something else than the default; a name opens the tenant. */
+function Exceptions({ flag, exceptions }: { flag: FlagInfo; exceptions: FlagExceptions | undefined }) {
+  const { stores } = useApp();
+  if (!exceptions) return <span className="dim">…</span>;
+  if (exceptions.total === 0) return <span className="dim">none</span>;
+  const shown = exceptions.tenants.slice(0, NAMES_SHOWN);
+  const more = exceptions.total - shown.length;
+  return (
+    <span className="fv-exceptions" data-testid="flag-exceptions" data-total={exceptions.total}>
+      <span className="fv-exceptions__count">{exceptions.total}</span>
+      {shown.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          className="link fv-exceptions__tenant"
+          title={`${t.name} (${t.id}) gets ${formatFlagValue(t.value)} from ${flag.key}; open the tenant`}
+          onClick={() => stores.ui.setState({ view: 'traffic', openTenantId: t.id })}
+        >
+          {t.name} <span className="mono">{formatFlagValue(t.value)}</span>
+        </button>
+      ))}
+      {more > 0 ? <span className="dim">+{more} more</span> : null}
+    </span>
+  );
+}
+
 function FlagRow({
   flag,
   environments,
+  exceptions,
   readOnly,
 }: {
   flag: FlagInfo;
   environments: FlagEnvironmentState[] | undefined;
+  exceptions: FlagExceptions | undefined;
   readOnly: boolean;
 }) {
   const { stores } = useApp();
@@ -57,6 +89,9 @@ function FlagRow({
       </td>
       <td className="fv-value mono">{formatFlagValue(flag.variants[flag.defaultVariant] ?? null)}</td>
       <td className="fv-value mono">{offText(flag)}</td>
+      <td className="fv-exceptions-cell">
+        <Exceptions flag={flag} exceptions={exceptions} />
+      </td>
       <td className="fv-envs-cell">
         <OtherEnvironments states={environments} />
       </td>
@@ -78,7 +113,7 @@ function FlagRow({
 
 export function FlagsView() {
   const { client } = useApp();
-  const { flags, environments, error } = useFlagList(client);
+  const { flags, environments, exceptions, error } = useFlagList(client);
   const info = useSlice(
     (s) => s.sources,
     (s) => s.info,
@@ -104,6 +139,12 @@ export function FlagsView() {
                 served by default
               </th>
               <th className="fv-value">while off, everyone gets</th>
+              <th
+                className="fv-exceptions-cell"
+                title="tenants that get something else than the default now (overrides, targets, rules)"
+              >
+                tenants that differ
+              </th>
               <th className="fv-envs-cell">other environments</th>
               <th className="fv-action">
                 <span className="visually-hidden">action</span>
@@ -112,7 +153,13 @@ export function FlagsView() {
           </thead>
           <tbody>
             {flags?.map((flag) => (
-              <FlagRow key={flag.key} flag={flag} environments={environments[flag.key]} readOnly={readOnly} />
+              <FlagRow
+                key={flag.key}
+                flag={flag}
+                environments={environments[flag.key]}
+                exceptions={exceptions[flag.key]}
+                readOnly={readOnly}
+              />
             ))}
           </tbody>
         </table>

@@ -3,13 +3,20 @@
  * (ours or someone else's, via flags.onChange) and when the profile switches (app.onReset).
  */
 import { useEffect, useState } from 'react';
-import type { FlagEnvironmentState, FlagInfo, SwitchboardClient } from '../../../electron/core/api';
+import type {
+  FlagEnvironmentState,
+  FlagExceptions,
+  FlagInfo,
+  SwitchboardClient,
+} from '../../../electron/core/api';
 import { errorText } from '../../client/client';
 
 export interface FlagList {
   flags: FlagInfo[] | null;
   /** on/off in the provider's other environments, by flag key; {} where it has one */
   environments: Record<string, FlagEnvironmentState[]>;
+  /** the tenants each flag serves a non-default value, by flag key */
+  exceptions: Record<string, FlagExceptions>;
   error: string | null;
 }
 
@@ -26,12 +33,17 @@ export function stopsEveryone(flag: FlagInfo): boolean {
 }
 
 export function useFlagList(client: SwitchboardClient): FlagList {
-  const [list, setList] = useState<FlagList>({ flags: null, environments: {}, error: null });
+  const [list, setList] = useState<FlagList>({ flags: null, environments: {}, exceptions: {}, error: null });
   useEffect(() => {
     let live = true;
     const load = () =>
-      Promise.all([client.call('flags.list', {}), client.call('flags.environments', {})]).then(
-        ([flags, environments]) => live && setList({ flags: sortFlags(flags), environments, error: null }),
+      Promise.all([
+        client.call('flags.list', {}),
+        client.call('flags.environments', {}),
+        client.call('flags.exceptions', {}),
+      ]).then(
+        ([flags, environments, exceptions]) =>
+          live && setList({ flags: sortFlags(flags), environments, exceptions, error: null }),
         (error) => live && setList((prev) => ({ ...prev, error: errorText(error) })),
       );
     void load();
