@@ -1,8 +1,31 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from '../../fixtures/app.fixture';
 import { saveScreenshot } from '../../fixtures/screenshots';
+import { FlagsPage } from '../../pages/flags.page';
 import { TrafficPage } from '../../pages/traffic.page';
 
 test.use({ consoleOptions: { tenants: 20, spikeAfterSec: null } });
+
+/** The palette's items for a query, as `data-action` values: `flip` is a write, `open-tenant` is not. */
+async function paletteActions(app: Page, query: string): Promise<string[]> {
+  await app.keyboard.press('Control+k');
+  const input = app.getByTestId('palette-input');
+  await input.fill(query);
+  // the list is computed with the query, in the same render: an item or "Nothing matches" shows it is done
+  await expect(app.locator('#palette-list > li').first()).toBeVisible();
+  const actions = await app
+    .getByTestId('palette-item')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-action') ?? ''));
+  await app.keyboard.press('Escape');
+  await expect(app.getByTestId('command-palette')).toBeHidden();
+  return actions;
+}
+
+/** Every control in the open tenant panel that would change a flag. */
+function tenantWriteControls(app: Page) {
+  const detail = app.getByTestId('tenant-detail');
+  return detail.getByTestId('detail-kill-switch').or(detail.locator('[data-testid^="flag-control-"]'));
+}
 
 test('profiles: add one, test its connection, switch to a read-only profile and back', async ({
   app,
@@ -28,11 +51,46 @@ test('profiles: add one, test its connection, switch to a read-only profile and 
   await app.getByTestId('profile-activate-observer').click();
   await expect(card).toHaveAttribute('data-active', 'true');
   await expect(app.getByTestId('read-only-badge')).toBeVisible();
-  await app.getByTestId('nav-traffic').click();
-  await expect(new TrafficPage(app).killSwitch('acme')).toBeDisabled({ timeout: 20_000 });
+
+  // Read-only: no control anywhere may start a change (issue 4).
+  const traffic = new TrafficPage(app);
+  await traffic.open();
+  await expect(traffic.killSwitch('acme')).toBeDisabled({ timeout: 20_000 });
+
+  await traffic.row('acme').click();
+  const detail = app.getByTestId('tenant-detail');
+  await expect(detail.locator('[data-testid^="flag-row-"]').first()).toBeVisible();
+  const controls = tenantWriteControls(app);
+  expect(await controls.count()).toBeGreaterThan(1);
+  for (const control of await controls.all()) await expect(control).toBeDisabled();
+  await app.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+
+  const flags = new FlagsPage(app);
+  await flags.open();
+  const toggles = app.getByTestId('flag-toggle');
+  await expect(toggles.first()).toBeVisible();
+  for (const toggle of await toggles.all()) await expect(toggle).toBeDisabled();
+
+  await traffic.open();
+  const found = await paletteActions(app, 'acme');
+  expect(found).toContain('open-tenant');
+  expect(found).not.toContain('flip');
+  expect(await paletteActions(app, 'stop acme')).not.toContain('flip');
 
   await app.getByTestId('nav-profiles').click();
   await app.getByTestId('profile-activate-local').click();
   await expect(app.getByTestId('profile-card-local')).toHaveAttribute('data-active', 'true');
   await expect(app.getByTestId('read-only-badge')).toHaveCount(0);
+
+  // ...and back on a writable profile the same controls are live again, so the checks above were not vacuous.
+  await traffic.open();
+  await expect(traffic.killSwitch('acme')).toBeEnabled({ timeout: 20_000 });
+  await traffic.row('acme').click();
+  await expect(detail.getByTestId('detail-kill-switch')).toBeEnabled();
+  await app.keyboard.press('Escape');
+  await flags.open();
+  await expect(flags.toggle('publish-events')).toBeEnabled();
+  await traffic.open();
+  expect(await paletteActions(app, 'stop acme')).toContain('flip');
 });

@@ -22,7 +22,7 @@ import { ProviderGate } from '../flags/provider-gate';
 import type { MetricsSource, TenantGate } from '../metrics/metrics-source';
 import { SimulatedSource } from '../metrics/simulated/simulated-source';
 import { rateSourceIndex } from '../metrics/source-config';
-import { createSource } from '../metrics/source-factory';
+import { createSources } from '../metrics/source-factory';
 import type { Profile } from '../profiles/profile-schema';
 import type { SettingsStore } from '../settings/settings-store';
 import type { TenantDirectory } from '../tenants/tenant-directory';
@@ -99,18 +99,16 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
       ? { ...c, password: options.rabbitmqPassword }
       : c,
   );
-  const sources = configs.map((config) =>
-    createSource(config, {
-      gate: () => {
-        gates[0] ??= ofrep
-          ? new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken })
-          : new ProviderGate(provider);
-        return gates[0];
-      },
-      defaultTenants: options.tenants ?? 50,
-      defaultSpikeAfterMs: options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs,
-    }),
-  );
+  const sources = createSources(configs, {
+    gate: () => {
+      gates[0] ??= ofrep
+        ? new OfrepGate({ endpoint: ofrep.url, flagKey: KILL_SWITCH_FLAG, token: options.ofrepToken })
+        : new ProviderGate(provider);
+      return gates[0];
+    },
+    defaultTenants: options.tenants ?? 50,
+    defaultSpikeAfterMs: options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs,
+  });
   const gate = gates[0] ?? null;
   const source = sources.find((s): s is SimulatedSource => s instanceof SimulatedSource) ?? null;
   if (source) {

@@ -28,6 +28,7 @@ import {
   type TimeboxChoice,
   timeboxFrom,
 } from './actions-store';
+import { reasonNote } from './reason-note';
 
 function useTenantFigures(tenantId: string) {
   const { stores } = useApp();
@@ -265,6 +266,7 @@ export function ChangeDialog() {
     (intent.kind === 'flip' && !intent.publish) ||
     (flagWide && !intent.enabled && stopsEveryone(intent.flag));
   const { title, confirmText, confirmName } = wording(intent, name, production);
+  const note = reasonNote(info?.flagProvider.kind, intent);
 
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -333,6 +335,11 @@ export function ChangeDialog() {
                 if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) onSubmit(e);
               }}
             />
+            {note ? (
+              <span className="field__note" data-testid="flip-reason-note">
+                {note}
+              </span>
+            ) : null}
           </label>
           <div className="field field--row">
             <label className="field__label" htmlFor={`${ids}-timebox`}>
