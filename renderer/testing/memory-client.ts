@@ -660,6 +660,8 @@ export class MemoryClient implements RendererClient {
         return this.flags;
       case 'flags.environments':
         return {};
+      case 'audit.providerHistory':
+        return []; // the embedded store keeps no history of its own
       case 'flags.exceptions':
         return Object.fromEntries(
           this.flags.map((flag) => {

@@ -1,7 +1,7 @@
 /**
  * The side panel for one tenant: live rate chart with baseline and flips, every flag with where its
  * value comes from and a control to change it (through the same reason + time box dialog), and the
- * tenant's audit entries.
+ * tenant's audit: Switchboard's entries and the provider's log merged (features/audit).
  */
 import { memo, useMemo } from 'react';
 import {
@@ -17,18 +17,10 @@ import {
 import type { FlagValue, TenantFlag, TrafficMarker } from '../../../electron/core/api';
 import { timeAxisProps, tooltipProps, valueAxisProps } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
-import {
-  formatDateTime,
-  formatEffect,
-  formatFlagValue,
-  formatPercent,
-  formatRate,
-  formatRateCompact,
-  formatRatio,
-} from '../../app/format';
+import { formatFlagValue, formatPercent, formatRate, formatRateCompact, formatRatio } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
-import { ApprovalAction } from '../actions/ApprovalAction';
 import { openChange } from '../actions/actions-store';
+import { TenantAuditTimeline } from '../audit/TenantAuditTimeline';
 import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
 import { STATUS_LABEL } from '../traffic/traffic-model';
 
@@ -334,34 +326,7 @@ export function TenantDetailPanel({ tenantId }: { tenantId: string }) {
             </tbody>
           </table>
           <h3 className="section-title">Audit</h3>
-          {detail.audit.length === 0 ? (
-            <div className="empty empty--inline">No changes recorded for {name}.</div>
-          ) : null}
-          <ul className="audit-list">
-            {detail.audit.map((entry) => (
-              <li
-                key={entry.id}
-                className={`audit-item audit-item--${entry.outcome}`}
-                data-testid="tenant-audit-row"
-                data-outcome={entry.outcome}
-              >
-                <div className="audit-item__line">
-                  <span className={`outcome-chip outcome-chip--${entry.outcome}`}>{entry.outcome}</span>
-                  <span className="mono">
-                    {entry.flagKey} → {formatFlagValue(entry.value)}
-                  </span>
-                  <span className="audit-item__who">{entry.actor}</span>
-                  <span className="audit-item__when">{formatDateTime(Date.parse(entry.at))}</span>
-                </div>
-                <div className="audit-item__why">“{entry.reason}”</div>
-                {entry.error ? <div className="audit-item__error">{entry.error}</div> : null}
-                {entry.effect ? (
-                  <div className="audit-item__effect">{formatEffect(tenantId, entry.effect)}</div>
-                ) : null}
-                {entry.approval ? <ApprovalAction entry={entry} /> : null}
-              </li>
-            ))}
-          </ul>
+          <TenantAuditTimeline tenantId={tenantId} name={name} entries={detail.audit} />
         </div>
       ) : null}
     </aside>

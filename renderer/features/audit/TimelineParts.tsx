@@ -1,0 +1,32 @@
+/** Pieces both timeline views draw: where a row comes from, and the provider's record of our change. */
+import type { ProviderEvent } from '../../../electron/core/api';
+import { formatDateTime } from '../../app/format';
+
+export function SourceTag({ kind, name }: { kind: 'switchboard' | string; name: string }) {
+  const own = kind === 'switchboard';
+  return (
+    <span
+      className={`tag source-tag ${own ? 'source-tag--switchboard' : 'source-tag--provider'}`}
+      data-testid="audit-source"
+      data-source={kind}
+    >
+      {own ? 'Switchboard' : name}
+    </span>
+  );
+}
+
+/** "also in Unleash's log": the provider recorded this change too; its words are in the tooltip. */
+export function RecordedNote({ records, name }: { records: ProviderEvent[]; name: string }) {
+  if (records.length === 0) return null;
+  const detail = records
+    .map(
+      (r) =>
+        `${formatDateTime(Date.parse(r.at))} ${r.actor}: ${r.summary}${r.comment ? ` — “${r.comment}”` : ''}`,
+    )
+    .join('\n');
+  return (
+    <span className="recorded-note" data-testid="provider-record" title={detail}>
+      {`also in ${name}'s log`}
+    </span>
+  );
+}
