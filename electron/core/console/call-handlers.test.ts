@@ -100,6 +100,17 @@ describe('editing the active profile', () => {
     expect(entry.outcome).toBe('applied');
   });
 
+  it('new sources for the running profile reconnect it at once', async () => {
+    const { core } = await start();
+    await core.call('profiles.save', { profile: embedded('ops') }, actor);
+    await core.call('profiles.activate', { name: 'ops' }, actor);
+    const seen = record(core);
+    const fewer = { ...embedded('ops'), sources: [{ kind: 'simulated', tenants: 7, spikeAfterMs: null }] };
+    await core.call('profiles.save', { profile: fewer }, actor);
+    expect(seen.map((e) => e.event)).toContain('app.onReset');
+    expect(running!.parts.source?.tenants()).toHaveLength(7);
+  });
+
   it('saving another profile leaves the running one alone and does not reset the UI', async () => {
     const { core } = await start();
     const seen = record(core);

@@ -35,6 +35,11 @@ export interface CallHandlerDeps {
 
 const version = readVersion();
 
+/** What a session is connected to: a change here needs a new session, a guard change does not. */
+function connectionOf(profile: Profile): string {
+  return JSON.stringify({ flags: profile.flags, sources: profile.sources });
+}
+
 /** One handler per call of the contract; inputs arrive already validated. */
 export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
   const s = d.session;
@@ -91,12 +96,21 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
     'broker.health': async () => s().brokers.health(),
     'profiles.list': async () => d.profiles.view(),
     'profiles.save': async ({ profile, secrets }, ctx) => {
+      const active = profile.name === s().profile.name;
+      const connectedTo = connectionOf(s().profile);
       await d.profiles.save(profile, secrets);
+      const saved = d.profiles.get(profile.name);
+      // New sources, provider or secrets for the running profile: reconnect now (its time boxes
+      // stay in its own file), as a switch would, rather than after one.
+      if (active && saved && (connectionOf(saved) !== connectedTo || Object.keys(secrets ?? {}).length > 0)) {
+        await d.activateProfile(profile.name);
+        return d.profiles.view();
+      }
       const view = await d.profiles.view();
       d.shared.bus.emit('profiles.onChange', view);
       // The active profile's guards apply from the next call on: tell every UI to show (or hide) its
       // write controls now rather than after a switch.
-      if (profile.name === s().profile.name) d.shared.bus.emit('app.onReset', appInfo(d, ctx));
+      if (active) d.shared.bus.emit('app.onReset', appInfo(d, ctx));
       return view;
     },
     'profiles.delete': async ({ name }) => {
