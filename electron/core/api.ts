@@ -525,9 +525,25 @@ export const calls = {
     input: z.object({ name: profileNameSchema }).strict(),
     output: output<ProfilesView>(),
   },
-  /** "Test connection": what works and what does not, without switching. */
+  /**
+   * "Test connection": what works and what does not, without switching. A saved profile by name, or
+   * a form's draft before it is saved — taken and refused as profiles.save would, but nothing is
+   * written; a secret not typed is the saved profile's of the same name. Secrets are never echoed.
+   */
   'profiles.test': {
-    input: z.object({ name: profileNameSchema }).strict(),
+    input: z.union([
+      z.object({ name: profileNameSchema }).strict(),
+      z
+        .object({
+          profile: profileSchema,
+          secrets: z
+            .object({ flagToken: z.string().min(1).max(4096), rabbitmqPassword: z.string().min(1).max(4096) })
+            .partial()
+            .strict()
+            .optional(),
+        })
+        .strict(),
+    ]),
     output: output<ConnectionTest>(),
   },
   /**

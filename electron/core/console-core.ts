@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { currentActor } from './actions/actor';
 import { AuditLog } from './actions/audit-log';
-import { ApiError, type ConnectionTest, parseCall } from './api';
+import { ApiError, parseCall } from './api';
 import {
   appInfo,
   type CallHandlerDeps,
@@ -22,7 +22,7 @@ import {
 import { EventBus } from './console/event-bus';
 import type { CallContext, ConsoleCore, ConsoleCoreOptions } from './console-core.types';
 import { createProvider } from './flags/provider-factory';
-import { testProfile } from './profiles/profile-check';
+import { testProfileInput } from './profiles/profile-check';
 import { LOCAL_PROFILE, type Profile } from './profiles/profile-schema';
 import { ProfileStore } from './profiles/profile-store';
 import { SettingsStore } from './settings/settings-store';
@@ -72,7 +72,7 @@ export async function assembleConsole(
       bus.emit('traffic.onPaused', { paused });
     },
     problems: () => dataProblems(shared, session.parts, profiles),
-    testProfile: (name) => checkProfile(profiles, name, dataDir),
+    testProfile: (input) => testProfileInput(profiles, input, dataDir),
     activateProfile: async (name) => {
       session = await switchSession(session, shared, profiles, name, options);
       bus.emit('profiles.onChange', await profiles.view());
@@ -150,16 +150,6 @@ async function switchSession(
     current.stop = restored.stop;
     throw new ApiError('PROVIDER_ERROR', `could not switch to "${name}": ${(error as Error).message}`);
   }
-}
-
-async function checkProfile(profiles: ProfileStore, name: string, dataDir: string): Promise<ConnectionTest> {
-  const profile = profiles.get(name);
-  if (!profile) throw new ApiError('NOT_FOUND', `no profile "${name}"`);
-  return testProfile(profile, {
-    dataDir,
-    token: await profiles.secret(name, 'flagToken'),
-    rabbitmqPassword: await profiles.secret(name, 'rabbitmqPassword'),
-  });
 }
 
 /** Files in the data directory that failed validation: shown to the user, never overwritten. */

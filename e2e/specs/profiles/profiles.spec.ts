@@ -27,7 +27,7 @@ function tenantWriteControls(app: Page) {
   return detail.getByTestId('detail-kill-switch').or(detail.locator('[data-testid^="flag-control-"]'));
 }
 
-test('profiles: add one, test its connection, switch to a read-only profile and back', async ({
+test('profiles: add one (testing it before saving), test its connection, switch to a read-only profile and back', async ({
   app,
 }, testInfo) => {
   await app.getByTestId('nav-profiles').click();
@@ -37,9 +37,22 @@ test('profiles: add one, test its connection, switch to a read-only profile and 
   await app.getByTestId('profile-form-name').fill('observer');
   await app.getByTestId('profile-form-prometheusUrl').fill('http://127.0.0.1:59');
   await app.getByTestId('profile-form-readOnly').check();
+
+  // Test the form's contents before saving: each part says what works, and nothing is saved yet.
+  await app.getByTestId('profile-form-test').click();
+  const draftResult = app.getByTestId('profile-form-test-result');
+  await expect(draftResult).toHaveAttribute('data-ok', 'false');
+  await expect(draftResult.locator('.check--ok', { hasText: 'flags (embedded)' })).toBeVisible();
+  await expect(draftResult.locator('.check--bad')).toContainText(
+    /metrics \(prometheus\): .*(cannot reach|refused)/,
+  );
+  await expect(app.getByTestId('profile-card-observer')).toHaveCount(0);
+  await saveScreenshot(app, testInfo, 'profile-form-test');
+
   await app.getByTestId('profile-form-save').click();
   const card = app.getByTestId('profile-card-observer');
   await expect(card).toBeVisible();
+  await expect(app.getByTestId('profile-form')).toHaveCount(0);
 
   await app.getByTestId('profile-test-observer').click();
   const result = app.getByTestId('profile-test-result-observer');

@@ -7,11 +7,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-services/free-ports';
 import type { AppInfo, AuditEntry, ConnectionTest, ProfilesView } from '../api';
 import { assembleConsole, type ConsoleParts } from '../console-core';
 import type { ConsoleCore } from '../console-core.types';
 import { READER_TOKEN, startLdContractServer } from '../flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
+import { LocalServer } from '../metrics/scrape/testing/local-server';
 import type { SecretStore } from '../secrets/secret-store';
 
 const actor = { actor: 'oncall' };
@@ -30,7 +32,7 @@ function memorySecrets(): SecretStore {
   };
 }
 
-async function start() {
+async function start(options: Partial<Parameters<typeof assembleConsole>[0]> = {}) {
   dataDir = await mkdtemp(join(tmpdir(), 'switchboard-handlers-'));
   running = await assembleConsole({
     dataDir,
@@ -39,6 +41,7 @@ async function start() {
     ofrepPort: 0,
     spikeAfterMs: null,
     secrets: memorySecrets(),
+    ...options,
   });
   await (running.parts.gate as OfrepGate).whenIdle();
   return running;
@@ -193,6 +196,95 @@ describe('Test connection', () => {
       expect(reader.checks[0]!.message).toMatch(/can write: not checked .*read-only token passes/);
     } finally {
       await ld.close();
+    }
+  });
+});
+
+describe('Test connection of a draft, before it is saved', () => {
+  it('reports the unreachable broker as failing and the embedded flags as working, and saves nothing', async () => {
+    const { core } = await start();
+    const before = await core.call('profiles.list', {}, actor);
+    const port = await freePort(); // asked of the kernel and released: nothing listens there
+    const profile = embedded('draft', {
+      sources: [{ kind: 'rabbitmq', url: `http://guest@127.0.0.1:${port}` }],
+    });
+
+    const result = (await core.call(
+      'profiles.test',
+      { profile, secrets: { rabbitmqPassword: 'typed-broker-pw' } },
+      actor,
+    )) as ConnectionTest;
+
+    expect(result.ok).toBe(false);
+    expect(result.checks).toEqual([
+      expect.objectContaining({ part: 'flags (embedded)', ok: true }),
+      expect.objectContaining({ part: 'metrics (rabbitmq)', ok: false }),
+    ]);
+    expect(result.checks[1]!.message).toMatch(/ECONNREFUSED|refused|cannot reach/);
+    expect(JSON.stringify(result)).not.toContain('typed-broker-pw');
+    expect(await core.call('profiles.list', {}, actor)).toEqual(before);
+    await expect(readFile(join(dataDir, 'profiles.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('local');
+  });
+
+  it('is refused as saving would be: a password in a URL, the command line profile’s name', async () => {
+    const { core } = await start({ sources: [{ kind: 'simulated', tenants: 12, spikeAfterMs: null }] });
+    const before = await core.call('profiles.list', {}, actor);
+    const profile = embedded('broker', {
+      sources: [{ kind: 'rabbitmq', url: 'http://ops:hunter2@127.0.0.1:15672' }],
+    });
+
+    const refused = (await core.call('profiles.test', { profile }, actor).catch((e: Error) => e)) as Error;
+    const saveRefused = (await core
+      .call('profiles.save', { profile }, actor)
+      .catch((e: Error) => e)) as Error;
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(refused.message).toMatch(/profile\.sources\.0\.url: .*RabbitMQ password field/);
+    expect(refused.message.replace('profiles.test', 'profiles.save')).toBe(saveRefused.message);
+    expect(refused.message).not.toContain('hunter2');
+
+    await expect(
+      core.call('profiles.test', { profile: embedded('command-line') }, actor),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/command-line profile/),
+    });
+    expect(await core.call('profiles.list', {}, actor)).toEqual(before);
+  });
+
+  it('uses the typed secret, else the saved profile’s, and never shows one even when a server echoes it', async () => {
+    const seen: string[] = [];
+    // A misbehaving management endpoint that quotes the password it was sent in its error body.
+    const echo = await new LocalServer((_url, request) => {
+      const basic = (request.headers.authorization ?? '').replace(/^Basic /, '');
+      const password = Buffer.from(basic, 'base64').toString().split(':')[1] ?? '';
+      seen.push(password);
+      return { status: 500, body: `login failed for password ${password}` };
+    }).start();
+    try {
+      const { core } = await start();
+      const profile = embedded('staging', { sources: [{ kind: 'rabbitmq', url: echo.url }] });
+      await core.call('profiles.save', { profile, secrets: { rabbitmqPassword: 'stored-pw-1' } }, actor);
+
+      const typed = (await core.call(
+        'profiles.test',
+        { profile, secrets: { rabbitmqPassword: 'typed-pw-2' } },
+        actor,
+      )) as ConnectionTest;
+      expect(seen.at(-1)).toBe('typed-pw-2');
+      expect(typed.checks[1]).toMatchObject({ part: 'metrics (rabbitmq)', ok: false });
+      expect(typed.checks[1]!.message).toContain('login failed for password •••');
+      expect(JSON.stringify(typed)).not.toContain('typed-pw-2');
+
+      const kept = (await core.call('profiles.test', { profile }, actor)) as ConnectionTest;
+      expect(seen.at(-1)).toBe('stored-pw-1');
+      expect(JSON.stringify(kept)).not.toContain('stored-pw-1');
+
+      // a new profile's draft has no saved secrets to borrow
+      await core.call('profiles.test', { profile: { ...profile, name: 'fresh' } }, actor);
+      expect(seen.at(-1)).not.toBe('stored-pw-1');
+    } finally {
+      await echo.stop();
     }
   });
 });

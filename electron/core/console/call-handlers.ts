@@ -29,7 +29,7 @@ export interface CallHandlerDeps {
   setPaused(paused: boolean): void;
   /** data files that failed validation */
   problems(): string[];
-  testProfile(name: string): Promise<CallOutput<'profiles.test'>>;
+  testProfile(input: ParsedInput<'profiles.test'>): Promise<CallOutput<'profiles.test'>>;
   activateProfile(name: string): Promise<void>;
 }
 
@@ -117,7 +117,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       await d.profiles.remove(name);
       return d.profiles.view();
     },
-    'profiles.test': async ({ name }) => d.testProfile(name),
+    'profiles.test': async (input) => d.testProfile(input),
     'profiles.activate': async ({ name, leavePendingTimeBoxes }, ctx) => {
       const { profile, timeBox } = s();
       if (name !== profile.name && !leavePendingTimeBoxes)

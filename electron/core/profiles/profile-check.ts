@@ -1,8 +1,9 @@
 import { access, constants } from 'node:fs/promises';
-import type { ConnectionTest } from '../api';
+import { ApiError, type ConnectionTest, type ParsedInput } from '../api';
 import { createProvider } from '../flags/provider-factory';
 import { createSource } from '../metrics/source-factory';
 import type { Profile } from './profile-schema';
+import type { ProfileStore } from './profile-store';
 
 export interface ProfileCheckDeps {
   dataDir: string;
@@ -18,19 +19,68 @@ const noGate = {
 };
 
 /**
+ * The `profiles.test` call: a saved profile by name, or a form's draft before it is saved. A draft
+ * is refused as `profiles.save` would refuse it, yet nothing is stored and no session changes; a
+ * secret the form left blank ("unchanged") is the one stored for the saved profile of that name.
+ */
+export async function testProfileInput(
+  profiles: ProfileStore,
+  input: ParsedInput<'profiles.test'>,
+  dataDir: string,
+): Promise<ConnectionTest> {
+  if ('name' in input) {
+    const profile = profiles.get(input.name);
+    if (!profile) throw new ApiError('NOT_FOUND', `no profile "${input.name}"`);
+    return testProfile(profile, { dataDir, ...(await storedSecrets(profiles, profile.name)) });
+  }
+  const draft = profiles.validate(input.profile);
+  const stored = profiles.get(draft.name)
+    ? await storedSecrets(profiles, draft.name)
+    : { token: null, rabbitmqPassword: null };
+  return testProfile(draft, {
+    dataDir,
+    token: input.secrets?.flagToken ?? stored.token,
+    rabbitmqPassword: input.secrets?.rabbitmqPassword ?? stored.rabbitmqPassword,
+  });
+}
+
+async function storedSecrets(profiles: ProfileStore, name: string) {
+  return {
+    token: await profiles.secret(name, 'flagToken'),
+    rabbitmqPassword: await profiles.secret(name, 'rabbitmqPassword'),
+  };
+}
+
+/**
  * "Test connection": open the profile's flag provider and read its flags, then sample each metrics
  * source once — without touching the running session. Each part says what works and what does not.
  */
 export async function testProfile(profile: Profile, deps: ProfileCheckDeps): Promise<ConnectionTest> {
   const checks = [await checkFlags(profile, deps)];
+  const secrets = [deps.token, deps.rabbitmqPassword];
   for (const config of profile.sources) {
     const withPassword =
       config.kind === 'rabbitmq' && deps.rabbitmqPassword && !config.password
         ? { ...config, password: deps.rabbitmqPassword }
         : config;
+    if (withPassword.kind === 'rabbitmq') secrets.push(withPassword.password ?? null);
     checks.push(await checkSource(withPassword));
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  const redacted = checks.map((check) => ({ ...check, message: withoutSecrets(check.message, secrets) }));
+  return { ok: checks.every((c) => c.ok), checks: redacted };
+}
+
+/**
+ * A server's error body is quoted in the message, and a misconfigured one (a proxy, a login page)
+ * may echo the credentials it was sent: the result goes to the renderer, so no secret stays in it.
+ */
+function withoutSecrets(message: string, secrets: (string | null | undefined)[]): string {
+  let text = message;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) text = text.split(form).join('•••');
+  }
+  return text;
 }
 
 async function checkFlags(profile: Profile, deps: ProfileCheckDeps) {

@@ -84,8 +84,8 @@ export class ProfileStore {
     };
   }
 
-  async save(input: Profile, secrets: Partial<Record<ProfileSecret, string>> = {}): Promise<void> {
-    this.refuseWhenInvalid();
+  /** The profile as save would take it, or save's refusal — without saving (a draft's "Test connection"). */
+  validate(input: Profile): Profile {
     const profile = checkedProfile(input);
     if (profile.name === this.transient?.name) {
       throw new ApiError(
@@ -93,6 +93,12 @@ export class ProfileStore {
         `"${profile.name}" is the command-line profile of this launch; choose another name`,
       );
     }
+    return profile;
+  }
+
+  async save(input: Profile, secrets: Partial<Record<ProfileSecret, string>> = {}): Promise<void> {
+    this.refuseWhenInvalid();
+    const profile = this.validate(input);
     if (Object.keys(secrets).length > 0 && !this.options.secrets) {
       throw new ApiError('INVALID_INPUT', 'this host has no secret store: secrets cannot be saved');
     }

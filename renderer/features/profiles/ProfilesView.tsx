@@ -4,10 +4,18 @@
  * list only ever says whether each one is set.
  */
 import { useEffect, useState } from 'react';
-import type { ConnectionTest, ProfileView } from '../../../electron/core/api';
+import type { ProfileView } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { draftOf, emptyDraft, type ProfileDraft, saveInput } from './profile-draft';
-import { loadProfiles, profileAction, switchProfile, testProfile } from './profiles-store';
+import {
+  clearDraftTest,
+  loadProfiles,
+  profileAction,
+  switchProfile,
+  type TestState,
+  testDraft,
+  testProfile,
+} from './profiles-store';
 import './profiles.css';
 
 export function ProfilesView() {
@@ -20,7 +28,12 @@ export function ProfilesView() {
     (s) => s.profiles,
     (s) => s.error,
   );
-  const [draft, setDraft] = useState<ProfileDraft | null>(null);
+  const [draft, setOpenDraft] = useState<ProfileDraft | null>(null);
+  // A test answer belongs to the form it was asked from: opening or closing one drops it.
+  const setDraft = (next: ProfileDraft | null) => {
+    clearDraftTest(stores.profiles);
+    setOpenDraft(next);
+  };
   useEffect(() => {
     void loadProfiles(stores.profiles, client);
   }, [stores, client]);
@@ -160,7 +173,7 @@ function ProfileCard({ profile, active, onEdit }: { profile: ProfileView; active
           </button>
         )}
       </div>
-      {test ? <TestResult name={name} test={test} /> : null}
+      {test ? <TestResult testId={`profile-test-result-${name}`} test={test} /> : null}
     </article>
   );
 }
@@ -173,22 +186,22 @@ function describeFlags(profile: ProfileView): string {
   return `LaunchDarkly ${flags.baseUrl ?? 'app.launchdarkly.com'} · ${flags.project}/${flags.environment} · ${flags.contextKind}`;
 }
 
-function TestResult({ name, test }: { name: string; test: ConnectionTest | { error: string } | 'running' }) {
+function TestResult({ testId, test }: { testId: string; test: TestState }) {
   if (test === 'running')
     return (
-      <p className="pcard__test" data-testid={`profile-test-result-${name}`}>
+      <p className="pcard__test" data-testid={testId}>
         Testing…
       </p>
     );
   if ('error' in test) {
     return (
-      <p className="pcard__test pcard__test--bad" data-testid={`profile-test-result-${name}`} data-ok="false">
+      <p className="pcard__test pcard__test--bad" data-testid={testId} data-ok="false">
         {test.error}
       </p>
     );
   }
   return (
-    <ul className="pcard__test" data-testid={`profile-test-result-${name}`} data-ok={test.ok}>
+    <ul className="pcard__test" data-testid={testId} data-ok={test.ok}>
       {test.checks.map((check) => (
         <li key={check.part} className={check.ok ? 'check check--ok' : 'check check--bad'}>
           <span aria-hidden="true">{check.ok ? '●' : '✕'}</span> {check.part}: {check.message}
@@ -207,6 +220,11 @@ function ProfileForm({
   onCancel(): void;
   onSave(d: ProfileDraft): void;
 }) {
+  const { client, stores } = useApp();
+  const test = useSlice(
+    (s) => s.profiles,
+    (s) => s.draftTest,
+  );
   const [d, setD] = useState(draft);
   const set = <K extends keyof ProfileDraft>(key: K, value: ProfileDraft[K]) => setD({ ...d, [key]: value });
   const text = (
@@ -311,6 +329,16 @@ function ProfileForm({
           Cancel
         </button>
         <button
+          type="button"
+          className="btn"
+          data-testid="profile-form-test"
+          title="Try the form's settings as they are now, without saving them"
+          disabled={!d.name.trim() || test === 'running'}
+          onClick={() => void testDraft(stores.profiles, client, saveInput(d))}
+        >
+          {test === 'running' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button
           type="submit"
           className="btn btn--primary"
           data-testid="profile-form-save"
@@ -319,6 +347,7 @@ function ProfileForm({
           Save profile
         </button>
       </div>
+      {test ? <TestResult testId="profile-form-test-result" test={test} /> : null}
     </form>
   );
 }

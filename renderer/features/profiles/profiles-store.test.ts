@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SwitchboardClient } from '../../../electron/core/api';
+import type { ConnectionTest, SwitchboardClient } from '../../../electron/core/api';
 import { CallError } from '../../client/client';
-import { switchProfile } from './profiles-store';
+import { emptyDraft, saveInput } from './profile-draft';
+import { clearDraftTest, createProfilesStore, switchProfile, testDraft } from './profiles-store';
 
 const REFUSAL =
   "acme's time box (publish-events) ends in 12 min and will not run while another profile is active";
@@ -53,5 +54,79 @@ describe('switching profile', () => {
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(asked).toBe(false);
+  });
+});
+
+/** A client whose profiles.test answers only when the test says so, in any order. */
+function clientAnsweringLater() {
+  const asked: { name: string; input: unknown; answer(result: ConnectionTest | Error): void }[] = [];
+  const client = {
+    call: (name: string, input: unknown) =>
+      new Promise((resolve, reject) => {
+        asked.push({ name, input, answer: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      }),
+    on: () => () => {},
+  } as unknown as SwitchboardClient;
+  return { client, asked };
+}
+
+const brokerDown: ConnectionTest = {
+  ok: false,
+  checks: [
+    { part: 'flags (embedded)', ok: true, message: '3 flags · can write: yes' },
+    { part: 'metrics (rabbitmq)', ok: false, message: 'connect ECONNREFUSED 127.0.0.1:15672' },
+  ],
+};
+
+describe('testing the form before saving', () => {
+  const draft = {
+    ...emptyDraft(),
+    name: 'staging',
+    rabbitmqUrl: 'http://guest@127.0.0.1:15672',
+    rabbitmqPassword: 'typed',
+  };
+
+  it('sends what a save would send and shows "running", then the answer', async () => {
+    const store = createProfilesStore();
+    const { client, asked } = clientAnsweringLater();
+    const done = testDraft(store, client, saveInput(draft));
+    expect(asked.map((a) => [a.name, a.input])).toEqual([['profiles.test', saveInput(draft)]]);
+    expect(store.getState().draftTest).toBe('running');
+    asked[0]!.answer(brokerDown);
+    await done;
+    expect(store.getState().draftTest).toEqual(brokerDown);
+    expect(store.getState().tests).toEqual({}); // a draft is no saved profile's result
+  });
+
+  it('shows a refusal as the error', async () => {
+    const store = createProfilesStore();
+    const { client, asked } = clientAnsweringLater();
+    const done = testDraft(store, client, saveInput(draft));
+    asked[0]!.answer(
+      new CallError('INVALID_INPUT', 'profile.sources.0.url: a profile never holds a password'),
+    );
+    await done;
+    expect(store.getState().draftTest).toEqual({
+      error: expect.stringContaining('a profile never holds a password'),
+    });
+  });
+
+  it('keeps the latest click’s answer when an earlier one arrives after it, and none after the form closed', async () => {
+    const store = createProfilesStore();
+    const { client, asked } = clientAnsweringLater();
+    const first = testDraft(store, client, saveInput(draft));
+    const second = testDraft(store, client, saveInput({ ...draft, rabbitmqUrl: '' }));
+    const fine: ConnectionTest = { ok: true, checks: [brokerDown.checks[0]!] };
+    asked[1]!.answer(fine);
+    await second;
+    asked[0]!.answer(brokerDown);
+    await first;
+    expect(store.getState().draftTest).toEqual(fine);
+
+    const third = testDraft(store, client, saveInput(draft));
+    clearDraftTest(store);
+    asked[2]!.answer(brokerDown);
+    await third;
+    expect(store.getState().draftTest).toBeNull();
   });
 });

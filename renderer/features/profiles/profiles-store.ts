@@ -1,19 +1,35 @@
 /** Connection profiles: loaded with profiles.list, kept live from profiles.onChange. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, ConnectionTest, ProfilesView, SwitchboardClient } from '../../../electron/core/api';
+import type {
+  AppInfo,
+  CallInput,
+  ConnectionTest,
+  ProfilesView,
+  SwitchboardClient,
+} from '../../../electron/core/api';
 import { CallError, errorText } from '../../client/client';
+
+export type TestState = ConnectionTest | { error: string } | 'running';
 
 export interface ProfilesState {
   view: ProfilesView | null;
   /** the last "Test connection" answer per profile */
-  tests: Record<string, ConnectionTest | { error: string } | 'running'>;
+  tests: Record<string, TestState>;
+  /** the last "Test connection" answer for the open form's contents, not saved yet */
+  draftTest: TestState | null;
   busy: string | null;
   error: string | null;
 }
 export type ProfilesStore = StoreApi<ProfilesState>;
 
 export function createProfilesStore(): ProfilesStore {
-  return createStore<ProfilesState>(() => ({ view: null, tests: {}, busy: null, error: null }));
+  return createStore<ProfilesState>(() => ({
+    view: null,
+    tests: {},
+    draftTest: null,
+    busy: null,
+    error: null,
+  }));
 }
 
 export function connectProfiles(store: ProfilesStore, client: SwitchboardClient): () => void {
@@ -41,6 +57,41 @@ export async function testProfile(
     result = { error: errorText(error) };
   }
   store.setState({ tests: { ...store.getState().tests, [name]: result } });
+}
+
+/** per store, how many draft tests were started or cleared: an answer counts only if it is the last */
+const draftTests = new WeakMap<ProfilesStore, number>();
+const nextDraftTest = (store: ProfilesStore) => {
+  const n = (draftTests.get(store) ?? 0) + 1;
+  draftTests.set(store, n);
+  return n;
+};
+
+/**
+ * "Test connection" for the profile form's contents before they are saved: the same input a save
+ * would send. Only the latest click's answer is shown — an earlier, slower one arriving after it
+ * would describe fields that have since changed.
+ */
+export async function testDraft(
+  store: ProfilesStore,
+  client: SwitchboardClient,
+  input: CallInput<'profiles.save'>,
+): Promise<void> {
+  const mine = nextDraftTest(store);
+  store.setState({ draftTest: 'running' });
+  let result: TestState;
+  try {
+    result = await client.call('profiles.test', input);
+  } catch (error) {
+    result = { error: errorText(error) };
+  }
+  if (draftTests.get(store) === mine) store.setState({ draftTest: result });
+}
+
+/** The form closed or opened anew: an answer about other contents no longer applies. */
+export function clearDraftTest(store: ProfilesStore): void {
+  nextDraftTest(store);
+  store.setState({ draftTest: null });
 }
 
 /** Run one profile action; the store says which profile is busy and what failed. */
