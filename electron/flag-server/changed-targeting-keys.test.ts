@@ -24,12 +24,16 @@ describe('changedTargetingKeys', () => {
     expect(changedTargetingKeys(before, after)?.sort()).toEqual(['globex', 'hooli', 'initech']);
   });
 
+  it('names the tenant of the first override of a flag and of the last one removed (the first kill of an incident)', () => {
+    expect(changedTargetingKeys(snapshot([]), snapshot(['acme']))).toEqual(['acme']);
+    expect(changedTargetingKeys(snapshot(['acme']), snapshot([]))).toEqual(['acme']);
+  });
+
   it('is empty when no override changed', () => {
     expect(changedTargetingKeys(snapshot(['acme']), snapshot(['acme']))).toEqual([]);
   });
 
   it.each([
-    ['the first override (every reason turns STATIC → DEFAULT)', snapshot([]), snapshot(['acme'])],
     [
       'a default variant',
       snapshot(['acme']),

@@ -1,10 +1,12 @@
 /**
- * Which targeting keys (tenants) a flag-file change can answer differently, when that is knowable and
- * short: the hint a refetch event carries so that a client with thousands of tenants re-evaluates the
- * flipped ones first. A tenant flip only edits override lists, so the answer is the tenants whose
- * override differs between the two files. Anything else — a rule, a state, a variant, metadata, a flag
- * added or removed, the first override of a flag (every reason turns STATIC → DEFAULT) — may change
- * every tenant's answer, and then there is no hint (null): the client re-fetches everyone as usual.
+ * Which targeting keys (tenants) a flag-file change can serve a different value, when that is knowable
+ * and short: the hint a refetch event carries so that a client with thousands of tenants re-evaluates
+ * the flipped ones first. A tenant flip only edits override lists, so the answer is the tenants whose
+ * override differs between the two files — the first override of a flag and the removal of its last
+ * included: every other tenant's reason then turns STATIC ↔ DEFAULT but its value stays, and the hint
+ * orders a client's re-fetch of everyone, it never limits it. Anything else — a rule, a state, a
+ * variant, metadata, a flag added or removed — may change every tenant's value, and then there is no
+ * hint (null): the client re-fetches everyone in its own order.
  */
 import type { CompiledFlag, FlagSnapshot } from '../core/flags/embedded/flag-snapshot';
 
@@ -43,7 +45,6 @@ function sameButOverrides(
   const { targeting: _old, ...oldRest } = before.document.flags[old.key] ?? {};
   const { targeting: _next, ...nextRest } = after.document.flags[next.key] ?? {};
   return (
-    old.targeted === next.targeted &&
     JSON.stringify(oldRest) === JSON.stringify(nextRest) &&
     JSON.stringify(old.split.rule) === JSON.stringify(next.split.rule)
   );

@@ -13,7 +13,13 @@ const flag = (extra: Partial<FlagInfo> = {}): FlagInfo => ({
   offValue: false,
   ...extra,
 });
-const tenant = (id: string): TenantInfo => ({ id, name: id.toUpperCase(), plan: null, limit: null, known: true });
+const tenant = (id: string): TenantInfo => ({
+  id,
+  name: id.toUpperCase(),
+  plan: null,
+  limit: null,
+  known: true,
+});
 
 describe('flagExceptions', () => {
   it('lists the tenants whose value is not the default, by id, with their value', () => {
