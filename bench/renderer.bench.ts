@@ -6,23 +6,28 @@
 import { chromium, type Page } from '@playwright/test';
 import { chromiumPath } from '../e2e/fixtures/binaries';
 import { startConsoleServer } from '../e2e/fixtures/console-server';
-import type { BenchResult } from './run';
+import { type BenchResult, runIfMain, sized, withCleanups } from './bench-harness';
 
 const TENANTS = 10_000;
+const SCROLL_MS = sized(8_000, 2_000);
+/** more ticks before the heap is measured: ~1 min of them in all */
+const HEAP_AFTER_MS = sized(45_000, 5_000);
 
 export default async function run(): Promise<BenchResult> {
-  const server = await startConsoleServer({ tenants: TENANTS, spikeAfterSec: 5 });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  try {
+  return withCleanups(async (cleanups) => {
+    const server = await startConsoleServer({ tenants: TENANTS, spikeAfterSec: 5 });
+    cleanups.add('console server', () => server.stop());
+    const browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    cleanups.add('Chromium', () => browser.close());
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(server.url);
     await page.getByTestId('tenant-table').waitFor();
@@ -31,15 +36,15 @@ export default async function run(): Promise<BenchResult> {
       TENANTS,
     );
     await page.waitForTimeout(5_000); // let ticks flow before measuring
-    const scroll = await measureScrollFps(page, 8_000, false);
-    const scrollSort = await measureScrollFps(page, 8_000, true);
-    await page.waitForTimeout(45_000);
+    const scroll = await measureScrollFps(page, SCROLL_MS, false);
+    const scrollSort = await measureScrollFps(page, SCROLL_MS, true);
+    await page.waitForTimeout(HEAP_AFTER_MS);
     const heap = await measureHeap(page);
     return {
       scroll_10k_fps: {
         value: scroll,
         unit: 'fps',
-        note: '10,000 tenants ticking at 1 s, 1920×1080, scrolling 8 s',
+        note: `10,000 tenants ticking at 1 s, 1920×1080, scrolling ${SCROLL_MS / 1000} s`,
       },
       scroll_sort_10k_fps: {
         value: scrollSort,
@@ -48,10 +53,7 @@ export default async function run(): Promise<BenchResult> {
       },
       renderer_heap_10k_mb: { value: heap.totalMb, unit: 'MB', note: heap.note },
     };
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 /**
@@ -116,6 +118,8 @@ async function measureHeap(page: Page): Promise<{ totalMb: number; note: string 
     totalMb: js + buffers + blink,
     note:
       `JS heap ${f(js)} + ArrayBuffer backing stores ${f(buffers)} + Blink (Oilpan) heap ${f(blink)} MB ` +
-      '(CDP Runtime.getHeapUsage after a forced GC), after ~1 min of 10,000-tenant ticks',
+      `(CDP Runtime.getHeapUsage after a forced GC), after ~${Math.round((HEAP_AFTER_MS + 2 * SCROLL_MS + 5_000) / 1000)} s of 10,000-tenant ticks`,
   };
 }
+
+await runIfMain(import.meta.url, run);

@@ -5,15 +5,15 @@
  * `tick_10k_wire_ms` adds what the web host then does with the batch once per tick (one
  * JSON.stringify of the event frame, shared by every socket).
  */
-import { pathToFileURL } from 'node:url';
 import { SimulatedSource } from '../electron/core/metrics/simulated/simulated-source';
 import { TrafficModel } from '../electron/core/traffic/traffic-model';
-import type { BenchResult } from './run';
+import { type BenchResult, runIfMain, sized } from './bench-harness';
+import { quantile } from './sample-stats';
 
 const TENANTS = 10_000;
 const INTERVAL_MS = 1_000;
-const WARMUP_TICKS = 100;
-const MEASURED_TICKS = 400;
+const WARMUP_TICKS = sized(100, 20);
+const MEASURED_TICKS = sized(400, 40);
 
 export default async function run(): Promise<BenchResult> {
   const t0 = Date.UTC(2025, 0, 1);
@@ -70,21 +70,8 @@ export default async function run(): Promise<BenchResult> {
       note: '15 min × (rate, baseline) ring buffers',
     },
   };
-  for (const [name, figure] of Object.entries(figures)) {
-    console.log(
-      `  ${name.padEnd(24)} ${figure.value.toFixed(3).padStart(10)} ${figure.unit}  (${figure.note})`,
-    );
-  }
   await source.close();
   return figures;
 }
 
-/** The q-quantile of sorted values (nearest rank). */
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
-
-// Also runnable alone: `npx tsx bench/traffic-tick.bench.ts`.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await run();
-}
+await runIfMain(import.meta.url, run);
