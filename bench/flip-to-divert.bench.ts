@@ -10,7 +10,8 @@
  * events/s each (2,000 events/s together, as much as the single flipped tenant used to), the others
  * 500 events/s between them, and each round switches one of the 20 off and back on, in a seeded
  * random order (see flip-targets.ts) — the publisher's client re-fetches tenants in list order when
- * a change event names no tenant, so the list's end is measured as often as its start. The switch
+ * a change event names no tenant, so the list's end is measured as often as its start (the medians
+ * per list half in the note show whether the event named it). The switch
  * back on is timed too (to the first confirm after it: "resume"). Between rounds both OFREP clients
  * (the console's and the publisher's) finish re-checking every tenant, unmeasured.
  *
