@@ -411,6 +411,18 @@ interface CallSpec {
   output: Output<unknown>;
 }
 
+/** A profile as the form sends it, with the secrets just typed (they go to the main process only). */
+const profileInputSchema = z
+  .object({
+    profile: profileSchema,
+    secrets: z
+      .object({ flagToken: z.string().min(1).max(4096), rabbitmqPassword: z.string().min(1).max(4096) })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const calls = {
   'app.info': { input: empty, output: output<AppInfo>() },
   'traffic.snapshot': { input: empty, output: output<TrafficSnapshot>() },
@@ -508,19 +520,7 @@ export const calls = {
   },
   'profiles.list': { input: empty, output: output<ProfilesView>() },
   /** Add or replace a profile; secrets go to the main process's secret store and never come back. */
-  'profiles.save': {
-    input: z
-      .object({
-        profile: profileSchema,
-        secrets: z
-          .object({ flagToken: z.string().min(1).max(4096), rabbitmqPassword: z.string().min(1).max(4096) })
-          .partial()
-          .strict()
-          .optional(),
-      })
-      .strict(),
-    output: output<ProfilesView>(),
-  },
+  'profiles.save': { input: profileInputSchema, output: output<ProfilesView>() },
   'profiles.delete': {
     input: z.object({ name: profileNameSchema }).strict(),
     output: output<ProfilesView>(),
@@ -531,19 +531,7 @@ export const calls = {
    * written; a secret not typed is the saved profile's of the same name. Secrets are never echoed.
    */
   'profiles.test': {
-    input: z.union([
-      z.object({ name: profileNameSchema }).strict(),
-      z
-        .object({
-          profile: profileSchema,
-          secrets: z
-            .object({ flagToken: z.string().min(1).max(4096), rabbitmqPassword: z.string().min(1).max(4096) })
-            .partial()
-            .strict()
-            .optional(),
-        })
-        .strict(),
-    ]),
+    input: z.union([z.object({ name: profileNameSchema }).strict(), profileInputSchema]),
     output: output<ConnectionTest>(),
   },
   /**
