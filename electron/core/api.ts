@@ -14,8 +14,9 @@ import {
   profileNameSchema,
   profileSchema,
 } from './profiles/profile-schema';
+import { type DetectionSettings, detectionSettingsPatchSchema } from './settings/detection-settings';
 
-export type { FlagProviderConfig, Profile, ProfileSecret };
+export type { DetectionSettings, FlagProviderConfig, Profile, ProfileSecret };
 
 // ── Shared field schemas ─────────────────────────────────────────────────────────────────────────
 
@@ -224,6 +225,12 @@ export interface AuditEntry {
   effect: FlipEffect | null;
   /** the provider refused the change until someone approves it (LaunchDarkly's 405), and what was done about it */
   approval: ApprovalState | null;
+  /**
+   * The provider refused the change because it conflicts with changes pending there (LaunchDarkly's
+   * scheduled changes and approval requests): their descriptions, as the provider gave them (possibly
+   * none). Absent or null for any other outcome. Repeating the change with `ignoreConflicts` overrides them.
+   */
+  conflicts?: string[] | null;
 }
 
 /** An entry about one tenant's value (set-tenant-flag, revert). */
@@ -345,6 +352,11 @@ export interface Settings {
   intervalMs: number;
   window: { width: number; height: number; maximized: boolean } | null;
   lastView: { view: ConsoleView; tenantId: string | null };
+  /**
+   * Detection thresholds someone chose; absent fields (or the whole object) take the built-in
+   * defaults. In `settings.update` a field given as null goes back to its default.
+   */
+  detection?: DetectionSettings;
 }
 
 /** A profile as the UI sees it: never a secret's value, only whether it is set. */
@@ -396,6 +408,7 @@ const settingsPatchSchema = z
       .strict()
       .nullable(),
     lastView: z.object({ view: z.enum(consoleViews), tenantId: tenantIdSchema.nullable() }).strict(),
+    detection: detectionSettingsPatchSchema.nullable(),
   })
   .partial()
   .strict();
@@ -459,6 +472,8 @@ export const calls = {
         timeboxMs: timeboxMsSchema.optional(),
         /** production profiles: the tenant id, repeated by the person confirming */
         confirm: z.string().max(128).optional(),
+        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
+        ignoreConflicts: z.boolean().optional(),
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -473,6 +488,8 @@ export const calls = {
         reason: reasonSchema,
         timeboxMs: timeboxMsSchema.optional(),
         confirm: z.string().max(128).optional(),
+        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
+        ignoreConflicts: z.boolean().optional(),
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -488,6 +505,8 @@ export const calls = {
         timeboxMs: timeboxMsSchema.optional(),
         /** production profiles: the flag key, repeated by the person confirming */
         confirm: z.string().max(128).optional(),
+        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
+        ignoreConflicts: z.boolean().optional(),
       })
       .strict(),
     output: output<AuditEntry>(),

@@ -2,7 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppInfo, AuditEntry, FlagInfo, ProviderEvent, TenantDetail, TrafficSnapshot } from './api';
+import type {
+  AppInfo,
+  AuditEntry,
+  FlagInfo,
+  ProviderEvent,
+  Settings,
+  TenantDetail,
+  TrafficSnapshot,
+} from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
 import { startLdContractServer, WRITER_TOKEN } from './flags/launchdarkly/testing/ld-contract-server';
@@ -175,6 +183,43 @@ describe('console core, assembled over real files and a real OFREP server', () =
     const failure = 'outcome' in entry ? entry.error : entry.message;
     expect(failure).toMatch(/flags\.json/);
     expect(await readFile(join(dataDir, 'flags.json'), 'utf8')).toBe(corrupt);
+  });
+
+  it('starts with the detection settings of settings.json and applies an update to the running model', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+    await writeFile(join(dataDir, 'settings.json'), '{"detection":{"spike":{"ratio":3},"calmTicks":7}}');
+    const { core, parts } = await start();
+    const model = parts.model;
+    expect(model.detection()).toMatchObject({ spike: { ratio: 3, excess: 10 }, calmTicks: 7 });
+
+    const settings = (await core.call(
+      'settings.update',
+      { detection: { spike: { ratio: 2.5 }, calmTicks: null } },
+      actor,
+    )) as Settings;
+    expect(settings.detection).toEqual({ spike: { ratio: 2.5 } });
+    // the same session and model, judging with the new thresholds: no restart
+    expect(parts.model).toBe(model);
+    expect(model.detection()).toMatchObject({ spike: { ratio: 2.5 }, calmTicks: 5 });
+
+    await expect(
+      core.call('settings.update', { detection: { spike: { ratio: 1.2 } } }, actor),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('detection.spike.ratio'),
+    });
+    expect(model.detection().spike.ratio).toBe(2.5);
+  });
+
+  it('reports a settings file with a bad detection field in app.info and runs on the defaults', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+    const bad = '{"detection":{"elevated":{"sigmas":0}}}';
+    await writeFile(join(dataDir, 'settings.json'), bad);
+    const { core, parts } = await start();
+    const info = (await core.call('app.info', {}, actor)) as AppInfo;
+    expect(info.problems).toEqual([`${join(dataDir, 'settings.json')}: detection.elevated.sigmas: above 0`]);
+    expect(parts.model.detection().elevated.sigmas).toBe(6);
+    expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).toBe(bad);
   });
 
   it('pushes one traffic batch per tick, and none while paused', async () => {

@@ -25,6 +25,7 @@ import { createProvider } from './flags/provider-factory';
 import { testProfileInput } from './profiles/profile-check';
 import { LOCAL_PROFILE, type Profile } from './profiles/profile-schema';
 import { ProfileStore } from './profiles/profile-store';
+import { trafficDetectionOptions } from './settings/detection-tuning';
 import { SettingsStore } from './settings/settings-store';
 import { TenantDirectory } from './tenants/tenant-directory';
 
@@ -59,6 +60,8 @@ export async function assembleConsole(
   settings.onChange((next) => {
     session.parts.loop.setInterval(next.intervalMs);
     session.parts.board.setInterval(next.intervalMs);
+    // Traffic thresholds apply from the next tick; broker ones when the session next starts.
+    session.parts.model.setDetection(trafficDetectionOptions(next.detection));
     bus.emit('settings.onChange', next);
   });
 

@@ -42,4 +42,6 @@ export const auditEntrySchema = z.object({
   effect: flipEffectSchema.nullable(),
   // absent in lines written before approvals existed
   approval: approvalStateSchema.nullable().default(null),
+  // LaunchDarkly's conflicting pending changes, on an entry it refused for them
+  conflicts: z.array(z.string()).nullable().optional(),
 }) satisfies z.ZodType<AuditEntry>;

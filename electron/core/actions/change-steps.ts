@@ -5,7 +5,7 @@
  * what each step means.
  */
 import { ApiError, type AuditEntry, type FlagInfo, reasonSchema, timeboxMsSchema } from '../api';
-import { type FlagProvider, FlagProviderError } from '../flags/flag-provider';
+import { type FlagProvider, FlagProviderError, type WriteContext } from '../flags/flag-provider';
 import { errorText } from './error-text';
 import type { PendingRevert } from './pending-revert';
 
@@ -16,7 +16,10 @@ export interface RevertScheduler {
   cancel(flagKey: string, tenantId: string | null): Promise<void>;
 }
 
-export type Outcome = Pick<AuditEntry, 'outcome' | 'error' | 'confirmedAt' | 'revertAt' | 'approval'>;
+export type Outcome = Pick<
+  AuditEntry,
+  'outcome' | 'error' | 'confirmedAt' | 'revertAt' | 'approval' | 'conflicts'
+>;
 export type WriteError = { error: string; approvalRequired: boolean };
 
 /**
@@ -94,6 +97,37 @@ export function writeError(error: unknown): WriteError {
     error: errorText(error),
     approvalRequired: error instanceof FlagProviderError && error.approvalRequired,
   };
+}
+
+/**
+ * The provider refused the write over changes pending there: their descriptions for the audit entry
+ * (`conflicts`), so that the person can read them and choose to apply anyway; {} for any other error.
+ */
+export function conflictsOf(error: unknown): Pick<AuditEntry, 'conflicts'> {
+  const conflicts = error instanceof FlagProviderError ? error.conflicts : null;
+  return conflicts === null ? {} : { conflicts: [...conflicts] };
+}
+
+/**
+ * The reason as recorded and sent to the provider. A change applied over conflicting pending changes
+ * says so in its reason, so that the audit trail (ours and the provider's) shows it was overridden.
+ */
+export function recordedReason(request: { reason: string; ignoreConflicts?: boolean }): string {
+  return request.ignoreConflicts
+    ? `${request.reason} (applied anyway, overriding conflicting pending changes)`
+    : request.reason;
+}
+
+/** What the provider is told about a write: who, why, which audit entry, and whether to override. */
+export function writeContext(
+  request: { actor: string; reason: string; ignoreConflicts?: boolean },
+  auditId: string,
+): WriteContext {
+  const { actor } = request;
+  const reason = recordedReason(request);
+  return request.ignoreConflicts
+    ? { actor, reason, auditId, ignoreConflicts: true }
+    : { actor, reason, auditId };
 }
 
 // An operator may have replaced or cancelled the time box while its revert waited in the queue.

@@ -7,11 +7,14 @@ import { recordOrRefuse } from './audit-record';
 import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
+  conflictsOf,
   currentFlag,
   findFlag,
   pendingEntry,
   type RevertScheduler,
+  recordedReason,
   refuseReplacedRevert,
+  writeContext,
 } from './change-steps';
 import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
@@ -32,6 +35,8 @@ export interface FlagToggleRequest {
   action?: AuditAction;
   /** Set by time-box reverts: the time-boxed change's audit id. Refused when that time box was replaced. */
   revertOf?: string;
+  /** apply over changes pending at the provider that conflict with this one (a person chose to) */
+  ignoreConflicts?: boolean;
 }
 
 export interface FlagToggleServiceOptions {
@@ -126,16 +131,16 @@ export class FlagToggleService implements InterruptedChangeSettler {
     intent: AuditEntry,
     armed: ArmedTimeBox | null,
   ): Promise<{ note: string | null } | AuditEntry> {
-    const { flagKey, enabled, actor, reason } = request;
+    const { flagKey, enabled } = request;
     try {
-      await this.options.provider.setFlagEnabled(flagKey, enabled, { actor, reason, auditId: intent.id });
+      await this.options.provider.setFlagEnabled(flagKey, enabled, writeContext(request, intent.id));
     } catch (error) {
       const verdict = await judgeWriteError(error, enabled, () => this.enabledNow(flagKey));
       if (verdict.landed) return { note: verdict.note };
-      return this.conclude(
-        intent,
-        await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired),
-      );
+      return this.conclude(intent, {
+        ...(await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired)),
+        ...conflictsOf(error),
+      });
     }
     const confirmation = await this.confirm(request);
     if (confirmation === null) return { note: null };
@@ -169,7 +174,7 @@ export class FlagToggleService implements InterruptedChangeSettler {
         tenantId: null,
         value: request.enabled,
         previous,
-        reason: request.reason,
+        reason: recordedReason(request),
         provider: this.options.provider.kind,
         ...this.origin,
       },

@@ -158,3 +158,82 @@ describe('flips over LaunchDarkly (contract server)', () => {
     expect(expiring()).toHaveLength(1);
   });
 });
+
+describe('a change LaunchDarkly refuses over pending changes (contract server)', () => {
+  const flagPatches = () =>
+    server.requests
+      .filter((r) => r.method === 'PATCH' && /^\/api\/v2\/flags\/[^/]+\/publish-events(\?|$)/.test(r.url))
+      .map((r) => r.url);
+
+  it('is recorded as failed with the conflicts; applying anyway reaches LaunchDarkly and is a second entry saying so', async () => {
+    server.addPendingChange(PROJECT, 'publish-events', ENV, {
+      instruction: { kind: 'turnFlagOff' },
+      reason: 'scheduled turnFlagOff at 18:00 by alex@example.com',
+    });
+    const refused = await fx.flips.apply({ ...kill, timeboxMs: hour });
+    expect(refused).toMatchObject({
+      outcome: 'failed',
+      reason: 'acme is flooding the broker',
+      conflicts: ['scheduled turnFlagOff at 18:00 by alex@example.com (pending: turnFlagOff)'],
+      approval: null,
+    });
+    expect(refused.error).toMatch(
+      /conflicts with pending changes .* Conflicting: \(1\) scheduled turnFlagOff at 18:00 by alex@example\.com/,
+    );
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect(fx.timeBox.pendingFor('publish-events', 'acme')).toBeNull();
+
+    const anyway = await fx.flips.apply({ ...kill, timeboxMs: hour, ignoreConflicts: true });
+    expect(anyway.id).not.toBe(refused.id);
+    expect(anyway).toMatchObject({
+      outcome: 'applied',
+      reason: 'acme is flooding the broker (applied anyway, overriding conflicting pending changes)',
+    });
+    expect(anyway.conflicts ?? null).toBeNull();
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(false);
+    expect(fx.timeBox.pendingFor('publish-events', 'acme')).toMatchObject({ auditId: anyway.id });
+    expect(flagPatches()).toEqual([
+      `/api/v2/flags/${PROJECT}/publish-events`,
+      `/api/v2/flags/${PROJECT}/publish-events?ignoreConflicts=true`,
+    ]);
+    // both attempts in Switchboard's audit, newest first; the override in LaunchDarkly's own log too
+    expect(fx.audit.query({ tenantId: 'acme' }).map((e) => [e.id, e.outcome])).toEqual([
+      [anyway.id, 'applied'],
+      [refused.id, 'failed'],
+    ]);
+    const comments = (await fx.provider.history({ flagKey: 'publish-events', limit: 5 })).map(
+      (e) => e.comment,
+    );
+    expect(comments).toContain(
+      `acme is flooding the broker (applied anyway, overriding conflicting pending changes) — ops via Switchboard (audit ${anyway.id})`,
+    );
+  });
+
+  it('a flag-wide toggle too: refused with the conflicts, then turned off with ignoreConflicts', async () => {
+    server.addPendingChange(PROJECT, 'publish-events', ENV, { kind: 'approval-request' });
+    const toggle = { flagKey: 'publish-events', enabled: false, reason: 'INC-9', actor: 'ops' };
+    const refused = await fx.toggles.apply(toggle);
+    expect(refused.outcome).toBe('failed');
+    expect(refused.conflicts).toEqual([
+      'An approval request (turnFlagOff) would no longer apply as reviewed (pending: turnFlagOff)',
+    ]);
+    const anyway = await fx.toggles.apply({ ...toggle, ignoreConflicts: true });
+    expect(anyway).toMatchObject({
+      outcome: 'applied',
+      reason: 'INC-9 (applied anyway, overriding conflicting pending changes)',
+    });
+    expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(false);
+    expect(flagPatches().at(-1)).toBe(`/api/v2/flags/${PROJECT}/publish-events?ignoreConflicts=true`);
+    expect(fx.audit.query({ flagKey: 'publish-events' }).map((e) => e.outcome)).toEqual([
+      'applied',
+      'failed',
+    ]);
+  });
+
+  it('other failures carry no conflicts', async () => {
+    server.requireApprovals(ENV);
+    const refused = await fx.flips.apply(kill);
+    expect(refused).toMatchObject({ outcome: 'failed', approval: { state: 'required' } });
+    expect(refused.conflicts ?? null).toBeNull();
+  });
+});

@@ -14,12 +14,15 @@ import { recordOrRefuse } from './audit-record';
 import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
+  conflictsOf,
   failed,
   findFlag,
   type Outcome,
   pendingEntry,
   type RevertScheduler,
+  recordedReason,
   refuseReplacedRevert,
+  writeContext,
 } from './change-steps';
 import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
@@ -45,6 +48,8 @@ export interface FlipRequest {
   action?: AuditAction;
   /** Set by time-box reverts: the time-boxed flip's audit id. Refused when that time box was replaced. */
   revertOf?: string;
+  /** apply over changes pending at the provider that conflict with this one (a person chose to) */
+  ignoreConflicts?: boolean;
 }
 
 /** The part of the effect tracker the flip path drives (EffectTracker implements it). */
@@ -196,10 +201,10 @@ export class FlipService implements InterruptedChangeSettler {
         this.options.provider.servedValue(request.flagKey, request.tenantId),
       );
       if (verdict.landed) return { note: verdict.note };
-      return this.conclude(
-        intent,
-        await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired),
-      );
+      return this.conclude(intent, {
+        ...(await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired)),
+        ...conflictsOf(writeError),
+      });
     }
     const confirmation = await this.confirm(request);
     if (confirmation.error === null) return { note: null };
@@ -236,7 +241,7 @@ export class FlipService implements InterruptedChangeSettler {
 
   /** Durable before anything else happens; if the intent cannot be recorded, the provider is not called. */
   private async recordIntent(request: FlipRequest, previous: FlagValue | null): Promise<TenantAuditEntry> {
-    const { actor, flagKey, tenantId, value, reason } = request;
+    const { actor, flagKey, tenantId, value } = request;
     const intent = pendingEntry<TenantAuditEntry>(
       {
         id: this.newId(),
@@ -246,7 +251,7 @@ export class FlipService implements InterruptedChangeSettler {
         tenantId,
         value,
         previous,
-        reason,
+        reason: recordedReason(request),
         provider: this.options.provider.kind,
         ...this.origin,
       },
@@ -263,9 +268,9 @@ export class FlipService implements InterruptedChangeSettler {
 
   /** null when written, else what the provider threw. */
   private async write(request: FlipRequest, auditId: string): Promise<unknown> {
-    const { flagKey, tenantId, value, actor, reason } = request;
+    const { flagKey, tenantId, value } = request;
     try {
-      await this.options.provider.setTenantValue(flagKey, tenantId, value, { actor, reason, auditId });
+      await this.options.provider.setTenantValue(flagKey, tenantId, value, writeContext(request, auditId));
       return null;
     } catch (error) {
       return error ?? new Error('the provider failed without a reason');

@@ -11,7 +11,11 @@ import { freePort } from '../../../test-services/free-ports';
 import type { AppInfo, AuditEntry, ConnectionTest, ProfilesView } from '../api';
 import { assembleConsole, type ConsoleParts } from '../console-core';
 import type { ConsoleCore } from '../console-core.types';
-import { READER_TOKEN, startLdContractServer } from '../flags/launchdarkly/testing/ld-contract-server';
+import {
+  READER_TOKEN,
+  startLdContractServer,
+  WRITER_TOKEN,
+} from '../flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
 import { LocalServer } from '../metrics/scrape/testing/local-server';
 import type { SecretStore } from '../secrets/secret-store';
@@ -173,6 +177,60 @@ describe('passwords in URLs', () => {
     await expect(
       core.call('profiles.save', { profile: embedded('u', { flags }) }, actor),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/flags\.url: /) });
+  });
+});
+
+describe('a change LaunchDarkly refuses over pending changes', () => {
+  it('fails listing them; "apply anyway" passes ignoreConflicts through and still needs the production confirmation', async () => {
+    const ld = await startLdContractServer({ startAt: Date.now() });
+    try {
+      ld.addFlag('default', {
+        key: 'publish-events',
+        tags: ['kill-switch'],
+        variations: [{ value: true }, { value: false }],
+        environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
+      });
+      ld.addPendingChange('default', 'publish-events', 'production', {
+        reason: 'scheduled turnFlagOff by alex@example.com',
+      });
+      const { core } = await start();
+      const flags = { kind: 'launchdarkly', baseUrl: ld.url, project: 'default', environment: 'production' };
+      await core.call(
+        'profiles.save',
+        { profile: embedded('ld-prod', { flags, production: true }), secrets: { flagToken: WRITER_TOKEN } },
+        actor,
+      );
+      await core.call('profiles.activate', { name: 'ld-prod' }, actor);
+      const flip = { tenantId: 'acme', publish: false, reason: 'INC-9 flood', confirm: 'acme' };
+
+      const refused = (await core.call('actions.flip', flip, actor)) as AuditEntry;
+      expect(refused).toMatchObject({
+        outcome: 'failed',
+        conflicts: ['scheduled turnFlagOff by alex@example.com (pending: turnFlagOff)'],
+      });
+      await expect(
+        core.call('actions.flip', { ...flip, confirm: undefined, ignoreConflicts: true }, actor),
+      ).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+      await expect(
+        core.call('actions.flip', { ...flip, ignoreConflicts: 'yes' }, actor),
+      ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+
+      const anyway = (await core.call(
+        'actions.flip',
+        { ...flip, ignoreConflicts: true },
+        actor,
+      )) as AuditEntry;
+      expect(anyway).toMatchObject({
+        outcome: 'applied',
+        reason: 'INC-9 flood (applied anyway, overriding conflicting pending changes)',
+      });
+      expect(ld.requests.filter((r) => r.method === 'PATCH').map((r) => r.url)).toEqual([
+        '/api/v2/flags/default/publish-events',
+        '/api/v2/flags/default/publish-events?ignoreConflicts=true',
+      ]);
+    } finally {
+      await ld.close();
+    }
   });
 });
 

@@ -70,7 +70,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       requireTenant(d, tenantId);
       return s().provider.tenantFlags(tenantId);
     },
-    'actions.flip': async ({ tenantId, publish, reason, timeboxMs, confirm }, ctx) => {
+    'actions.flip': async ({ tenantId, publish, reason, timeboxMs, confirm, ignoreConflicts }, ctx) => {
       guardWrite(d, { tenant: tenantId }, confirm);
       return s().flips.apply({
         flagKey: KILL_SWITCH_FLAG,
@@ -79,15 +79,30 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
         reason,
         timeboxMs,
         actor: ctx.actor,
+        ignoreConflicts,
       });
     },
-    'actions.setFlag': async ({ tenantId, flagKey, value, reason, timeboxMs, confirm }, ctx) => {
+    'actions.setFlag': async (
+      { tenantId, flagKey, value, reason, timeboxMs, confirm, ignoreConflicts },
+      ctx,
+    ) => {
       guardWrite(d, { tenant: tenantId }, confirm);
-      return s().flips.apply({ flagKey, tenantId, value, reason, timeboxMs, actor: ctx.actor });
+      return s().flips.apply({
+        flagKey,
+        tenantId,
+        value,
+        reason,
+        timeboxMs,
+        actor: ctx.actor,
+        ignoreConflicts,
+      });
     },
-    'actions.setFlagEnabled': async ({ flagKey, enabled, reason, timeboxMs, confirm }, ctx) => {
+    'actions.setFlagEnabled': async (
+      { flagKey, enabled, reason, timeboxMs, confirm, ignoreConflicts },
+      ctx,
+    ) => {
       guardWrite(d, { flag: flagKey }, confirm);
-      return s().toggles.apply({ flagKey, enabled, reason, timeboxMs, actor: ctx.actor });
+      return s().toggles.apply({ flagKey, enabled, reason, timeboxMs, actor: ctx.actor, ignoreConflicts });
     },
     'actions.requestApproval': async ({ auditId }, ctx) => s().approvals.request(auditId, ctx.actor),
     'audit.query': async (query) => audit.query(query),

@@ -24,6 +24,7 @@ import { SimulatedSource } from '../metrics/simulated/simulated-source';
 import { rateSourceIndex } from '../metrics/source-config';
 import { createSources } from '../metrics/source-factory';
 import type { Profile } from '../profiles/profile-schema';
+import { brokerDetectorOptions, trafficDetectionOptions } from '../settings/detection-tuning';
 import type { SettingsStore } from '../settings/settings-store';
 import type { TenantDirectory } from '../tenants/tenant-directory';
 import { TrafficModel } from '../traffic/traffic-model';
@@ -108,6 +109,8 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
     },
     defaultTenants: options.tenants ?? 50,
     defaultSpikeAfterMs: options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs,
+    // Read once: a source's broker-health detector keeps its thresholds until the session restarts.
+    brokerDetector: brokerDetectorOptions(shared.settings.get().detection),
   });
   const gate = gates[0] ?? null;
   const source = sources.find((s): s is SimulatedSource => s instanceof SimulatedSource) ?? null;
@@ -154,7 +157,8 @@ interface Built {
 function assembleParts(shared: SharedParts, options: SessionOptions, built: Built): SessionParts {
   const { provider, profile } = options;
   const { tenants, audit, bus, settings } = shared;
-  const model = new TrafficModel();
+  // The traffic thresholds also follow later changes (console-core applies them live).
+  const model = new TrafficModel({ detection: trafficDetectionOptions(settings.get().detection) });
   const effects = new EffectTracker({ audit, latestRate: (id) => model.latestRate(id) });
   let flips: FlipService | null = null;
   let toggles: FlagToggleService | null = null;

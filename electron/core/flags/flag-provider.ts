@@ -6,6 +6,11 @@ export interface WriteContext {
   reason: string;
   /** Switchboard's audit id for this action */
   auditId: string;
+  /**
+   * Apply even though it conflicts with changes pending at the provider (LaunchDarkly's
+   * `ignoreConflicts`): set only when a person chose to, after the provider refused over them.
+   */
+  ignoreConflicts?: boolean;
 }
 
 /** A change a provider refused pending approval, as Switchboard's audit entry describes it. */
@@ -88,5 +93,14 @@ export class FlagProviderError extends Error {
   /** The provider refused the change until someone approves it: `requestApproval` can ask for that. */
   get approvalRequired(): boolean {
     return false;
+  }
+
+  /**
+   * Non-null when the provider refused the change because it conflicts with changes pending there
+   * (scheduled changes, approval requests): their descriptions, possibly none. Writing again with
+   * `WriteContext.ignoreConflicts` overrides them.
+   */
+  get conflicts(): readonly string[] | null {
+    return null;
   }
 }

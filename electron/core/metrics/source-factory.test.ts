@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TenantGate } from './metrics-source';
+import { FakeManagement } from './rabbitmq/testing/fake-management';
 import type { SourceConfig } from './source-config';
 import { createSources, sourceIds } from './source-factory';
 
@@ -95,5 +96,23 @@ describe('createSources', () => {
       'scrape app-a',
       'scrape app-b',
     ]);
+  });
+
+  it('hands every RabbitMQ source the broker-health thresholds it is given (detection.broker)', async () => {
+    const fake = await new FakeManagement().start();
+    try {
+      // One connection at 1,300 of its 2,047 channels (64%): under the default 80%, over a tuned 60%.
+      fake.editConnections = (list) =>
+        list.map((c, k) => (k === 2 ? { ...c, user_provided_name: 'busy-publisher', channels: 1_300 } : c));
+      const config = { kind: 'rabbitmq' as const, url: fake.url, username: 'guest', password: 'guest' };
+      const near = async (brokerDetector?: { nearChannelMaxShare: number }) => {
+        const [source] = createSources([config], { ...deps, brokerDetector });
+        return (await source!.sample(Date.now())).broker!.nearChannelMax.map((c) => c.connection);
+      };
+      expect(await near()).toEqual([]);
+      expect(await near({ nearChannelMaxShare: 0.6 })).toEqual(['busy-publisher']);
+    } finally {
+      await fake.server.stop();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { BrokerHealthDetectorOptions } from '../traffic/broker-health/broker-health-detector';
 import type { MetricsSource, TenantGate } from './metrics-source';
 import { PrometheusSource } from './prometheus/prometheus-source';
 import { RabbitMqSource } from './rabbitmq/rabbitmq-source';
@@ -10,6 +11,8 @@ export interface SourceDeps {
   gate: () => TenantGate;
   defaultTenants: number;
   defaultSpikeAfterMs: number | null;
+  /** broker-health thresholds for every RabbitMQ source (the `detection.broker` settings) */
+  brokerDetector?: BrokerHealthDetectorOptions;
 }
 
 /**
@@ -71,6 +74,7 @@ export function createSource(config: SourceConfig, deps: SourceDeps, id?: string
         ...config,
         id: id ?? config.id ?? 'rabbitmq',
         label: `RabbitMQ ${hostOf(config.url)}`,
+        detector: deps.brokerDetector,
       });
     case 'prometheus':
       return new PrometheusSource({

@@ -22,6 +22,7 @@ describe('SettingsStore', () => {
       intervalMs: 1000,
       window: null,
       lastView: { view: 'traffic', tenantId: null },
+      detection: {},
     });
     expect(existsSync(path)).toBe(false);
   });
@@ -77,6 +78,98 @@ describe('SettingsStore', () => {
     expect(seen).toHaveLength(1);
     expect(store.problem()).not.toBeNull();
     expect(await readFile(path, 'utf8')).toBe(original);
+  });
+
+  it('keeps detection overrides field by field: merged, persisted, and null for back to the default', async () => {
+    const store = await SettingsStore.open({ dataDir: dir });
+    await store.update({ detection: { spike: { ratio: 2.5 }, broker: { churnNetPerSec: 8 } } });
+    const merged = await store.update({ detection: { spike: { excess: 50 }, calmTicks: 8 } });
+    expect(merged.detection).toEqual({
+      spike: { ratio: 2.5, excess: 50 },
+      calmTicks: 8,
+      broker: { churnNetPerSec: 8 },
+    });
+    // The file holds only what was chosen, so later defaults still reach the rest.
+    expect(JSON.parse(await readFile(path, 'utf8')).detection).toEqual(merged.detection);
+    expect((await SettingsStore.open({ dataDir: dir })).get().detection).toEqual(merged.detection);
+
+    const reset = await store.update({
+      detection: { spike: { ratio: null, excess: null }, calmTicks: null },
+    });
+    expect(reset.detection).toEqual({ broker: { churnNetPerSec: 8 } });
+    expect((await store.update({ detection: null })).detection).toEqual({});
+    expect((await store.update({ theme: 'dark' })).detection).toEqual({});
+  });
+
+  it('refuses a bad detection field naming it, and changes nothing', async () => {
+    const store = await SettingsStore.open({ dataDir: dir });
+    await store.update({ detection: { spike: { ratio: 3 } } });
+    const before = await readFile(path, 'utf8');
+    const refused = async (patch: unknown) => {
+      const error = await store.update(patch).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+      return (error as { issues: string[] }).issues;
+    };
+    expect(await refused({ detection: { spike: { ratio: 1.2 } } })).toEqual([
+      'detection.spike.ratio: at least 1.5 (a spike is well above its baseline)',
+    ]);
+    expect(await refused({ detection: { elevated: { sigmas: 0 } } })).toEqual([
+      'detection.elevated.sigmas: above 0',
+    ]);
+    expect(await refused({ detection: { calmTicks: 0 } })).toEqual(['detection.calmTicks: at least 1 tick']);
+    expect(await refused({ detection: { overLimitEnterTicks: 1.5 } })).toEqual([
+      'detection.overLimitEnterTicks: a whole number of ticks',
+    ]);
+    expect(await refused({ detection: { spike: { excess: -1 } } })).toEqual([
+      'detection.spike.excess: at least 0 events/s',
+    ]);
+    expect(await refused({ detection: { broker: { nearChannelMaxShare: 1.5 } } })).toEqual([
+      'detection.broker.nearChannelMaxShare: at most 1',
+    ]);
+    expect(await refused({ detection: { spike: { ratios: 3 } } })).toEqual([
+      expect.stringMatching(/^detection\.spike: .*ratios/),
+    ]);
+    // Valid alone, but elevated (the milder level) above the spike ratio in force (3):
+    expect(await refused({ detection: { elevated: { ratio: 3.5 } } })).toEqual([
+      'detection.elevated.ratio: at most the spike ratio (3): elevated is the milder level',
+    ]);
+    expect(store.get().detection).toEqual({ spike: { ratio: 3 } });
+    expect(await readFile(path, 'utf8')).toBe(before);
+  });
+
+  it('reports a settings file with a bad detection field by path and field, and never overwrites it', async () => {
+    const original = '{"theme":"dark","detection":{"spike":{"ratio":4},"elevated":{"enterTicks":0}}}';
+    await writeFile(path, original);
+    const store = await SettingsStore.open({ dataDir: dir });
+    expect(store.problem()).toMatchObject({ path, where: 'detection.elevated.enterTicks' });
+    expect(store.problem()?.message).toBe(`${path}: detection.elevated.enterTicks: at least 1 tick`);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    await store.update({ detection: { calmTicks: 9 } });
+    expect(await readFile(path, 'utf8')).toBe(original);
+  });
+
+  it('reports a settings file whose detection fields contradict each other', async () => {
+    const original = '{"detection":{"spike":{"ratio":1.6}}}';
+    await writeFile(path, original);
+    const store = await SettingsStore.open({ dataDir: dir });
+    expect(store.problem()).toMatchObject({
+      path,
+      where: 'detection.spike.ratio',
+      problem: 'at least the elevated ratio (1.8): elevated is the milder level',
+    });
+    expect(store.get().detection).toEqual({});
+    await store.update({ theme: 'light' });
+    expect(await readFile(path, 'utf8')).toBe(original);
+  });
+
+  it('reads a file with detection overrides, nulls meaning the default', async () => {
+    await writeFile(
+      path,
+      '{"detection":{"spike":{"ratio":2.5,"excess":null},"broker":{"nearChannelMaxShare":0.6}}}',
+    );
+    const store = await SettingsStore.open({ dataDir: dir });
+    expect(store.problem()).toBeNull();
+    expect(store.get().detection).toEqual({ spike: { ratio: 2.5 }, broker: { nearChannelMaxShare: 0.6 } });
   });
 
   it('reports a file that is not JSON with line and column', async () => {

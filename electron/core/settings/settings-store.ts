@@ -1,22 +1,25 @@
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { ApiError, calls, type Settings } from '../api';
 import { writeFileAtomic } from '../storage/atomic-file';
-import type { DataFileError } from '../storage/data-file-error';
+import { DataFileError } from '../storage/data-file-error';
 import { readJsonDataFile } from '../storage/json-data-file';
 import { issueText } from '../storage/zod-issue-text';
+import { detectionConflict, mergeDetectionSettings } from './detection-tuning';
 
 export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   intervalMs: 1000,
   window: null,
   lastView: { view: 'traffic', tenantId: null },
+  detection: {},
 };
 
 // The file holds the same shape as an update: any subset of the settings. Reusing the contract's
 // schema keeps the file and the call from drifting apart, and a file from an older version that
 // lacks a newer key still loads (the default fills it in).
 const settingsPatchSchema = calls['settings.update'].input;
-type SettingsPatch = Partial<Settings>;
+type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export interface SettingsStoreOptions {
   dataDir: string;
@@ -44,8 +47,16 @@ export class SettingsStore {
     const path = join(options.dataDir, 'settings.json');
     const read = await readJsonDataFile<SettingsPatch>(path, settingsPatchSchema);
     if (read.state === 'invalid') return new SettingsStore(path, DEFAULT_SETTINGS, read.error);
-    const stored = read.state === 'ok' ? read.value : {};
-    return new SettingsStore(path, { ...DEFAULT_SETTINGS, ...stored }, null);
+    const stored = applyPatch(DEFAULT_SETTINGS, read.state === 'ok' ? read.value : {});
+    // Each field was valid alone; a contradiction between two is the file's problem all the same.
+    const conflict = detectionConflict(stored.detection ?? {});
+    if (conflict)
+      return new SettingsStore(
+        path,
+        DEFAULT_SETTINGS,
+        new DataFileError(path, conflict.field, conflict.problem),
+      );
+    return new SettingsStore(path, stored, null);
   }
 
   get(): Settings {
@@ -70,7 +81,12 @@ export class SettingsStore {
   }
 
   private async applyUpdate(patch: unknown): Promise<Settings> {
-    const next = { ...this.current, ...validPatch(patch) };
+    const next = applyPatch(this.current, validPatch(patch));
+    const conflict = detectionConflict(next.detection ?? {});
+    if (conflict) {
+      const issue = `${conflict.field}: ${conflict.problem}`;
+      throw new ApiError('INVALID_INPUT', `invalid settings: ${issue}`, [issue]);
+    }
     if (!this.loadProblem) await this.save(next);
     this.current = next;
     for (const listener of this.listeners) notify(listener, next);
@@ -87,6 +103,12 @@ export class SettingsStore {
       );
     }
   }
+}
+
+/** `patch` over `base`: top-level keys replace, except `detection`, whose fields are laid over base's. */
+function applyPatch(base: Settings, patch: SettingsPatch): Settings {
+  const { detection, ...rest } = patch;
+  return { ...base, ...rest, detection: mergeDetectionSettings(base.detection ?? {}, detection) };
 }
 
 function validPatch(patch: unknown): SettingsPatch {

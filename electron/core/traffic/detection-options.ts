@@ -1,6 +1,7 @@
 /**
  * Every number the detector uses, in one place. The user writes no thresholds: these defaults are
- * meant to be right for an event pipeline sampled about once a second, and a setting may tune them.
+ * meant to be right for an event pipeline sampled about once a second. The `detection` settings
+ * (settings/detection-settings.ts) tune the thresholds by these names; the top-tenant options stay.
  */
 
 /** One level (spike or elevated). A tenant qualifies on a tick only when all three tests pass. */

@@ -11,9 +11,15 @@ export class LimitWatch {
   private calmRun = new Uint16Array(0);
 
   constructor(
-    private readonly enterTicks: number,
-    private readonly calmTicks: number,
+    private enterTicks: number,
+    private calmTicks: number,
   ) {}
+
+  /** Tick counts changed (settings): applied from the next step on, marks and runs kept. */
+  setTicks(enterTicks: number, calmTicks: number): void {
+    this.enterTicks = enterTicks;
+    this.calmTicks = calmTicks;
+  }
 
   ensureCapacity(tenants: number): void {
     this.over = withRoom(this.over, tenants);

@@ -40,7 +40,12 @@ export class SpikeDetector {
   /** ticks spent at ELEVATED, for the relearn escape */
   private heldTicks = new Uint32Array(0);
 
-  constructor(private readonly options: DetectionOptions) {}
+  constructor(private options: DetectionOptions) {}
+
+  /** Thresholds changed (settings): judged from the next step on, marks and runs kept. */
+  setOptions(options: DetectionOptions): void {
+    this.options = options;
+  }
 
   ensureCapacity(tenants: number): void {
     this.level = withRoom(this.level, tenants);

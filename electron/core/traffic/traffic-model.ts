@@ -56,7 +56,7 @@ export type PublishingLookup = (tenantId: string) => boolean;
  * that sent something, and "sent nothing" is what absence means.
  */
 export class TrafficModel {
-  private readonly options: DetectionOptions;
+  private options: DetectionOptions;
   private readonly registry: TenantRegistry;
   private readonly series: TenantSeries;
   private readonly baselines = new Baselines();
@@ -85,6 +85,22 @@ export class TrafficModel {
     this.limitWatch = new LimitWatch(this.options.overLimitEnterTicks, this.options.overLimitCalmTicks);
     this.top = new TopTenants(this.options.topCount, this.options.topMargin, this.options.topSmoothing);
     this.sparkLength = options.sparkLength ?? 60;
+  }
+
+  /**
+   * New thresholds (the `detection` settings over the defaults), judged from the next tick on. What the
+   * model has learned and each tenant's current mark and runs are kept: a spike does not end, nor a
+   * baseline restart, because a threshold moved. The overview's top tenants keep their options.
+   */
+  setDetection(patch: DetectionOptionsPatch): void {
+    this.options = resolveDetectionOptions(patch);
+    this.detector.setOptions(this.options);
+    this.limitWatch.setTicks(this.options.overLimitEnterTicks, this.options.overLimitCalmTicks);
+  }
+
+  /** The thresholds in force. */
+  detection(): Readonly<DetectionOptions> {
+    return this.options;
   }
 
   /** Names, plans, limits and `known` from the tenants file; unlisted tenants become unknown. */

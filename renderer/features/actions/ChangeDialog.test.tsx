@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import type { AppInfo, FlagInfo } from '../../../electron/core/api';
+import type { AppInfo, AuditEntry, FlagInfo } from '../../../electron/core/api';
 import { AppContext, createAppStores } from '../../app/context';
 import { MemoryClient } from '../../testing/memory-client';
 import type { SourcesState } from '../sources/sources-store';
@@ -20,16 +20,28 @@ const flag: FlagInfo = {
 };
 
 /** The dialog as a server render: zustand serves a store's initial state there, so the stores start in it. */
-function renderDialog(providerKind: string, intent: ChangeIntent): string {
+function renderDialog(
+  providerKind: string,
+  intent: ChangeIntent,
+  state: Partial<ActionsState> = {},
+  production = false,
+): string {
   const client = new MemoryClient({ tenants: 5 });
   const stores = createAppStores();
   const info = {
-    profile: { name: 'staging', production: false, readOnly: false },
+    profile: { name: production ? 'prod' : 'staging', production, readOnly: false },
     flagProvider: { kind: providerKind, label: providerKind },
     sources: [],
   } as unknown as AppInfo;
   stores.sources = createStore<SourcesState>(() => ({ info, sources: [], error: null }));
-  stores.actions = createStore<ActionsState>(() => ({ intent, phase: 'edit', entry: null, error: null }));
+  stores.actions = createStore<ActionsState>(() => ({
+    intent,
+    phase: 'edit',
+    entry: null,
+    error: null,
+    submitted: null,
+    ...state,
+  }));
   return renderToStaticMarkup(
     <AppContext.Provider value={{ client, stores }}>
       <ChangeDialog />
@@ -57,5 +69,74 @@ describe('ChangeDialog: where the reason is kept', () => {
       expect(html).toContain('data-testid="flip-reason"');
       expect(html).not.toContain('flip-reason-note');
     }
+  });
+});
+
+describe('ChangeDialog: a change refused over conflicting pending changes', () => {
+  const kill: ChangeIntent = { kind: 'flip', tenantId: 'acme', publish: false };
+  const failedEntry = (extra: Partial<AuditEntry>): AuditEntry => ({
+    id: 'a1',
+    at: '2026-01-01T00:00:00.000Z',
+    actor: 'oncall',
+    action: 'set-tenant-flag',
+    flagKey: 'publish-events',
+    tenantId: 'acme',
+    value: false,
+    previous: true,
+    reason: 'INC-7',
+    timeboxMs: null,
+    revertAt: null,
+    provider: 'launchdarkly',
+    outcome: 'failed',
+    error: 'LaunchDarkly refused to set publish-events: it conflicts with pending changes on the flag',
+    confirmedAt: null,
+    effect: null,
+    approval: null,
+    ...extra,
+  });
+  const failed = (entry: AuditEntry, production = false) =>
+    renderDialog(
+      'launchdarkly',
+      kill,
+      {
+        phase: 'failed',
+        entry,
+        error: entry.error,
+        submitted: { reason: 'INC-7', timeboxMs: null, confirm: null },
+      },
+      production,
+    );
+
+  it('lists the conflicts and offers "Apply anyway", naming what is confirmed as the dialog does', () => {
+    const entry = failedEntry({
+      conflicts: [
+        'scheduled turnFlagOff at 18:00 by alex@example.com',
+        'approval request by sam@example.com',
+      ],
+    });
+    const html = failed(entry);
+    expect(html).toContain('data-testid="conflict-list"');
+    expect(html).toContain('<li>scheduled turnFlagOff at 18:00 by alex@example.com</li>');
+    expect(html).toContain('<li>approval request by sam@example.com</li>');
+    expect(html).toMatch(/data-testid="conflict-apply-anyway"[^>]*>Apply anyway: Stop acme</);
+    expect(failed(entry, true)).toMatch(/>Apply anyway: Stop acme in production</);
+    // a provider that did not describe them: still offered, saying so
+    const unlisted = failed(failedEntry({ conflicts: [] }));
+    expect(unlisted).toContain('which did not list them');
+    expect(unlisted).toContain('data-testid="conflict-apply-anyway"');
+  });
+
+  it('offers no "Apply anyway" for any other failure, for approvals, nor while editing', () => {
+    const others = [
+      failed(failedEntry({ error: 'provider write failed: 503' })),
+      failed(
+        failedEntry({
+          approval: { state: 'required', requestId: null, requestedBy: null, requestedAt: null, error: null },
+        }),
+      ),
+      renderDialog('launchdarkly', kill),
+    ];
+    for (const html of others) expect(html).not.toContain('conflict-apply-anyway');
+    expect(others[1]).toContain('data-testid="approval-request"');
   });
 });

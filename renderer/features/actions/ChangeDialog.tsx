@@ -3,7 +3,8 @@
  * and a flag on/off for everyone (actions.setFlagEnabled). It names who is affected and what will
  * stop, requires a reason, offers a time box (for a tenant),
  * and then shows the outcome — applied, then the measured effect when audit.onEntry brings it — or
- * the error, word for word.
+ * the error, word for word, with what can be done about it (ask for approval; apply anyway over
+ * conflicting pending changes).
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp, useSlice } from '../../app/context';
@@ -28,6 +29,7 @@ import {
   type TimeboxChoice,
   timeboxFrom,
 } from './actions-store';
+import { ConflictAction } from './ConflictAction';
 import { reasonNote } from './reason-note';
 
 function useTenantFigures(tenantId: string) {
@@ -134,7 +136,8 @@ function TenantImpact({ intent }: { intent: Exclude<ChangeIntent, { kind: 'flag-
   );
 }
 
-function Outcome() {
+/** `confirmText`: the dialog's confirm button, which "Apply anyway" repeats. */
+function Outcome({ confirmText }: { confirmText: string }) {
   const phase = useSlice(
     (s) => s.actions,
     (s) => s.phase,
@@ -176,6 +179,7 @@ function Outcome() {
       <div className="outcome outcome--failed" data-testid="flip-result" data-outcome="failed" role="alert">
         <strong>Failed.</strong> {current?.error ?? error ?? 'the change was not applied'}
         {current?.approval ? <ApprovalAction entry={current} /> : null}
+        {current ? <ConflictAction entry={current} label={confirmText} /> : null}
       </div>
     );
   }
@@ -383,7 +387,7 @@ export function ChangeDialog() {
           {readOnly ? (
             <div className="outcome outcome--failed">This profile is read-only: changes are disabled.</div>
           ) : null}
-          <Outcome />
+          <Outcome confirmText={confirmText} />
           <div className="dialog__actions">
             {done ? (
               <button

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry, CallInput, CallName, CallOutput } from '../../../electron/core/api';
 import { MemoryClient } from '../../testing/memory-client';
 import { connectAudit, createAuditStore, loadAudit, upsertEntry } from '../audit/audit-store';
 import {
+  applyAnyway,
   closeChange,
   createActionsStore,
   openChange,
@@ -144,6 +146,81 @@ describe('a flag for everyone, and approvals', () => {
     const live = audit.getState().entries.find((e) => e.id === refused.id)!;
     expect(live.approval).toMatchObject({ state: 'requested', requestedBy: 'oncall' });
     expect(await requestApproval(client, refused.id)).toMatch(/not refused pending approval/);
+  });
+});
+
+/**
+ * LaunchDarkly as the core reports it: a flip refused over a conflicting scheduled change is a failed
+ * entry listing it, unless the call asks to override (`ignoreConflicts`); then the memory client applies.
+ */
+class ConflictingClient extends MemoryClient {
+  private refusals = 0;
+
+  override async call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+    const flip = name === 'actions.flip' ? (input as CallInput<'actions.flip'>) : null;
+    if (!flip || flip.ignoreConflicts) return super.call(name, input);
+    this.calls.push({ name, input });
+    const refused: AuditEntry = {
+      id: `refused-${++this.refusals}`,
+      at: new Date().toISOString(),
+      actor: 'oncall',
+      action: 'set-tenant-flag',
+      flagKey: 'publish-events',
+      tenantId: flip.tenantId,
+      value: flip.publish,
+      previous: true,
+      reason: flip.reason,
+      timeboxMs: flip.timeboxMs ?? null,
+      revertAt: null,
+      provider: 'launchdarkly',
+      outcome: 'failed',
+      error: 'LaunchDarkly refused to set publish-events: it conflicts with pending changes on the flag',
+      confirmedAt: null,
+      effect: null,
+      approval: null,
+      conflicts: ['scheduled turnFlagOff at 18:00 by alex@example.com'],
+    };
+    return refused as CallOutput<N>;
+  }
+}
+
+describe('a change refused over conflicting pending changes', () => {
+  it('"apply anyway" repeats it as sent — reason, time box, confirmation — with ignoreConflicts', async () => {
+    const client = new ConflictingClient({ tenants: 20, production: true });
+    const actions = createActionsStore();
+    openChange(actions, { kind: 'flip', tenantId: 'acme', publish: false });
+    await submitChange(actions, client, ' INC-7 acme loop ', 900_000, 'acme');
+    const refused = actions.getState().entry!;
+    expect(actions.getState()).toMatchObject({ phase: 'failed', entry: { conflicts: [expect.any(String)] } });
+
+    await applyAnyway(actions, client);
+    const flips = client.calls.filter((c) => c.name === 'actions.flip').map((c) => c.input);
+    expect(flips).toEqual([
+      { tenantId: 'acme', publish: false, reason: 'INC-7 acme loop', timeboxMs: 900_000, confirm: 'acme' },
+      {
+        tenantId: 'acme',
+        publish: false,
+        reason: 'INC-7 acme loop',
+        timeboxMs: 900_000,
+        confirm: 'acme',
+        ignoreConflicts: true,
+      },
+    ]);
+    const s = actions.getState();
+    expect(s.phase).toBe('done');
+    expect(s.entry).toMatchObject({ outcome: 'applied', tenantId: 'acme', value: false });
+    expect(s.entry!.id).not.toBe(refused.id);
+  });
+
+  it('sends nothing for a failure that was not over conflicts, nor before any attempt', async () => {
+    const client = new MemoryClient({ tenants: 20, failFlipsFor: ['acme'] });
+    const actions = createActionsStore();
+    openChange(actions, { kind: 'flip', tenantId: 'acme', publish: false });
+    await applyAnyway(actions, client);
+    await submitChange(actions, client, 'stop it', null);
+    expect(actions.getState().phase).toBe('failed');
+    await applyAnyway(actions, client);
+    expect(client.calls.filter((c) => c.name === 'actions.flip')).toHaveLength(1);
   });
 });
 

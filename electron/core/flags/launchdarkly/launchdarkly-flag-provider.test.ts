@@ -582,17 +582,68 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       expect(tenantTargets('publish-events')).toEqual([]);
     });
 
-    it('400 conflicts with pending changes: says so; overrides only when asked (ignoreConflicts)', async () => {
+    it('400 with conflicts: a marked error listing them, nothing changed and no override unasked', async () => {
+      server.addPendingChange(PROJECT, 'publish-events', ENV, {
+        kind: 'approval-request',
+        instruction: { kind: 'addTargets', contextKind: 'tenant', values: ['acme'] },
+        reason: 'approval request by alex@example.com would target acme differently',
+      });
       server.addPendingChange(PROJECT, 'publish-events', ENV);
       const error = await failure(provider().setTenantValue('publish-events', 'acme', false, ctx));
       expect(error.failure).toBe('pending-conflict');
+      expect(error.approvalRequired).toBe(false);
+      expect(error.conflicts).toEqual([
+        'approval request by alex@example.com would target acme differently (pending: addTargets tenant acme)',
+        'A scheduled change (turnFlagOff) would no longer apply as reviewed (pending: turnFlagOff)',
+      ]);
       expect(error.message).toMatch(/conflicts with pending changes on the flag .* Nothing was changed/);
+      expect(error.message).toContain(
+        '(1) approval request by alex@example.com would target acme differently',
+      );
+      expect(error.message).toContain('(2) A scheduled change (turnFlagOff)');
       expect(tenantTargets('publish-events')).toEqual([]);
+      // one refused PATCH, never retried with ignoreConflicts on its own
+      expect(patches().map((r) => r.url)).toEqual(['/api/v2/flags/default/publish-events']);
 
-      await provider({ ignoreConflicts: true }).setTenantValue('publish-events', 'acme', false, ctx);
-      expect(tenantTargets('publish-events')).toHaveLength(1);
-      expect(patches().at(-1)!.url).toBe('/api/v2/flags/default/publish-events?ignoreConflicts=true');
-      expect(notices.join('\n')).toMatch(/overriding pending changes/);
+      const toggle = await failure(provider().setFlagEnabled('publish-events', false, ctx));
+      expect(toggle.conflicts).toHaveLength(2);
+      expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(true);
+    });
+
+    it('with ignoreConflicts in the write context: sent as ?ignoreConflicts=true and applied', async () => {
+      server.addPendingChange(PROJECT, 'publish-events', ENV);
+      const p = provider();
+      await p.setTenantValue('publish-events', 'acme', false, { ...ctx, ignoreConflicts: true });
+      expect(tenantTargets('publish-events')).toEqual([
+        expect.objectContaining({ contextKind: 'tenant', values: ['acme'] }),
+      ]);
+      expect(await p.servedValue('publish-events', 'acme')).toBe(false);
+      await p.setFlagEnabled('publish-events', false, { ...ctx, ignoreConflicts: true });
+      expect(server.flag(PROJECT, 'publish-events').environments[ENV]!.on).toBe(false);
+      expect(patches().map((r) => r.url)).toEqual([
+        '/api/v2/flags/default/publish-events?ignoreConflicts=true',
+        '/api/v2/flags/default/publish-events?ignoreConflicts=true',
+      ]);
+      const [latest] = await p.history({ flagKey: 'publish-events', limit: 1 });
+      expect(latest!.comment).toBe('acme is flooding the broker — dana via Switchboard (audit audit-1)');
+    });
+
+    it('a 400 that only says "conflict" is still marked, with no descriptions to list', async () => {
+      server.failNext(1, {
+        status: 400,
+        body: { code: 'invalid_request', message: 'conflicts with a pending scheduled change' },
+        match: { method: 'PATCH' },
+      });
+      const error = await failure(provider().setFlagEnabled('publish-events', false, ctx));
+      expect(error.conflicts).toEqual([]);
+      expect(error.message).toMatch(/conflicts with a pending scheduled change\. Nothing was changed/);
+      // any other 400 is not a conflict
+      server.failNext(1, {
+        status: 400,
+        body: { code: 'invalid_request', message: 'bad instruction' },
+        match: { method: 'PATCH' },
+      });
+      expect((await failure(provider().setFlagEnabled('publish-events', false, ctx))).conflicts).toBeNull();
     });
 
     it('401 bad token and 403 missing permission are told apart, and name what is missing', async () => {

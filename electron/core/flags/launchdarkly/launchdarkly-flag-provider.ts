@@ -10,6 +10,8 @@
  *   LaunchDarkly's audit log. The PATCH answer is the read-back: when the flag's `_version` moved by
  *   more than our own change, someone else wrote in between; if the tenant is then not served what
  *   was asked, the write fails as a lost race (nothing of theirs is undone), else a notice is given.
+ *   A write LaunchDarkly refuses over changes pending on the flag fails with them listed
+ *   (`FlagProviderError.conflicts`); `?ignoreConflicts=true` is sent only when the WriteContext asks.
  * - LaunchDarkly has no push for admin changes over REST, so `onChange` polls the listing. A listing
  *   that fails (revoked token, rate limit past its retries, outage) is `problem()` until one succeeds:
  *   the console then shows the flags as degraded instead of serving stale values as "ok".
@@ -69,8 +71,6 @@ export interface LaunchDarklyProviderOptions {
   maxWaitMs?: number;
   /** read-modify-write attempts after 409 optimistic_locking_error (default 3) */
   conflictRetries?: number;
-  /** on 400 "conflicts with pending changes", retry once with `ignoreConflicts=true` (default false) */
-  ignoreConflicts?: boolean;
   /** things worth a human's attention that did not fail the call (a concurrent edit, a failed poll) */
   onNotice?: (message: string) => void;
   fetch?: typeof fetch;
@@ -103,7 +103,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
   private readonly options: Required<
     Pick<
       LaunchDarklyProviderOptions,
-      'pollMs' | 'maxListAgeMs' | 'conflictRetries' | 'ignoreConflicts' | 'random' | 'sleep' | 'now'
+      'pollMs' | 'maxListAgeMs' | 'conflictRetries' | 'random' | 'sleep' | 'now'
     >
   > &
     Pick<LaunchDarklyProviderOptions, 'onNotice'>;
@@ -136,7 +136,6 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
       pollMs,
       maxListAgeMs: options.maxListAgeMs ?? pollMs,
       conflictRetries: options.conflictRetries ?? 3,
-      ignoreConflicts: options.ignoreConflicts ?? false,
       random,
       sleep,
       now,
@@ -284,7 +283,6 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     ctx: WriteContext,
   ): Promise<void> {
     const context = this.context(tenantId);
-    const comment = commentOf(ctx);
     const what = `set ${flagKey} to ${valueText(value)} for tenant "${tenantId}" in ${this.environment}`;
     for (let attempt = 0; ; attempt++) {
       const read = await this.fetchFlag(flagKey);
@@ -292,7 +290,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
       if (plan.instructions.length === 0) return;
       let updated: LdFlag;
       try {
-        updated = await this.patchFlag(flagKey, plan.instructions, comment, what, 'updateTargets');
+        updated = await this.patchFlag(flagKey, plan.instructions, ctx, what, 'updateTargets');
       } catch (error) {
         if (isLdFailure(error, 'optimistic-lock')) {
           if (attempt < this.options.conflictRetries) {
@@ -319,7 +317,7 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     const what = `turn ${flagKey} ${enabled ? 'on' : 'off'} in ${this.environment}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        const updated = await this.patchFlag(flagKey, instructions, commentOf(ctx), what, 'updateOn');
+        const updated = await this.patchFlag(flagKey, instructions, ctx, what, 'updateOn');
         this.store(updated);
         const on = updated.environments[this.environment]?.on;
         if (on !== enabled) {
@@ -652,37 +650,33 @@ export class LaunchDarklyFlagProvider implements FlagProvider {
     return view;
   }
 
+  /**
+   * One semantic patch. `ignoreConflicts=true` only when the person asked for it (ctx), after
+   * LaunchDarkly refused the change over pending ones: never as an automatic retry.
+   */
   private async patchFlag(
     flagKey: string,
     instructions: LdInstruction[],
-    comment: string,
+    ctx: WriteContext,
     what: string,
     permission: string,
   ): Promise<LdFlag> {
-    const send = (ignoreConflicts: boolean) =>
-      this.client.request(
-        {
-          method: 'PATCH',
-          path: `/api/v2/flags/${enc(this.project)}/${enc(flagKey)}${ignoreConflicts ? '?ignoreConflicts=true' : ''}`,
-          semanticPatch: true,
-          body: { environmentKey: this.environment, comment, instructions },
-          what,
-          permission,
-          instructions,
-          comment,
-          flagKey,
-        },
-        flagSchema,
-      );
-    try {
-      return await send(false);
-    } catch (error) {
-      if (isLdFailure(error, 'pending-conflict') && this.options.ignoreConflicts) {
-        this.notice(`${what}: overriding pending changes on ${flagKey} (ignoreConflicts is set)`);
-        return send(true);
-      }
-      throw error;
-    }
+    const comment = commentOf(ctx);
+    const override = ctx.ignoreConflicts === true;
+    return this.client.request(
+      {
+        method: 'PATCH',
+        path: `/api/v2/flags/${enc(this.project)}/${enc(flagKey)}${override ? '?ignoreConflicts=true' : ''}`,
+        semanticPatch: true,
+        body: { environmentKey: this.environment, comment, instructions },
+        what,
+        permission,
+        instructions,
+        comment,
+        flagKey,
+      },
+      flagSchema,
+    );
   }
 
   /** The PATCH answer is the read-back: did someone else write between our read and our write? */

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import { backoffDelay } from '../ofrep-gate/backoff';
+import { conflictDescriptions } from './ld-conflicts';
 import { LaunchDarklyError, type LdFailure } from './ld-errors';
 import { errorBodySchema, type LdInstruction } from './ld-schemas';
 
@@ -204,7 +205,7 @@ export class LdClient {
   }
 
   private errorFor(status: number, text: string, request: LdRequest): LaunchDarklyError {
-    let body: { code?: string | null; message?: string | null } = {};
+    let body: { code?: string | null; message?: string | null; conflicts?: unknown[] | null } = {};
     try {
       const parsed = errorBodySchema.safeParse(JSON.parse(text));
       if (parsed.success) body = parsed.data;
@@ -215,12 +216,8 @@ export class LdClient {
     const code = body.code ?? '';
     switch (status) {
       case 400:
-        if (/conflict/i.test(`${code} ${body.message ?? ''}`)) {
-          return this.error(
-            `LaunchDarkly refused to ${request.what}: it conflicts with pending changes on the flag (scheduled changes or approval requests)${said}. Nothing was changed; review the pending changes in LaunchDarkly (overriding them needs ignoreConflicts)`,
-            'pending-conflict',
-            400,
-          );
+        if ((body.conflicts?.length ?? 0) > 0 || /conflict/i.test(`${code} ${body.message ?? ''}`)) {
+          return this.conflictError(request, said, body.conflicts);
         }
         return this.error(
           `LaunchDarkly refused to ${request.what} (400 ${code || 'bad request'})${said}`,
@@ -273,6 +270,23 @@ export class LdClient {
           status >= 500,
         );
     }
+  }
+
+  /**
+   * 400 over changes pending on the flag (scheduled changes, approval requests): nothing was changed.
+   * The conflicts travel on the error, so that a person can read them and choose to override them.
+   */
+  private conflictError(request: LdRequest, said: string, items: unknown[] | null | undefined) {
+    const conflicts = conflictDescriptions(items).map((line) => this.redact(line));
+    const listed =
+      conflicts.length > 0 ? ` Conflicting: ${conflicts.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.` : '';
+    return new LaunchDarklyError(
+      this.redact(
+        `LaunchDarkly refused to ${request.what}: it conflicts with pending changes on the flag (scheduled changes or approval requests)${said}.${listed} Nothing was changed; review them in LaunchDarkly, or apply anyway to override them (ignoreConflicts)`,
+      ),
+      'pending-conflict',
+      { status: 400, conflicts },
+    );
   }
 
   private error(message: string, failure: LdFailure, status: number | null = null, retryable = false) {

@@ -24,6 +24,8 @@ export interface LdErrorDetails {
   instructions?: readonly LdInstruction[] | null;
   flagKey?: string | null;
   comment?: string | null;
+  /** pending-conflict: the conflicting pending changes, as LaunchDarkly described them */
+  conflicts?: readonly string[];
 }
 
 /**
@@ -35,6 +37,7 @@ export class LaunchDarklyError extends FlagProviderError {
   readonly instructions: readonly LdInstruction[] | null;
   readonly flagKey: string | null;
   readonly comment: string | null;
+  readonly #conflicts: readonly string[];
 
   constructor(
     message: string,
@@ -47,10 +50,15 @@ export class LaunchDarklyError extends FlagProviderError {
     this.instructions = details.instructions ?? null;
     this.flagKey = details.flagKey ?? null;
     this.comment = details.comment ?? null;
+    this.#conflicts = details.conflicts ?? [];
   }
 
   override get approvalRequired(): boolean {
     return this.failure === 'approval-required';
+  }
+
+  override get conflicts(): readonly string[] | null {
+    return this.failure === 'pending-conflict' ? this.#conflicts : null;
   }
 }
 

@@ -195,6 +195,11 @@ export const approvalRequestSchema = z.object({
 export const errorBodySchema = z.object({
   code: z.string().nullish(),
   message: z.string().nullish(),
+  /**
+   * A 400 over changes pending on the flag: LaunchDarkly's `Conflict` items (`{instruction, reason}`)
+   * where it lists them. Read leniently (ld-conflicts.ts): an odd item must not hide the refusal.
+   */
+  conflicts: z.array(z.unknown()).nullish().catch(null),
 });
 
 export type LdVariation = z.output<typeof variationSchema>;

@@ -109,6 +109,22 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
     ]);
   });
 
+  it('flags connections at the tuned share of their channel_max (the detection.broker setting)', () => {
+    const s = sampleSnapshot(T0);
+    s.connections = s.connections.map((c, i) =>
+      i === 2 ? { ...c, user_provided_name: 'busy-publisher', channels: 1_300 } : c,
+    );
+    expect(metrics().ingest(s).broker.nearChannelMax).toEqual([]);
+    const tuned = new BrokerMetrics({
+      sourceId: 'rabbitmq',
+      label: 'RabbitMQ test',
+      detector: { nearChannelMaxShare: 0.6 },
+    });
+    expect(tuned.ingest(s).broker.nearChannelMax).toEqual([
+      { connection: 'busy-publisher', channels: 1_300, max: 2047 },
+    ]);
+  });
+
   it('follows each listed connection’s channels: one leaking while its peers stay flat is named', () => {
     const m = metrics();
     let last = m.ingest(sampleSnapshot(T0)).broker;

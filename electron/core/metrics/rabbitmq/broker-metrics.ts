@@ -156,7 +156,10 @@ export class BrokerMetrics {
       channelsCreatedPerSec: hasChurn ? (globalRates.get('created') ?? 0) : null,
       channelsClosedPerSec: hasChurn ? (globalRates.get('closed') ?? 0) : null,
       leak: { suspected: false, why: '' },
-      nearChannelMax: nearChannelMax(s.connections),
+      nearChannelMax: nearChannelMax(
+        s.connections,
+        this.options.detector?.nearChannelMaxShare ?? NEAR_CHANNEL_MAX_SHARE,
+      ),
       blocked: blockedConnections(s.connections),
       queues: {
         count: overview.object_totals.queues ?? s.queues.length,
@@ -262,13 +265,15 @@ function resourceName(resource: string | null | undefined): string {
   return resource ?? 'resource';
 }
 
-function nearChannelMax(connections: readonly ConnectionInfo[]): BrokerHealth['nearChannelMax'] {
+function nearChannelMax(
+  connections: readonly ConnectionInfo[],
+  share: number,
+): BrokerHealth['nearChannelMax'] {
   const out: BrokerHealth['nearChannelMax'] = [];
   for (const c of connections) {
     const max = c.channel_max ?? 0;
     const channels = c.channels ?? 0;
-    if (max > 0 && channels >= NEAR_CHANNEL_MAX_SHARE * max)
-      out.push({ connection: connectionLabel(c), channels, max });
+    if (max > 0 && channels >= share * max) out.push({ connection: connectionLabel(c), channels, max });
   }
   return out.sort((a, b) => b.channels / b.max - a.channels / a.max);
 }

@@ -25,6 +25,8 @@ export interface BrokerHealthDetectorOptions {
   alarmSoonHorizonSec?: number;
   /** file descriptors in use at or above this share are worth a sentence (default 0.9) */
   fdWarnShare?: number;
+  /** a connection at or above this share of its channel_max is "near" it (default NEAR_CHANNEL_MAX_SHARE) */
+  nearChannelMaxShare?: number;
 }
 
 /** A connection at or above this share of its channel_max is "near" it. */

@@ -18,7 +18,9 @@
  * - PATCH /api/v2/flags/{proj}/{flag} as a semantic patch only (Content-Type must carry
  *   `domain-model=launchdarkly.semanticpatch`, else 400), atomic: turnFlagOn, turnFlagOff, addTargets
  *   (400 when the key is in another variation's targets of that kind), removeTargets (no-op if absent);
- *   `?ignoreConflicts=true`; the comment lands in the audit log;
+ *   while a conflicting change is pending on the flag (`addPendingChange`) a write is refused with 400
+ *   and the conflicts listed, unless it carries `?ignoreConflicts=true` (documented); the comment lands
+ *   in the audit log;
  * - GET/PATCH /api/v2/flags/{proj}/{flag}/expiring-targets/{env} (add/update/removeExpiringTarget;
  *   the context must already be targeted; failures come back as `errors[]` in a 200), applied by the
  *   server's own clock (`advanceClock`);
@@ -31,7 +33,7 @@
  * Hooks for tests: `failNext` (any status/headers/body for the next N matching requests: 429 with
  * `Retry-After` or `X-Ratelimit-Reset`, 409 optimistic_locking_error, 403, …; or no answer at all,
  * optionally after carrying the request out), `requireApprovals`
- * (405 on flag writes in an environment), `addPendingChange` (400 conflicts), `beforeNextWrite` (an edit
+ * (405 on flag writes in an environment), `addPendingChange` (400 with conflicts), `beforeNextWrite` (an edit
  * by someone else between the provider's read and its write), `editAsSomeoneElse`, `advanceClock`.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -191,6 +193,16 @@ export interface Fault {
   match?: { method?: string; path?: string | RegExp };
 }
 
+/**
+ * A change pending on a flag (a scheduled change, an open approval request) that later writes conflict
+ * with. `instruction` and `reason` are LaunchDarkly's documented `Conflict` fields.
+ */
+export interface CsPendingChange {
+  kind: 'scheduled-change' | 'approval-request';
+  instruction: Record<string, unknown>;
+  reason: string;
+}
+
 export interface RecordedRequest {
   method: string;
   /** path and query */
@@ -224,6 +236,8 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** LaunchDarkly's `Conflict` items, for a 400 over pending changes */
+    readonly conflicts?: unknown[],
   ) {
     super(message);
   }
@@ -240,7 +254,7 @@ export class LdContractServer {
   private readonly expiring = new Map<string, CsExpiringTarget>();
   private readonly faults: (Fault & { remaining: number })[] = [];
   private readonly approvalEnvironments = new Set<string>();
-  private readonly pendingChanges = new Set<string>();
+  private readonly pendingChanges = new Map<string, CsPendingChange[]>();
   private writeHooks: (() => void)[] = [];
   private clockAt: number;
   private lastAuditDate = 0;
@@ -390,9 +404,22 @@ export class LdContractServer {
     else this.approvalEnvironments.delete(env);
   }
 
-  /** A pending scheduled change / approval request on the flag: writes without ignoreConflicts get 400. */
-  addPendingChange(project: string, key: string, env: string): void {
-    this.pendingChanges.add(`${project}|${key}|${env}`);
+  /**
+   * A pending scheduled change / approval request on the flag: every flag write in `env` without
+   * `ignoreConflicts=true` gets 400 listing it (default: a scheduled turnFlagOff).
+   */
+  addPendingChange(project: string, key: string, env: string, pending: Partial<CsPendingChange> = {}): void {
+    const kind = pending.kind ?? 'scheduled-change';
+    const instruction = pending.instruction ?? { kind: 'turnFlagOff' };
+    const change: CsPendingChange = {
+      kind,
+      instruction,
+      reason:
+        pending.reason ??
+        `${kind === 'scheduled-change' ? 'A scheduled change' : 'An approval request'} (${String(instruction.kind)}) would no longer apply as reviewed`,
+    };
+    const id = `${project}|${key}|${env}`;
+    this.pendingChanges.set(id, [...(this.pendingChanges.get(id) ?? []), change]);
   }
 
   /** Runs once, when the next flag PATCH arrives and before it is applied: someone else's edit in between. */
@@ -432,8 +459,10 @@ export class LdContractServer {
       const [status, body] = this.route(method, url, raw, req, token);
       send(res, status, body);
     } catch (error) {
-      if (error instanceof HttpError) send(res, error.status, { code: error.code, message: error.message });
-      else
+      if (error instanceof HttpError) {
+        const conflicts = error.conflicts ? { conflicts: error.conflicts } : {};
+        send(res, error.status, { code: error.code, message: error.message, ...conflicts });
+      } else
         send(res, 500, { code: 'internal', message: error instanceof Error ? error.message : String(error) });
     }
   }
@@ -562,11 +591,15 @@ export class LdContractServer {
         `Environment ${envKey} requires approval for flag changes: create an approval request instead`,
       );
     }
-    if (this.pendingChanges.has(`${projectKey}|${key}|${envKey}`) && q.get('ignoreConflicts') !== 'true') {
+    const pending = this.pendingChanges.get(`${projectKey}|${key}|${envKey}`) ?? [];
+    if (pending.length > 0 && q.get('ignoreConflicts') !== 'true') {
+      // The 400 and `ignoreConflicts` are documented; a body listing LaunchDarkly's `Conflict` items
+      // (`{instruction, reason}`) beside `code`/`message` is an assumption.
       throw new HttpError(
         400,
         'invalid_request',
         'This change conflicts with pending changes (scheduled changes or approval requests) on this flag; set ignoreConflicts=true to apply it anyway',
+        pending.map(({ instruction, reason }) => ({ instruction, reason })),
       );
     }
     const hooks = this.writeHooks.splice(0);
