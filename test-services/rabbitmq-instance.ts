@@ -329,10 +329,32 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Raise the broker's memory alarm (absolute watermark) or restore the default relative one. */
-export async function setMemoryWatermark(broker: RabbitMq, watermark: 'alarm' | 'default'): Promise<void> {
+/**
+ * Raise the broker's memory alarm (absolute watermark), restore the default relative one, or set an
+ * absolute watermark in bytes — e.g. a little above the memory in use, so that a growing load (a
+ * channel leak) is what drives the broker into the alarm.
+ */
+export async function setMemoryWatermark(
+  broker: RabbitMq,
+  watermark: 'alarm' | 'default' | { absoluteBytes: number },
+): Promise<void> {
   if (watermark === 'alarm') await broker.ctl(['set_vm_memory_high_watermark', 'absolute', '50MB']);
-  else await broker.ctl(['set_vm_memory_high_watermark', '0.4']);
+  else if (watermark === 'default') await broker.ctl(['set_vm_memory_high_watermark', '0.4']);
+  else {
+    const bytes = watermark.absoluteBytes;
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new Error(`setMemoryWatermark: absoluteBytes must be a positive integer, got ${bytes}`);
+    }
+    await broker.ctl(['set_vm_memory_high_watermark', 'absolute', String(bytes)]);
+  }
+}
+
+/** The memory the node uses, in bytes (mem_used from /api/nodes; the largest, on a cluster). */
+export async function memoryUsed(broker: RabbitMq): Promise<number> {
+  const nodes = await management<{ mem_used?: number }[]>(broker.managementUrl, 'GET', '/nodes');
+  const used = Math.max(...nodes.map((node) => node.mem_used ?? Number.NaN));
+  if (!Number.isFinite(used)) throw new Error('memoryUsed: /api/nodes gave no mem_used yet');
+  return used;
 }
 
 /** Whether the memory alarm is on, from /api/nodes. */

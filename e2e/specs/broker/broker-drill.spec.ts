@@ -1,4 +1,5 @@
-import { setMemoryWatermark } from '../../../test-services/rabbitmq-instance';
+import type { Page } from '@playwright/test';
+import { memoryUsed, setMemoryWatermark } from '../../../test-services/rabbitmq-instance';
 import { expect, test } from '../../fixtures/app.fixture';
 import { type BrokerWorkload, startBrokerWorkload } from '../../fixtures/broker-workload';
 import { saveScreenshot } from '../../fixtures/screenshots';
@@ -10,14 +11,17 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let workload: BrokerWorkload;
 
+// A fresh broker and console for each drill: the incident drill leaves ~100k messages in the tap
+// queues, whose memory the broker gives back only over a minute or more (purged or not) — a fall
+// that would swamp the leak drill's watermark a few tens of MB above the memory in use.
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures from this pattern
-test.beforeAll(async ({}, testInfo) => {
+test.beforeEach(async ({}, testInfo) => {
   const electronTarget = testInfo.project.name === 'electron';
   test.skip(electronTarget, 'Electron target: the broker drill runs once, on the web host');
   workload = await startBrokerWorkload();
 });
 
-test.afterAll(async () => {
+test.afterEach(async () => {
   await workload?.stop();
 });
 
@@ -61,28 +65,103 @@ test('incident drill on a real RabbitMQ: the spike is marked, the tenant is swit
   await expect(audit.rows('acme').first()).toContainText('INC-7');
 });
 
-test('channel-leak mode raises the leak warning before any memory alarm; a lowered watermark shows the alarm and blocked publishers, restoring clears them', async ({
+/**
+ * How far above the broker's memory in use the watermark goes for the leak phase. Leak mode opens
+ * ~40 channels/s, each costing the broker ~50 KB: memory climbs ~2 MB/s, so the alarm comes ~25 s
+ * in — well after the leak warning (~10 s in) and well before the connection's channel_max (2,047,
+ * ~50 s in, ~+90 MB) stops the growth. Far above the few MB an idle broker's memory wanders.
+ */
+const LEAK_ALARM_HEADROOM_BYTES = 50 * 1024 * 1024;
+
+interface Sightings {
+  /** performance.now() when the page first showed the leak warning / the memory alarm */
+  leakAt?: number;
+  alarmAt?: number;
+  /** whether the alarm was already on the page when the leak warning first appeared */
+  alarmWhenLeakAppeared?: boolean;
+}
+
+/**
+ * Watch the broker strip from inside the page and note when the leak warning and the alarm first
+ * appear — at the DOM change itself, not when a test poll happens to look.
+ */
+async function watchFirstSightings(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: Sightings = {};
+    (window as unknown as { brokerSightings: Sightings }).brokerSightings = seen;
+    const look = () => {
+      const strip = document.querySelector('[data-testid="broker-strip"]');
+      const leak = strip?.querySelector('[data-testid="broker-leak"]') != null;
+      const alarm = strip?.querySelector('[data-testid="broker-alarm"]') != null;
+      const now = performance.now();
+      if (leak && seen.leakAt === undefined) {
+        seen.leakAt = now;
+        seen.alarmWhenLeakAppeared = alarm;
+      }
+      if (alarm && seen.alarmAt === undefined) seen.alarmAt = now;
+    };
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true });
+    look();
+  });
+}
+
+function firstSightings(page: Page): Promise<Sightings> {
+  return page.evaluate(() => ({ ...(window as unknown as { brokerSightings: Sightings }).brokerSightings }));
+}
+
+test('channel-leak mode raises the leak warning before any memory alarm: with the watermark just above its memory the leak drives the broker into the alarm, which shows with blocked publishers; restoring clears them', async ({
   page,
 }, testInfo) => {
-  await workload.publisher?.stop();
-  await workload.startPublisher({ channelLeak: true });
   await page.goto(workload.server.url);
   const strip = page.getByTestId('broker-strip');
-  await expect(strip).toBeVisible({ timeout: 20_000 });
-  await expect(strip.getByTestId('broker-leak')).toBeVisible({ timeout: 45_000 });
+  await expect(strip.getByTestId('broker-memory')).toBeVisible({ timeout: 20_000 });
   await expect(strip.getByTestId('broker-alarm')).toHaveCount(0);
-  await saveScreenshot(page, testInfo, 'broker-leak');
+  await watchFirstSightings(page);
 
-  await workload.publisher?.stop();
-  await workload.startPublisher();
-  await setMemoryWatermark(workload.rabbit, 'alarm');
-  await expect(strip.getByTestId('broker-alarm')).toBeVisible({ timeout: 30_000 });
-  await expect(strip.getByTestId('broker-blocked')).toContainText(/[1-9]/, { timeout: 30_000 });
-  await page.getByTestId('nav-health').click();
-  await expect(page.getByTestId('health-blocked')).toBeVisible();
-  await saveScreenshot(page, testInfo, 'broker-memory-alarm');
+  let inUse = 0; // bytes; the node reports mem_used from its first stats on
+  await expect
+    .poll(async () => (inUse = await memoryUsed(workload.rabbit).catch(() => 0)), { timeout: 10_000 })
+    .toBeGreaterThan(0);
+  let watermarkLowered = true;
+  await setMemoryWatermark(workload.rabbit, { absoluteBytes: inUse + LEAK_ALARM_HEADROOM_BYTES });
+  try {
+    const leakStartedAt = await page.evaluate(() => performance.now());
+    await workload.startPublisher({ channelLeak: true });
 
-  await setMemoryWatermark(workload.rabbit, 'default');
-  await expect(strip.getByTestId('broker-alarm')).toHaveCount(0, { timeout: 30_000 });
-  await expect(strip.getByTestId('broker-blocked')).not.toContainText(/[1-9]/, { timeout: 30_000 });
+    // The leak warning first, while the broker is still below its watermark …
+    await expect(strip.getByTestId('broker-leak')).toBeVisible({ timeout: 45_000 });
+    await expect(strip.getByTestId('broker-alarm')).toHaveCount(0);
+    await saveScreenshot(page, testInfo, 'broker-leak');
+
+    // … then the memory alarm the leak itself drives the broker into, and its blocked publisher.
+    await expect(strip.getByTestId('broker-alarm')).toContainText(/memory alarm/i, { timeout: 60_000 });
+    await expect(strip.getByTestId('broker-blocked')).toContainText(/[1-9]/, { timeout: 30_000 });
+    await expect(strip.getByTestId('broker-leak')).toBeVisible();
+    await saveScreenshot(page, testInfo, 'broker-leak-then-alarm');
+
+    const seen = await firstSightings(page);
+    expect(seen.alarmWhenLeakAppeared).toBe(false);
+    expect(seen.leakAt).toBeDefined();
+    expect(seen.alarmAt).toBeDefined();
+    expect(seen.leakAt!).toBeLessThan(seen.alarmAt!);
+    const sinceLeakStart = (at: number) => `${((at - leakStartedAt) / 1000).toFixed(1)} s`;
+    testInfo.annotations.push({
+      type: 'order',
+      description: `watermark ${Math.round(inUse / 1e6)} MB in use + ${LEAK_ALARM_HEADROOM_BYTES / 2 ** 20} MiB; after leak mode started: leak warning at ${sinceLeakStart(seen.leakAt!)}, memory alarm at ${sinceLeakStart(seen.alarmAt!)}`,
+    });
+
+    await page.getByTestId('nav-health').click();
+    await expect(page.getByTestId('health-blocked')).toBeVisible();
+    await saveScreenshot(page, testInfo, 'broker-memory-alarm');
+
+    await setMemoryWatermark(workload.rabbit, 'default');
+    watermarkLowered = false;
+    await expect(strip.getByTestId('broker-alarm')).toHaveCount(0, { timeout: 30_000 });
+    await expect(strip.getByTestId('broker-blocked')).not.toContainText(/[1-9]/, { timeout: 30_000 });
+  } finally {
+    // Whatever failed above, the broker gets its watermark back and the leak stops.
+    if (watermarkLowered) await setMemoryWatermark(workload.rabbit, 'default');
+    await workload.publisher?.stop();
+    workload.publisher = null;
+  }
 });
