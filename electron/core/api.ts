@@ -424,6 +424,17 @@ interface CallSpec {
   output: Output<unknown>;
 }
 
+/** What every change call takes besides its subject and value. */
+const changeFields = {
+  reason: reasonSchema,
+  /** turn it back automatically after this long (kept by Switchboard, across restarts) */
+  timeboxMs: timeboxMsSchema.optional(),
+  /** production profiles: the tenant id (or, flag-wide, the flag key), repeated by the person confirming */
+  confirm: z.string().max(128).optional(),
+  /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
+  ignoreConflicts: z.boolean().optional(),
+};
+
 /** A profile as the form sends it, with the secrets just typed (they go to the main process only). */
 const profileInputSchema = z
   .object({
@@ -468,12 +479,7 @@ export const calls = {
       .object({
         tenantId: tenantIdSchema,
         publish: z.boolean(),
-        reason: reasonSchema,
-        timeboxMs: timeboxMsSchema.optional(),
-        /** production profiles: the tenant id, repeated by the person confirming */
-        confirm: z.string().max(128).optional(),
-        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
-        ignoreConflicts: z.boolean().optional(),
+        ...changeFields,
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -485,11 +491,7 @@ export const calls = {
         tenantId: tenantIdSchema,
         flagKey: flagKeySchema,
         value: flagValueSchema,
-        reason: reasonSchema,
-        timeboxMs: timeboxMsSchema.optional(),
-        confirm: z.string().max(128).optional(),
-        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
-        ignoreConflicts: z.boolean().optional(),
+        ...changeFields,
       })
       .strict(),
     output: output<AuditEntry>(),
@@ -500,13 +502,7 @@ export const calls = {
       .object({
         flagKey: flagKeySchema,
         enabled: z.boolean(),
-        reason: reasonSchema,
-        /** turn it back automatically after this long (kept by Switchboard, across restarts) */
-        timeboxMs: timeboxMsSchema.optional(),
-        /** production profiles: the flag key, repeated by the person confirming */
-        confirm: z.string().max(128).optional(),
-        /** apply over conflicting changes pending at the provider (LaunchDarkly's ignoreConflicts) */
-        ignoreConflicts: z.boolean().optional(),
+        ...changeFields,
       })
       .strict(),
     output: output<AuditEntry>(),

@@ -7,7 +7,6 @@ import { recordOrRefuse } from './audit-record';
 import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
-  conflictsOf,
   currentFlag,
   findFlag,
   pendingEntry,
@@ -23,7 +22,7 @@ import { errorText } from './error-text';
 import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-changes';
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';
-import { judgeWriteError } from './write-verdict';
+import { settleWriteError } from './write-verdict';
 
 export interface FlagToggleRequest {
   flagKey: string;
@@ -135,12 +134,8 @@ export class FlagToggleService implements InterruptedChangeSettler {
     try {
       await this.options.provider.setFlagEnabled(flagKey, enabled, writeContext(request, intent.id));
     } catch (error) {
-      const verdict = await judgeWriteError(error, enabled, () => this.enabledNow(flagKey));
-      if (verdict.landed) return { note: verdict.note };
-      return this.conclude(intent, {
-        ...(await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired)),
-        ...conflictsOf(error),
-      });
+      const settled = await settleWriteError(error, enabled, () => this.enabledNow(flagKey), armed);
+      return 'note' in settled ? settled : this.conclude(intent, settled.failure);
     }
     const confirmation = await this.confirm(request);
     if (confirmation === null) return { note: null };

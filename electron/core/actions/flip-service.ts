@@ -14,7 +14,6 @@ import { recordOrRefuse } from './audit-record';
 import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
-  conflictsOf,
   failed,
   findFlag,
   type Outcome,
@@ -35,7 +34,7 @@ import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';
 import { switchKey } from './tenant-switch';
-import { judgeWriteError } from './write-verdict';
+import { settleWriteError } from './write-verdict';
 
 export interface FlipRequest {
   flagKey: string;
@@ -197,14 +196,13 @@ export class FlipService implements InterruptedChangeSettler {
   ): Promise<{ note: string | null } | TenantAuditEntry> {
     const writeError = await this.write(request, intent.id);
     if (writeError !== null) {
-      const verdict = await judgeWriteError(writeError, request.value, () =>
-        this.options.provider.servedValue(request.flagKey, request.tenantId),
+      const settled = await settleWriteError(
+        writeError,
+        request.value,
+        () => this.options.provider.servedValue(request.flagKey, request.tenantId),
+        armed,
       );
-      if (verdict.landed) return { note: verdict.note };
-      return this.conclude(intent, {
-        ...(await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired)),
-        ...conflictsOf(writeError),
-      });
+      return 'note' in settled ? settled : this.conclude(intent, settled.failure);
     }
     const confirmation = await this.confirm(request);
     if (confirmation.error === null) return { note: null };

@@ -1,5 +1,6 @@
 import type { FlagValue } from '../api';
-import { writeError } from './change-steps';
+import { type ArmedTimeBox, failedWithTimeBox } from './armed-time-box';
+import { conflictsOf, type Outcome, writeError } from './change-steps';
 import { errorText } from './error-text';
 import { flagValueText } from './flag-value-text';
 
@@ -42,4 +43,21 @@ export async function judgeWriteError(
     };
   }
   return { landed: false, error: text, approvalRequired, unsure: false };
+}
+
+/**
+ * After a write raised: `{ note }` when the provider serves the value anyway (the change goes on as
+ * applied, with the error as a warning), otherwise the failed outcome to record — the time box kept
+ * or withdrawn as the verdict allows, and the provider's conflicting pending changes listed.
+ */
+export async function settleWriteError(
+  error: unknown,
+  asked: FlagValue,
+  readServed: () => Promise<FlagValue>,
+  armed: ArmedTimeBox | null,
+): Promise<{ note: string } | { failure: Outcome }> {
+  const verdict = await judgeWriteError(error, asked, readServed);
+  if (verdict.landed) return { note: verdict.note };
+  const outcome = await failedWithTimeBox(armed, verdict.error, verdict.unsure, verdict.approvalRequired);
+  return { failure: { ...outcome, ...conflictsOf(error) } };
 }
