@@ -1,14 +1,16 @@
 /**
  * A private Prometheus server for tests: its own config and TSDB in a fresh temp dir, a free port on
  * 127.0.0.1, scraping the given targets every `scrapeIntervalSec`. A child process of ours: stop()
- * sends it SIGTERM, waits for it, and deletes the dir.
+ * sends it SIGTERM, waits for it, and deletes the dir; so does the test process ending, by exit or
+ * by signal, and one killed outright is reaped at the next start (see leftovers.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './free-ports';
+import { makeServiceDir, reapLeftoversOnce, recordPid, SERVICE_DIR_ENV } from './leftovers';
+import { onProcessEnd } from './process-end';
 import { sleep, waitForExit } from './processes';
 
 export interface PrometheusOptions {
@@ -27,6 +29,10 @@ export interface PrometheusOptions {
 export interface PrometheusInstance {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** the temp dir with its config and data (deleted on stop) */
+  dir: string;
+  /** the server's process id */
+  pid: number;
   /** GET /api/v1/query; resolves with `data.result` */
   query(promql: string): Promise<PromSample[]>;
   stop(): Promise<void>;
@@ -43,7 +49,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   if (!existsSync(binary))
     throw new Error(`Prometheus is not installed (${binary} is missing): apt-get install prometheus`);
   const interval = options.scrapeIntervalSec ?? 1;
-  const dir = await mkdtemp(join(tmpdir(), 'sb-prometheus-'));
+  await reapLeftoversOnce();
+  const dir = await makeServiceDir('sb-prometheus-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const configPath = join(dir, 'prometheus.yml');
@@ -63,7 +70,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       '--storage.tsdb.retention.time=1h',
       '--log.level=warn',
     ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [SERVICE_DIR_ENV]: dir } },
   );
   const remember = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
@@ -79,13 +86,13 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     if (!exited && child.pid !== undefined) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('exit', cleanupSync);
+  const forgetCleanup = onProcessEnd(cleanupSync);
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.off('exit', cleanupSync);
+    forgetCleanup();
     if (!exited && child.pid !== undefined) {
       child.kill('SIGTERM');
       await waitForExit(child.pid, 10_000);
@@ -94,6 +101,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   };
 
   try {
+    if (child.pid !== undefined) await recordPid(dir, 'prometheus', child.pid);
     const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
     for (;;) {
       const failed = await Promise.race([spawnError, sleep(100).then(() => null)]);
@@ -110,6 +118,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
 
   return {
     url,
+    dir,
+    pid: child.pid!,
     async query(promql) {
       const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`, {
         signal: AbortSignal.timeout(10_000),

@@ -13,16 +13,20 @@
  * - AMQP, distribution, management and prometheus listeners on free ports of 127.0.0.1; the CLI's
  *   own distribution port is a fresh free port per call (its default range 35672–35682 is shared
  *   by every rabbitmqctl on the machine);
- * - the system `rabbitmq-env.conf` is not read (RABBITMQ_CONF_ENV_FILE points into the temp dir).
+ * - the system `rabbitmq-env.conf` is not read (RABBITMQ_CONF_ENV_FILE points into the temp dir);
+ * - the node and its epmd are stopped and the dir deleted however the test process ends: stop(),
+ *   exit, SIGINT/SIGTERM/SIGHUP (process-end.ts); after a SIGKILL, the next start reaps them
+ *   (leftovers.ts) — only processes whose environment names their dir, never the system broker.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, freePorts } from './free-ports';
+import { makeServiceDir, reapLeftoversOnce, recordPid, SERVICE_DIR_ENV } from './leftovers';
+import { onProcessEnd } from './process-end';
 import { alive, run, sleep, waitForExit, waitForPort } from './processes';
 import { amqpUrlForVhost, createVhost, deleteVhost, management } from './rabbitmq-management';
 
@@ -121,7 +125,8 @@ async function startPrivateRabbitMq(options: RabbitMqOptions): Promise<RabbitMq>
     );
   }
   const statsIntervalMs = options.statsIntervalMs ?? 1000;
-  const dir = await mkdtemp(join(tmpdir(), 'sb-rabbitmq-'));
+  await reapLeftoversOnce();
+  const dir = await makeServiceDir('sb-rabbitmq-');
   const nodeName = `sb-${process.pid}-${++instanceCount}@localhost`;
   const [amqpPort, distPort, mgmtPort, promPort, epmdPort] = await freePorts(5);
   const pidFile = join(dir, 'rabbit.pid');
@@ -152,6 +157,8 @@ async function startPrivateRabbitMq(options: RabbitMqOptions): Promise<RabbitMq>
   const env: NodeJS.ProcessEnv = {
     ...withoutErlangEnv(process.env),
     HOME: dir,
+    // Marks the node, its epmd and every CLI call as this dir's, for the reaper (leftovers.ts).
+    [SERVICE_DIR_ENV]: dir,
     RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
     RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
     RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
@@ -180,17 +187,19 @@ async function startPrivateRabbitMq(options: RabbitMqOptions): Promise<RabbitMq>
   };
 
   const cleanupSync = () => {
-    // Last resort when the test process exits without stop(): only pids we started.
+    // Last resort when the test process ends without stop(): only pids we started. While starting,
+    // the node's pid is only in its pid file.
+    beamPid ??= readPidSync(pidFile);
     if (beamPid !== null && alive(beamPid)) safeKill(beamPid, 'SIGKILL');
     if (epmd?.pid !== undefined && alive(epmd.pid)) safeKill(epmd.pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('exit', cleanupSync);
+  const forgetCleanup = onProcessEnd(cleanupSync);
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.off('exit', cleanupSync);
+    forgetCleanup();
     try {
       beamPid ??= await readPid(pidFile);
       if (beamPid !== null && alive(beamPid)) {
@@ -215,6 +224,7 @@ async function startPrivateRabbitMq(options: RabbitMqOptions): Promise<RabbitMq>
       epmd!.once('error', (error) => reject(new Error(`epmd did not start: ${error.message}`)));
     });
     epmdFailed.catch(() => {});
+    if (epmd.pid !== undefined) await recordPid(dir, 'epmd', epmd.pid);
     await Promise.race([waitForPort(epmdPort, 10_000), epmdFailed]);
 
     const started = await run(server, ['-detached'], { env, timeoutMs: 60_000 });
@@ -287,6 +297,15 @@ async function awaitStartup(
       throw new Error(`RabbitMQ did not start within ${timeoutMs} ms: ${last}\n${await logTail(dir)}`);
     }
     await sleep(500);
+  }
+}
+
+function readPidSync(pidFile: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
 

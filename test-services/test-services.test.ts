@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { belongsTo } from './leftovers';
 import { alive } from './processes';
 import { startPrometheus } from './prometheus-instance';
-import { RABBITMQ_AMQP_ENV, RABBITMQ_MGMT_ENV, type RabbitMq, startRabbitMq } from './rabbitmq-instance';
+import {
+  memoryAlarm,
+  memoryUsed,
+  RABBITMQ_AMQP_ENV,
+  RABBITMQ_MGMT_ENV,
+  type RabbitMq,
+  setMemoryWatermark,
+  startRabbitMq,
+} from './rabbitmq-instance';
 import { connections, createVhost, deleteVhost, management, overview } from './rabbitmq-management';
 
 const STARTUP = 180_000;
@@ -106,6 +117,63 @@ describe('a private RabbitMQ', () => {
   });
 });
 
+describe('the memory watermark helpers', () => {
+  const limitInBytes = async () =>
+    Number((await broker.ctl(['eval', 'vm_memory_monitor:get_memory_limit().'])).trim());
+
+  it('memoryUsed: the bytes the node uses, as /api/nodes says', async () => {
+    const used = await memoryUsed(broker);
+    expect(Number.isSafeInteger(used)).toBe(true);
+    // An idle node with the management plugin: tens of MiB, far below the machine's memory.
+    expect(used).toBeGreaterThan(10 * 1024 * 1024);
+    const nodes = await management<{ mem_used: number }[]>(broker.managementUrl, 'GET', '/nodes');
+    expect(Math.abs(used - nodes[0]!.mem_used)).toBeLessThan(used * 0.25);
+  });
+
+  it('an absolute watermark in bytes: above use no alarm, below use the alarm; "default" restores it', async () => {
+    const used = await memoryUsed(broker);
+    try {
+      const above = used + 256 * 1024 * 1024;
+      await setMemoryWatermark(broker, { absoluteBytes: above });
+      expect(await limitInBytes()).toBe(above);
+      expect(
+        await until(
+          () => memoryAlarm(broker),
+          (on) => !on,
+        ),
+      ).toBe(false);
+
+      const below = Math.floor(used / 2);
+      await setMemoryWatermark(broker, { absoluteBytes: below });
+      expect(await limitInBytes()).toBe(below);
+      expect(
+        await until(
+          () => memoryAlarm(broker),
+          (on) => on,
+        ),
+      ).toBe(true);
+    } finally {
+      await setMemoryWatermark(broker, 'default');
+    }
+    expect(await limitInBytes()).toBeGreaterThan(used);
+    expect(
+      await until(
+        () => memoryAlarm(broker),
+        (on) => !on,
+      ),
+    ).toBe(false);
+  });
+
+  it('refuses a watermark that is not a positive whole number of bytes, without touching the node', async () => {
+    const before = await limitInBytes();
+    for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 60])
+      await expect(setMemoryWatermark(broker, { absoluteBytes: bad })).rejects.toThrow(
+        /absoluteBytes must be a positive integer/,
+      );
+    expect(await limitInBytes()).toBe(before);
+  });
+});
+
 describe('a private Prometheus', () => {
   it('scrapes its targets every second, answers PromQL and stops cleanly', async () => {
     const app = await metricsServer('events_published_total{tenant="acme"} 42\n');
@@ -147,6 +215,11 @@ describe('stopping a private RabbitMQ', () => {
       expect(alive(pid)).toBe(true);
       expect(existsSync(home)).toBe(true);
       await expect(accepts(epmdPort)).resolves.toBe(true);
+      // The node and its epmd are marked as this dir's: what lets the reaper find them after a SIGKILL.
+      const epmdPid = Number.parseInt(await readFile(join(home, 'epmd.pid'), 'utf8'), 10);
+      expect(await belongsTo(pid, home)).toBe(true);
+      expect(await belongsTo(epmdPid, home)).toBe(true);
+      expect(Number.parseInt(await readFile(join(home, 'owner.pid'), 'utf8'), 10)).toBe(process.pid);
       await extra.stop();
       expect(alive(pid)).toBe(false);
       expect(existsSync(home)).toBe(false);

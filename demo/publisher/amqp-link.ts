@@ -7,7 +7,7 @@
  * starts over: one connection, one channel, always.
  */
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { backoffDelay } from '../../electron/core/flags/ofrep-gate/backoff';
+import { backoffDelay } from '../../electron/core/retry/backoff';
 
 export interface AmqpLinkOptions {
   url: string;

@@ -39,7 +39,8 @@ export const DEMO_USAGE = `usage: npm run demo -- [options]
   --tenants <n|list>     number of tenants (default 30: acme 200/s, globex 100/s, initech 50/s, the rest 1-8/s)
                          or a list "acme=200,globex=50,initech=5"
   --scale <x>            multiply every rate (default 1)
-  --spike-after <s>      the spike starts after s seconds (default 30; 0 = no spike)
+  --spike-after <s>      the spike starts after s seconds (default 30; 0 = at once; "off" = none)
+  --no-spike             no spike (as the console's serve)
   --spike-tenant <id>    default acme
   --spike-factor <x>     default 15
   --leak                 channel-leak mode: a new channel per publish, never closed (the original bug)
@@ -73,7 +74,9 @@ export function parseDemoOptions(
     throw new UsageError(`--tenants: ${(error as Error).message}`);
   }
   if (tenants.length === 0) throw new UsageError('--tenants: at least one tenant');
-  const spikeAfter = number(v['spike-after'] ?? '30', '--spike-after', 0);
+  // As `npm run serve`: 0 spikes at once, "off" (or --no-spike) never.
+  const noSpike = v['no-spike'] === true || v['spike-after'] === 'off';
+  const spikeAfter = noSpike ? 0 : number(v['spike-after'] ?? '30', '--spike-after', 0);
   return {
     amqpUrl: v.amqp ?? env.SWITCHBOARD_DEMO_AMQP ?? 'amqp://guest:guest@127.0.0.1:5672',
     managementUrl: v.management ?? env.SWITCHBOARD_DEMO_MANAGEMENT ?? 'http://127.0.0.1:15672',
@@ -84,14 +87,13 @@ export function parseDemoOptions(
     ofrepPort: port(v['ofrep-port'] ?? '0', '--ofrep-port'),
     flags: !v['no-flags'],
     tenants,
-    spike:
-      spikeAfter > 0
-        ? {
-            tenantId: v['spike-tenant'] ?? 'acme',
-            afterMs: spikeAfter * 1000,
-            factor: number(v['spike-factor'] ?? '15', '--spike-factor', 1),
-          }
-        : null,
+    spike: !noSpike
+      ? {
+          tenantId: v['spike-tenant'] ?? 'acme',
+          afterMs: spikeAfter * 1000,
+          factor: number(v['spike-factor'] ?? '15', '--spike-factor', 1),
+        }
+      : null,
     channelLeak: Boolean(v.leak),
     metricsPort: port(v['metrics-port'] ?? '9464', '--metrics-port'),
     maxInFlight: number(v['max-in-flight'] ?? '1000', '--max-in-flight', 1),
@@ -116,6 +118,7 @@ function parse(argv: readonly string[]) {
       tenants: { type: 'string' },
       scale: { type: 'string' },
       'spike-after': { type: 'string' },
+      'no-spike': { type: 'boolean' },
       'spike-tenant': { type: 'string' },
       'spike-factor': { type: 'string' },
       leak: { type: 'boolean' },

@@ -190,7 +190,8 @@ function statusPrinter(
       reason,
       rate: (now.stats.dropped[reason] - last.stats.dropped[reason]) / seconds,
     })).filter((d) => d.rate > 0);
-    const off = now.tenants.filter((t) => !t.allowed).map((t) => t.id);
+    const off = now.tenants.filter((t) => !t.allowed && !t.flagsUnknown).map((t) => t.id);
+    const unknown = now.tenants.filter((t) => t.flagsUnknown).length;
     const state = now.stats.blocked ? 'BLOCKED by the broker' : now.stats.state;
     const broker = withBroker ? await brokerFigures(managementUrl) : null;
     print(
@@ -204,6 +205,7 @@ function statusPrinter(
         off.length > 0
           ? `switched off: ${off.slice(0, 5).join(', ')}${off.length > 5 ? ` +${off.length - 5}` : ''}`
           : '',
+        unknown > 0 ? `flags unknown: ${unknown} tenant${unknown === 1 ? '' : 's'} held` : '',
         `in flight ${now.stats.inFlight}, channels opened ${now.stats.channelsOpened}`,
         broker ? `| broker: ${broker.connections} connections, ${broker.channels} channels` : '',
       ]

@@ -2,12 +2,12 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../test-services/free-ports';
+import { freePort, freePorts } from '../../test-services/free-ports';
 import { BrokerUnreachable, checkBroker } from './demo';
 import { parseDemoOptions, redactUrl, UsageError } from './demo-options';
 import { startPublisher } from './publisher';
 import { consoleTenantIds, defaultTenantLoads, parseTenantLoads } from './tenant-load';
-import { metricValue, parsePrometheusText } from './test-kit';
+import { embeddedFlags, metricValue, parsePrometheusText } from './test-kit';
 
 describe('tenant loads', () => {
   it('uses the console’s simulated tenant names, a few heavy and many light', () => {
@@ -56,7 +56,7 @@ describe('demo options', () => {
       OFREP_ENDPOINT: 'http://127.0.0.1:8016/ofrep/v1',
     };
     const options = parseDemoOptions(
-      ['--amqp', 'amqp://flag:5672', '--leak', '--tenants', 'acme=10', '--spike-after', '0'],
+      ['--amqp', 'amqp://flag:5672', '--leak', '--tenants', 'acme=10', '--spike-after', 'off'],
       env,
     );
     expect(options).toMatchObject({
@@ -67,6 +67,9 @@ describe('demo options', () => {
       spike: null,
     });
     expect(parseDemoOptions(['--no-flags'], {})).toMatchObject({ flags: false });
+    // As `npm run serve`: 0 spikes at once, --no-spike never.
+    expect(parseDemoOptions(['--spike-after', '0'], {})).toMatchObject({ spike: { afterMs: 0 } });
+    expect(parseDemoOptions(['--no-spike'], {})).toMatchObject({ spike: null });
     expect(parseDemoOptions(['-h'], {})).toBe('help');
   });
 
@@ -138,5 +141,57 @@ describe('without a broker', () => {
       await p.stop();
     }
     expect(p.stats().state).toBe('stopped');
+  });
+
+  it('counts the events of tenants the flag server has not answered for as flags_unknown, not switched_off', async () => {
+    const [amqpPort, flagPort] = await freePorts(2);
+    const p = await startPublisher({
+      amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
+      tenants: [
+        { id: 'acme', rate: 200 },
+        { id: 'globex', rate: 200 },
+      ],
+      // Nothing listens there yet: the gate holds both tenants.
+      flags: { ofrepEndpoint: `http://127.0.0.1:${flagPort}/ofrep/v1` },
+      flagsTimeoutMs: 200,
+      reconnectMinMs: 20,
+      reconnectMaxMs: 100,
+    });
+    let flags: Awaited<ReturnType<typeof embeddedFlags>> | null = null;
+    try {
+      await p.until(() => ['acme', 'globex'].every((id) => p.tenant(id).dropped.flags_unknown >= 20));
+      expect(p.stats().dropped.switched_off).toBe(0);
+      expect(p.tenant('acme')).toMatchObject({ allowed: false, flagsUnknown: true });
+      const held = parsePrometheusText(await (await fetch(p.metricsUrl!)).text());
+      expect(
+        metricValue(held, 'events_dropped_total', { tenant: 'acme', reason: 'flags_unknown' }),
+      ).toBeGreaterThanOrEqual(20);
+      expect(
+        metricValue(held, 'events_dropped_total', { tenant: 'acme', reason: 'switched_off' }),
+      ).toBeUndefined();
+
+      // The flag server comes up with acme switched off: now acme's events are switched off, and
+      // globex's go on to the (absent) broker.
+      flags = await embeddedFlags(flagPort);
+      await flags.flip('acme', false);
+      await p.until(
+        () => p.tenant('acme').dropped.switched_off >= 20 && !p.tenant('globex').flagsUnknown,
+        30_000,
+      );
+      const acme = p.tenant('acme');
+      expect(acme).toMatchObject({ allowed: false, flagsUnknown: false });
+      const globexUnknown = p.tenant('globex').dropped.flags_unknown;
+      await p.until(
+        () =>
+          p.tenant('acme').dropped.switched_off >= acme.dropped.switched_off + 20 &&
+          p.tenant('globex').dropped.disconnected >= 20,
+      );
+      expect(p.tenant('acme').dropped.flags_unknown).toBe(acme.dropped.flags_unknown);
+      expect(p.tenant('globex').dropped.flags_unknown).toBe(globexUnknown);
+      expect(p.tenant('globex').dropped.switched_off).toBe(0);
+    } finally {
+      await p.stop();
+      await flags?.close();
+    }
   });
 });

@@ -12,6 +12,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 export const DROP_REASONS = [
   /** the tenant's `publish-events` flag is off */
   'switched_off',
+  /** the flag client has no answer for the tenant yet (e.g. the flag server unreachable at start) */
+  'flags_unknown',
   /** the broker blocked the connection (resource alarm): paused, not buffered */
   'blocked',
   /** no connection: reconnecting */
@@ -63,7 +65,7 @@ export function publisherRegistry(counters: TenantCounters, gauges: PublisherGau
   });
   new Counter({
     name: 'events_dropped_total',
-    help: 'Events not published, per tenant and reason (switched_off, blocked, disconnected, backpressure, ...)',
+    help: 'Events not published, per tenant and reason (switched_off, flags_unknown, blocked, disconnected, backpressure, ...)',
     labelNames: ['tenant', 'reason'],
     registers: [registry],
     collect() {

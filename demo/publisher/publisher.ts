@@ -4,7 +4,9 @@
  *
  * - Each tenant is gated by its `publish-events` flag: `gate.allowed(id)` is a Map lookup kept
  *   current by the OFREP change stream (OfrepGate), so the check costs nothing per publish. A
- *   gated event is counted as dropped, reason "switched_off".
+ *   gated event is counted as dropped, reason "switched_off" — or "flags_unknown" while the gate
+ *   holds a tenant it has no answer for yet (the flag server unreachable at start), so that a
+ *   flag outage is not mistaken for tenants being switched off.
  * - At most `maxInFlight` publishes await their confirm. What cannot be sent is dropped and counted
  *   (blocked, disconnected, backpressure), never buffered without bound: when the broker blocks the
  *   connection (memory alarm) the publisher pauses instead of filling amqplib's buffer in silence.
@@ -74,6 +76,8 @@ export interface TenantStats {
   /** performance.now() of the last broker confirm of this tenant's events, or null */
   lastConfirmAt: number | null;
   allowed: boolean;
+  /** not allowed only because the flag client has no answer for it yet */
+  flagsUnknown: boolean;
 }
 
 export interface PublisherStats {
@@ -255,6 +259,7 @@ export class Publisher {
       inFlight: this.inFlightBy[i]!,
       lastConfirmAt: Number.isNaN(last) ? null : last,
       allowed: this.allowed(tenantId),
+      flagsUnknown: this.gate?.held?.(tenantId) ?? false,
     };
   }
 
@@ -349,7 +354,7 @@ export class Publisher {
       let count = Math.floor(owed);
       this.owed[i] = owed - count;
       if (count === 0) continue;
-      if (!allowed) this.counters.dropped.switched_off[i]! += count;
+      if (!allowed) this.counters.dropped[this.gatedReason(id)][i]! += count;
       else if (channel === null) this.counters.dropped.disconnected[i]! += count;
       else if (blocked) this.counters.dropped.blocked[i]! += count;
       else {
@@ -381,8 +386,9 @@ export class Publisher {
     let skipped = 0;
     while (this.inFlight < this.maxInFlight && this.writable) {
       const i = this.rotate++ % n;
-      if (this.gate !== null && !this.gate.allowed(this.ids[i]!)) {
-        this.counters.dropped.switched_off[i]!++;
+      const id = this.ids[i]!;
+      if (this.gate !== null && !this.gate.allowed(id)) {
+        this.counters.dropped[this.gatedReason(id)][i]!++;
         // Everyone switched off: look again after a while rather than spin.
         if (++skipped >= n) {
           setTimeout(() => this.schedulePump(), 10).unref();
@@ -393,6 +399,11 @@ export class Publisher {
       skipped = 0;
       this.publishOne(i, channel);
     }
+  }
+
+  /** Why the gate stopped a tenant's event: its flag is off, or the gate has no answer for it yet. */
+  private gatedReason(tenantId: string): 'switched_off' | 'flags_unknown' {
+    return this.gate?.held?.(tenantId) ? 'flags_unknown' : 'switched_off';
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────────────────────

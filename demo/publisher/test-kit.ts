@@ -88,10 +88,10 @@ export interface EmbeddedFlags {
 }
 
 /** The embedded flag store in a temp dir, served over OFREP on a free port. */
-export async function embeddedFlags(): Promise<EmbeddedFlags> {
+export async function embeddedFlags(port = 0): Promise<EmbeddedFlags> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sb-demo-flags-'));
   const provider = await EmbeddedFlagProvider.open({ dataDir, watch: false });
-  const server = await startOfrepServer({ provider, port: 0 });
+  const server = await startOfrepServer({ provider, port });
   return {
     provider,
     server,

@@ -26,12 +26,23 @@ export class FlipDialogPage {
     return this.dialog.getByTestId('flip-effect');
   }
 
-  async confirm(reason: string, timeBox: TimeBox = 'none'): Promise<void> {
+  /** Production profiles: the field where the tenant id (or, flag-wide, the flag key) is typed. */
+  nameToType(): Locator {
+    return this.dialog.getByTestId('flip-confirm-name');
+  }
+
+  confirmButton(): Locator {
+    return this.dialog.getByTestId('flip-confirm');
+  }
+
+  /** `typeName`: on a production profile, the tenant id (or flag key) typed to confirm. */
+  async confirm(reason: string, timeBox: TimeBox = 'none', typeName?: string): Promise<void> {
     await this.dialog.getByTestId('flip-reason').fill(reason);
     // a change to everyone has no time box
     const select = this.dialog.getByTestId('flip-timebox');
     if (timeBox !== 'none' || (await select.count()) > 0) await select.selectOption(timeBox);
-    await this.dialog.getByTestId('flip-confirm').click();
+    if (typeName !== undefined) await this.nameToType().fill(typeName);
+    await this.confirmButton().click();
   }
 
   async close(): Promise<void> {

@@ -185,7 +185,13 @@ export interface FlipEffect {
   after: number;
   /** ms from the flip call until the tenant's traffic reached `after` */
   ms: number;
+  /** false: a kill switch turned off that had not brought the tenant's traffic down by the end of the watch */
   settled: boolean;
+  /**
+   * Set when the effect could not be measured, saying why (the switch was changed again, the console
+   * stopped watching); `after` and `ms` are then what was seen until then. Absent or null: measured.
+   */
+  notMeasured?: string | null;
 }
 
 /** set-tenant-flag: one tenant's value; set-flag-enabled: the flag on/off for everyone; revert: a time box ran out. */
@@ -223,6 +229,11 @@ export interface AuditEntry {
   /** ISO time the provider was confirmed to serve the new value */
   confirmedAt: string | null;
   effect: FlipEffect | null;
+  /**
+   * The effect on traffic is being measured, from this rate (events/s just before the write): `effect`
+   * follows. Absent or null: no measurement is running.
+   */
+  measuringFrom?: number | null;
   /** the provider refused the change until someone approves it (LaunchDarkly's 405), and what was done about it */
   approval: ApprovalState | null;
   /**
@@ -323,8 +334,15 @@ export interface BrokerHealth {
   leak: { suspected: boolean; why: string };
   /** connections at or above 80% of their channel_max */
   nearChannelMax: { connection: string; channels: number; max: number }[];
-  /** blocked (publishing, stalled) and blocking (idle, would block) connections */
+  /**
+   * blocked (publishing, stalled) and blocking (idle, would block) connections: the first 50,
+   * blocked ones first, in the broker's order (during an alarm there may be thousands)
+   */
   blocked: { name: string; user: string; state: 'blocked' | 'blocking' }[];
+  /** all blocked and blocking connections, listed or not ("+N more" = this − blocked.length) */
+  blockedConnectionsTotal: number;
+  /** how many of blockedConnectionsTotal are blocking; the rest are blocked publishers */
+  blockingConnectionsTotal: number;
   queues: { count: number; messages: number; deepest: { vhost: string; name: string; messages: number }[] };
   /** messages/s computed from the cumulative counters */
   publishRate: number;

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-services/free-ports';
 import type {
   AppInfo,
   AuditEntry,
@@ -13,7 +14,11 @@ import type {
 } from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
-import { startLdContractServer, WRITER_TOKEN } from './flags/launchdarkly/testing/ld-contract-server';
+import {
+  type LdContractServer,
+  startLdContractServer,
+  WRITER_TOKEN,
+} from './flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
 
 const actor = { actor: 'oncall' };
@@ -222,7 +227,7 @@ describe('console core, assembled over real files and a real OFREP server', () =
     expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).toBe(bad);
   });
 
-  it('pushes one traffic batch per tick, and none while paused', async () => {
+  it('pushes one traffic batch per tick, and keeps pushing while paused', async () => {
     const { core } = await start();
     const ticks: number[] = [];
     const totals: number[] = [];
@@ -237,9 +242,16 @@ describe('console core, assembled over real files and a real OFREP server', () =
     // the workload holds tenants until the gate's first evaluations; the first tick waits for them
     expect(totals.every((total) => total > 0)).toBe(true);
     await core.call('traffic.setPaused', { paused: true }, actor);
+    // Pause is the renderer's viewing aid: the tray, alerts and other windows keep getting ticks.
     const seen = ticks.length;
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    expect(ticks.length).toBe(seen);
+    await new Promise<void>((resolve) => {
+      const offMore = core.subscribe((event) => {
+        if (event !== 'traffic.onTick' || ticks.length < seen + 2) return;
+        offMore();
+        resolve();
+      });
+    });
+    expect(((await core.call('app.info', {}, actor)) as AppInfo).paused).toBe(true);
     off();
   });
 
@@ -407,5 +419,160 @@ describe('console core, assembled over real files and a real OFREP server', () =
       running = null;
       await ld.close();
     }
+  });
+});
+
+describe('console core whose flag system is unreachable at launch (LaunchDarkly = the contract server)', () => {
+  const secretValues = new Map<string, string>();
+  const secrets = {
+    backend: 'memory' as const,
+    warning: null,
+    get: async (name: string) => secretValues.get(name) ?? null,
+    set: async (name: string, value: string) => void secretValues.set(name, value),
+    delete: async (name: string) => void secretValues.delete(name),
+  };
+  let ld: LdContractServer | null = null;
+
+  afterEach(async () => {
+    await ld?.close();
+    ld = null;
+    secretValues.clear();
+  });
+
+  const ldProfile = (name: string, port: number) => ({
+    name,
+    production: false,
+    readOnly: false,
+    flags: {
+      kind: 'launchdarkly',
+      baseUrl: `http://127.0.0.1:${port}`,
+      project: 'default',
+      environment: 'production',
+      contextKind: 'tenant',
+    },
+    sources: [{ kind: 'simulated', tenants: 12, spikeAfterMs: null }],
+  });
+
+  /** A data directory whose active profile is LaunchDarkly on `port`, then the core started on it. */
+  async function startOnLaunchDarkly(port: number) {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+    const file = { active: 'ld', profiles: [ldProfile('ld', port)] };
+    await writeFile(join(dataDir, 'profiles.json'), JSON.stringify(file));
+    running = await assembleConsole({
+      dataDir,
+      host: 'web',
+      ofrepPort: 0,
+      spikeAfterMs: null,
+      tenants: 12,
+      secrets,
+      flagConnectRetry: { minMs: 50, maxMs: 250 },
+    });
+    return running;
+  }
+
+  async function startLd(port: number): Promise<LdContractServer> {
+    ld = await startLdContractServer({ port });
+    ld.addFlag('default', {
+      key: 'publish-events',
+      tags: ['kill-switch'],
+      variations: [{ value: true }, { value: false }],
+      environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
+    });
+    return ld;
+  }
+
+  function nextReset(core: ConsoleCore): Promise<AppInfo> {
+    return new Promise((resolve) => {
+      const off = core.subscribe((event, payload) => {
+        if (event !== 'app.onReset') return;
+        off();
+        resolve(payload as AppInfo);
+      });
+    });
+  }
+
+  const info = async (core: ConsoleCore) => (await core.call('app.info', {}, actor)) as AppInfo;
+
+  it('starts anyway, says why, refuses a flip clearly, and connects once LaunchDarkly listens', async () => {
+    const port = await freePort();
+    secretValues.set('ld.flagToken', WRITER_TOKEN);
+    const { core } = await startOnLaunchDarkly(port);
+
+    const before = await info(core);
+    expect(before.profile.name).toBe('ld');
+    expect(before.flagProvider).toEqual({ kind: 'launchdarkly', label: 'LaunchDarkly default/production' });
+    expect(before.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^LaunchDarkly at http://127\\.0\\.0\\.1:${port}: cannot connect \\(cannot reach LaunchDarkly`,
+        ),
+      ),
+    ]);
+    expect(JSON.stringify(before)).not.toContain(WRITER_TOKEN);
+    expect(before.sources.find((s) => s.id === 'flags')?.state).toBe('degraded');
+    await expect(
+      core.call('actions.flip', { tenantId: 'acme', publish: false, reason: 'INC-3' }, actor),
+    ).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringMatching(/^flag writes are refused: LaunchDarkly at .*cannot connect/),
+    });
+    await expect(core.call('flags.list', {}, actor)).rejects.toMatchObject({
+      message: expect.stringMatching(/is not connected: cannot reach LaunchDarkly/),
+    });
+
+    const reset = nextReset(core);
+    await startLd(port);
+    expect((await reset).problems).toEqual([]);
+    const flags = (await core.call('flags.list', {}, actor)) as FlagInfo[];
+    expect(flags.map((flag) => flag.key)).toEqual(['publish-events']);
+    expect((await info(core)).sources.find((s) => s.id === 'flags')?.state).toBe('ok');
+    const entry = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'INC-3' },
+      actor,
+    )) as AuditEntry;
+    expect(entry).toMatchObject({ outcome: 'applied', provider: 'launchdarkly' });
+  });
+
+  it('starts without a token, says so, and connects when the token is saved', async () => {
+    const server = await startLd(0);
+    const port = Number(new URL(server.url).port);
+    const { core } = await startOnLaunchDarkly(port);
+    expect((await info(core)).problems).toEqual([
+      expect.stringMatching(/no API token is set for this profile \(profile secret "flagToken"\)/),
+    ]);
+
+    await core.call(
+      'profiles.save',
+      { profile: ldProfile('ld', port), secrets: { flagToken: WRITER_TOKEN } },
+      actor,
+    );
+    expect((await info(core)).problems).toEqual([]);
+    expect(((await core.call('flags.list', {}, actor)) as FlagInfo[]).map((flag) => flag.key)).toEqual([
+      'publish-events',
+    ]);
+  });
+
+  it('refuses a switch to an unreachable profile and stays, still connecting, on the one it ran', async () => {
+    const [port, otherPort] = [await freePort(), await freePort()];
+    secretValues.set('ld.flagToken', WRITER_TOKEN);
+    secretValues.set('other.flagToken', WRITER_TOKEN);
+    const { core } = await startOnLaunchDarkly(port);
+    await core.call('profiles.save', { profile: ldProfile('other', otherPort) }, actor);
+
+    await expect(core.call('profiles.activate', { name: 'other' }, actor)).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringMatching(/^could not switch to "other": cannot reach LaunchDarkly/),
+    });
+    const after = await info(core);
+    expect(after.profile.name).toBe('ld');
+    expect(after.problems).toEqual([
+      expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: cannot connect`)),
+    ]);
+
+    const reset = nextReset(core);
+    await startLd(port);
+    expect((await reset).profile.name).toBe('ld');
+    expect((await info(core)).problems).toEqual([]);
   });
 });

@@ -21,18 +21,16 @@ import {
 } from './console/console-session';
 import { EventBus } from './console/event-bus';
 import type { CallContext, ConsoleCore, ConsoleCoreOptions } from './console-core.types';
-import { createProvider } from './flags/provider-factory';
+import type { FlagProvider } from './flags/flag-provider';
+import { createProvider, createProviderOrKeepConnecting } from './flags/provider-factory';
 import { testProfileInput } from './profiles/profile-check';
-import { LOCAL_PROFILE, type Profile } from './profiles/profile-schema';
+import { COMMAND_LINE_PROFILE_NAME, LOCAL_PROFILE, type Profile } from './profiles/profile-schema';
 import { ProfileStore } from './profiles/profile-store';
 import { trafficDetectionOptions } from './settings/detection-tuning';
 import { SettingsStore } from './settings/settings-store';
 import { TenantDirectory } from './tenants/tenant-directory';
 
 export type ConsoleParts = SharedParts & SessionParts & { profiles: ProfileStore };
-
-/** The profile `npm run serve -- --rabbitmq …` builds from its flags: active for this launch only. */
-export const COMMAND_LINE_PROFILE = 'command-line';
 
 export async function createConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
   return (await assembleConsole(options)).core;
@@ -50,13 +48,16 @@ export async function assembleConsole(
     AuditLog.open({ dataDir }),
   ]);
   const transient: Profile | undefined = options.sources
-    ? { ...LOCAL_PROFILE, name: COMMAND_LINE_PROFILE, sources: options.sources }
+    ? { ...LOCAL_PROFILE, name: COMMAND_LINE_PROFILE_NAME, sources: options.sources }
     : undefined;
   const profiles = await ProfileStore.open({ dataDir, secrets: options.secrets ?? null, transient });
   const bus = new EventBus();
   let paused = false;
   const shared: SharedParts = { dataDir, settings, tenants, audit, bus, paused: () => paused };
-  let session = await openSession(shared, profiles, profiles.activeProfile(), options);
+  // Until the core is assembled there is no window to tell.
+  let announceReconnected = () => {};
+  const start: SessionStart = { shared, profiles, options, providerConnected: () => announceReconnected() };
+  let session = await openSession(start, profiles.activeProfile(), 'keep-connecting');
   settings.onChange((next) => {
     session.parts.loop.setInterval(next.intervalMs);
     session.parts.board.setInterval(next.intervalMs);
@@ -77,12 +78,15 @@ export async function assembleConsole(
     problems: () => dataProblems(shared, session.parts, profiles),
     testProfile: (input) => testProfileInput(profiles, input, dataDir),
     activateProfile: async (name) => {
-      session = await switchSession(session, shared, profiles, name, options);
+      session = await switchSession(start, session, name);
       bus.emit('profiles.onChange', await profiles.view());
       bus.emit('app.onReset', appInfo(deps, { actor: options.actor ?? currentActor() }));
     },
   };
   const handlers: CallHandlers = createCallHandlers(deps);
+  // A flag system that was down at launch came up: every window reloads what it shows of it.
+  announceReconnected = () =>
+    bus.emit('app.onReset', appInfo(deps, { actor: options.actor ?? currentActor() }));
 
   const core: ConsoleCore = {
     get ofrepEndpoint() {
@@ -110,45 +114,86 @@ export async function assembleConsole(
   return { core, parts };
 }
 
+/** What every session is opened with. */
+interface SessionStart {
+  shared: SharedParts;
+  profiles: ProfileStore;
+  options: ConsoleCoreOptions;
+  /** a provider that kept connecting has connected */
+  providerConnected(): void;
+}
+
+/**
+ * What to do when the profile's flag system cannot be reached: fail (switching to it — the person
+ * hears why and stays where they were), or keep connecting (at launch, and going back to the profile
+ * that was running, where there is nowhere else to be).
+ */
+type WhenUnreachable = 'fail' | 'keep-connecting';
+
 async function openSession(
-  shared: SharedParts,
-  profiles: ProfileStore,
+  start: SessionStart,
   profile: Profile,
-  options: ConsoleCoreOptions,
+  whenUnreachable: WhenUnreachable,
 ): Promise<ConsoleSession> {
-  const token = await profiles.secret(profile.name, 'flagToken');
-  const provider = await createProvider(profile.flags, { dataDir: shared.dataDir, token });
-  return startSession(shared, {
-    profile,
-    current: () => profiles.get(profile.name) ?? profile,
-    provider,
-    rabbitmqPassword: await profiles.secret(profile.name, 'rabbitmqPassword'),
-    tenants: options.tenants,
-    spikeAfterMs: options.spikeAfterMs,
-    ofrepPort: options.ofrepPort,
-    ofrepToken: options.ofrepToken,
-    ofrepCorsOrigins: options.ofrepCorsOrigins,
+  const { shared, profiles, options } = start;
+  const provider = await openProvider(start, profile, whenUnreachable);
+  try {
+    return await startSession(shared, {
+      profile,
+      current: () => profiles.get(profile.name) ?? profile,
+      provider,
+      rabbitmqPassword: await profiles.secret(profile.name, 'rabbitmqPassword'),
+      tenants: options.tenants,
+      spikeAfterMs: options.spikeAfterMs,
+      ofrepPort: options.ofrepPort,
+      ofrepToken: options.ofrepToken,
+      ofrepCorsOrigins: options.ofrepCorsOrigins,
+    });
+  } catch (error) {
+    // A provider that keeps connecting would otherwise go on retrying for a session that never ran.
+    await provider.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openProvider(
+  start: SessionStart,
+  profile: Profile,
+  whenUnreachable: WhenUnreachable,
+): Promise<FlagProvider> {
+  const { shared, profiles, options } = start;
+  const token = () => profiles.secret(profile.name, 'flagToken');
+  if (whenUnreachable === 'fail') {
+    return createProvider(profile.flags, { dataDir: shared.dataDir, token: await token() });
+  }
+  return createProviderOrKeepConnecting(profile.flags, {
+    dataDir: shared.dataDir,
+    token,
+    retry: options.flagConnectRetry,
+    onConnected: () => start.providerConnected(),
   });
 }
 
-/** Stop the running session and start the chosen profile's; if that fails, go back to the old one. */
+/**
+ * Stop the running session and start the chosen profile's; if that fails, go back to the old one —
+ * still connecting, if its flag system has gone away meanwhile.
+ */
 async function switchSession(
+  start: SessionStart,
   current: ConsoleSession,
-  shared: SharedParts,
-  profiles: ProfileStore,
   name: string,
-  options: ConsoleCoreOptions,
 ): Promise<ConsoleSession> {
+  const { profiles } = start;
   const previous = current.parts.profile;
   const next = profiles.get(name);
   if (!next) throw new ApiError('NOT_FOUND', `no profile "${name}"`);
   await current.stop();
   try {
-    const session = await openSession(shared, profiles, next, options);
+    const session = await openSession(start, next, 'fail');
     await profiles.activate(name);
     return session;
   } catch (error) {
-    const restored = await openSession(shared, profiles, previous, options);
+    const restored = await openSession(start, previous, 'keep-connecting');
     current.parts = restored.parts;
     current.stop = restored.stop;
     throw new ApiError('PROVIDER_ERROR', `could not switch to "${name}": ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import type { CallName, EventName, EventPayload } from './api';
+import type { RetryDelays } from './flags/connecting-flag-provider';
 import type { SourceConfig } from './metrics/source-config';
 import type { SecretStore } from './secrets/secret-store';
 
@@ -41,4 +42,9 @@ export interface ConsoleCoreOptions {
   sources?: SourceConfig[];
   /** where profile secrets (flag API tokens, broker passwords) live; the host's own */
   secrets?: SecretStore;
+  /**
+   * Backoff between attempts to reach a flag system that was unreachable when its profile started
+   * (default 5 s doubling to 60 s, with jitter); tests shorten it.
+   */
+  flagConnectRetry?: RetryDelays;
 }

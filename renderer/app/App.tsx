@@ -24,6 +24,7 @@ import { TrafficView } from '../features/traffic/TrafficView';
 import { addMarker, connectTraffic, loadTraffic } from '../features/traffic/traffic-store';
 import { ConnectionBanner, ProblemsBanner } from './ConnectionBanner';
 import { AppContext, type AppContextValue, createAppStores, useSlice } from './context';
+import { followDataProblems } from './data-problems';
 import { Header } from './Header';
 import { useKeyboard } from './keyboard';
 import { useResolvedTheme } from './theme';
@@ -46,6 +47,7 @@ export function App({ client }: { client: RendererClient }) {
   // Event subscriptions: one per store, each effect returns its unsubscribe.
   useEffect(() => connectTraffic(stores.traffic, client), [stores, client]);
   useEffect(() => connectSources(stores.sources, client), [stores, client]);
+  useEffect(() => followDataProblems(stores.sources, client), [stores, client]);
   useEffect(() => connectSettings(stores.settings, client), [stores, client]);
   useEffect(() => connectAudit(stores.audit, client), [stores, client]);
   // broker health: appended from events; loaded (below) on every connect
@@ -124,7 +126,10 @@ export function App({ client }: { client: RendererClient }) {
   // The detail panel follows ui.openTenantId (reloaded after a reconnect, too).
   const openTenantId = useStore(stores.ui, (s) => s.openTenantId);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `connects` reopens the tenant after a reconnect
-  useEffect(() => openTenant(stores.detail, client, openTenantId), [stores, client, openTenantId, connects]);
+  useEffect(
+    () => openTenant(stores.detail, client, openTenantId, () => stores.traffic.getState().paused),
+    [stores, client, openTenantId, connects],
+  );
 
   // Persist the last view (not on the restore itself).
   const view = useStore(stores.ui, (s) => s.view);

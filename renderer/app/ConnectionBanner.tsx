@@ -42,8 +42,9 @@ export function ConnectionBanner({ info }: { info: ConnectionInfo }) {
 const NO_PROBLEMS: string[] = [];
 
 /**
- * Data files that failed validation (reported by app.info with path and field). The core leaves them
- * untouched and runs on what it has; the operator must know, so this stays until the files are fixed.
+ * What app.info reports as needing attention: data files that failed validation (with path and field),
+ * which the core leaves untouched and runs without, and a flag provider it cannot use. The operator
+ * must know, so this stays until they are fixed.
  */
 export function ProblemsBanner() {
   const problems = useSlice(
@@ -61,8 +62,8 @@ export function ProblemsBanner() {
         {error ? <span>{error}. </span> : null}
         {problems.length > 0 ? (
           <>
-            {problems.length === 1 ? 'A data file' : `${problems.length} data files`} failed validation and{' '}
-            {problems.length === 1 ? 'was' : 'were'} left untouched:{' '}
+            {problems.length === 1 ? 'This needs' : `${problems.length} problems need`} attention (files that
+            fail validation are left untouched):{' '}
             {problems.map((p, i) => (
               <code key={p} className="banner__code">
                 {p}

@@ -84,9 +84,11 @@ describe('effect and flag values', () => {
     expect(formatEffect('acme', { before: 8400, after: 0, ms: 1300, settled: true })).toBe(
       'acme: 8,400 → 0 ev/s in 1.3 s',
     );
-    expect(formatEffect('acme', { before: 8400, after: 120, ms: 5000, settled: false })).toBe(
-      'acme: 8,400 → 120 ev/s in 5 s (settling)',
-    );
+  });
+  it('says plainly that a kill did not stop traffic, rather than "settling"', () => {
+    const text = formatEffect('acme', { before: 8400, after: 8350, ms: 30_000, settled: false });
+    expect(text).toBe('acme: still 8,350 ev/s 30 s after the switch (was 8,400) — traffic did not stop');
+    expect(text).not.toContain('settling');
   });
   it('flag values', () => {
     expect(formatFlagValue(true)).toBe('on');

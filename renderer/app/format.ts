@@ -102,13 +102,19 @@ export function formatDateTime(at: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${formatClock(at)}`;
 }
 
-/** The effect line of a flip: "acme: 8,400 → 0 ev/s in 1.3 s". */
+/**
+ * The effect line of a flip: "acme: 8,400 → 0 ev/s in 1.3 s". An effect judged without settling is a
+ * kill that did not bring traffic down (the core gives up after 30 s), so it says that plainly:
+ * "acme: still 8,350 ev/s 30 s after the switch (was 8,400) — traffic did not stop".
+ */
 export function formatEffect(
   tenant: string,
   effect: { before: number; after: number; ms: number; settled: boolean },
 ): string {
-  const line = `${tenant}: ${formatNumber(effect.before)} → ${formatNumber(effect.after)} ev/s in ${formatDuration(effect.ms)}`;
-  return effect.settled ? line : `${line} (settling)`;
+  if (!effect.settled) {
+    return `${tenant}: still ${formatNumber(effect.after)} ev/s ${formatDuration(effect.ms)} after the switch (was ${formatNumber(effect.before)}) — traffic did not stop`;
+  }
+  return `${tenant}: ${formatNumber(effect.before)} → ${formatNumber(effect.after)} ev/s in ${formatDuration(effect.ms)}`;
 }
 
 /** A flag value as text: true → "on", false → "off", strings quoted only when empty. */

@@ -298,6 +298,16 @@ export class MemoryClient implements RendererClient {
     for (const l of [...(this.listeners.get(event) ?? [])]) (l as (p: EventPayload<E>) => void)(payload);
   }
 
+  /**
+   * A data file turns invalid (or, with [], valid again) while running. The core has no event for
+   * the problems list; a broken or fixed flag file shows as a change of the flags source, pushed
+   * with sources.onStatus, and so does this.
+   */
+  setProblems(problems: string[]): void {
+    this.opts.problems = [...problems];
+    this.emit('sources.onStatus', this.sources());
+  }
+
   /** Advance one tick and push it. */
   step(): TrafficTick {
     this.now += this.settings.intervalMs;
@@ -325,7 +335,8 @@ export class MemoryClient implements RendererClient {
     const tick = this.buildTick();
     this.recordOverview(tick);
     this.runReverts();
-    if (!this.paused) this.emit('traffic.onTick', tick);
+    // as the core: pause is the renderer's viewing aid, ticks keep coming
+    this.emit('traffic.onTick', tick);
     if (this.broker) this.emit('broker.onHealth', [this.broker.sample(this.now, tick.total)]);
     return tick;
   }

@@ -145,6 +145,8 @@ export class SimBroker {
       },
       nearChannelMax,
       blocked,
+      blockedConnectionsTotal: blocked.length,
+      blockingConnectionsTotal: blocked.filter((b) => b.state === 'blocking').length,
       queues: {
         count: 24,
         messages: blockedPublishers ? 48_210 : 12_840,

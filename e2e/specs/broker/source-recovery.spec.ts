@@ -166,17 +166,40 @@ test('the RabbitMQ management API as the broker source: each fault is shown with
       await expect(app.getByTestId('broker-memory')).toBeVisible();
       // the rates come from Prometheus, which is fine
       await expect(tenants(app)).toHaveAttribute('data-stale', 'false');
+      if (fault.mode === 'down') await expectHealthViewStale(app, true);
 
       await rabbitProxy.set('pass');
       await expect(status).toHaveAttribute('data-state', 'ok', SETTLE);
       await expect(line).toHaveAttribute('data-state', 'ok', SETTLE);
       await expect(line).not.toHaveClass(/\bbroker--stale\b/);
+      if (fault.mode === 'down') await expectHealthViewStale(app, false);
     });
   }
   for (const fault of FAULTS) {
     if (fault.mode !== 'down') expect(rabbitProxy.requests[fault.mode]).toBeGreaterThan(0);
   }
 });
+
+/**
+ * The Health view over the broker's last figures: dimmed and dated while the source is down, with no
+ * "look normal" line over them; current again once it answers. Back to the traffic view after.
+ */
+async function expectHealthViewStale(app: Page, stale: boolean): Promise<void> {
+  await app.getByTestId('nav-health').click();
+  const panel = app.getByTestId('health-broker');
+  await expect(panel).toHaveAttribute('data-stale', String(stale), SETTLE);
+  if (stale) {
+    await expect(panel).toHaveClass(/\bhealth__broker--stale\b/);
+    await expect(panel.getByTestId('health-stale')).toContainText(
+      /Not current: these are the figures read .* connection refused/,
+    );
+    await expect(panel.getByTestId('health-ok')).toHaveCount(0);
+  } else {
+    await expect(panel.getByTestId('health-stale')).toHaveCount(0);
+  }
+  await app.getByTestId('nav-traffic').click();
+  await app.getByTestId('tenant-table').waitFor();
+}
 
 /** Prometheus's rates have reached the table: there is something to mark stale. */
 async function expectLiveRates(app: Page): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The console against LaunchDarkly — that is, against the contract server built from LaunchDarkly's
  * documented REST API, which stands in for the SaaS (unreachable from here). A production profile:
- * every write is confirmed by name; the environment then starts requiring approvals (405).
+ * every write is confirmed by typing the tenant id (or flag key); the environment then starts
+ * requiring approvals (405).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,10 +71,27 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   const dialog = new FlipDialogPage(page);
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'on', { timeout: 20_000 });
 
-  // production: the button names the tenant, and the flip lands as an individual target
+  // production: the button names the tenant, and stays disabled until the tenant id is typed — a
+  // reason alone, or a wrong name, is not enough; then Enter in the field applies it (keyboard-first)
   await traffic.killSwitch('acme').click();
-  await expect(dialog.dialog.getByTestId('flip-confirm')).toContainText('in production');
-  await dialog.confirm('INC-21: acme flood');
+  await expect(dialog.confirmButton()).toContainText('in production');
+  await expect(dialog.dialog.getByTestId('flip-reason')).toBeFocused();
+  await page.keyboard.type('INC-21: acme flood');
+  await expect(dialog.confirmButton()).toBeDisabled();
+  await page.keyboard.press('Tab'); // the time box
+  await page.keyboard.press('Tab');
+  await expect(dialog.nameToType()).toBeFocused();
+  await page.keyboard.type('acm');
+  await page.keyboard.press('Enter');
+  await expect(dialog.confirmButton()).toBeDisabled();
+  await expect(dialog.result()).toHaveCount(0);
+  await page.keyboard.type('e2');
+  await expect(dialog.nameToType()).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.confirmButton()).toBeDisabled();
+  await page.keyboard.press('Backspace');
+  await expect(dialog.confirmButton()).toBeEnabled();
+  await saveScreenshot(page, testInfo, 'ld-production-confirm');
+  await page.keyboard.press('Enter');
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
   await dialog.close();
   const env = () => ld.flag('default', 'publish-events').environments.production!;
@@ -84,7 +102,7 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   // approvals now required: the flip fails saying so, and one click asks the reviewers
   ld.requireApprovals('production');
   await traffic.killSwitch('globex').click();
-  await dialog.confirm('INC-21: globex too');
+  await dialog.confirm('INC-21: globex too', 'none', 'globex');
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'failed', { timeout: 20_000 });
   await expect(dialog.result()).toContainText('requires approval');
   await expect(dialog.approval()).toHaveAttribute('data-state', 'required');
@@ -113,7 +131,9 @@ test('LaunchDarkly contract server: a production flip, a 405 turned into an appr
   await expect(dialog.impact()).toContainText('every tenant is served off');
   await expect(dialog.impact()).toContainText('traffic stops');
   await saveScreenshot(page, testInfo, 'ld-flag-off-dialog');
-  await dialog.confirm('INC-22: broker memory alarm, stop all publishers');
+  // a change to everyone: the flag key is what is typed
+  await expect(dialog.dialog).toContainText('Type the flag key publish-events to confirm');
+  await dialog.confirm('INC-22: broker memory alarm, stop all publishers', 'none', 'publish-events');
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied', { timeout: 20_000 });
   await expect(dialog.result()).toContainText('turned off for everyone');
   await dialog.close();

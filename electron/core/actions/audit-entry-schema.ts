@@ -6,6 +6,7 @@ const flipEffectSchema = z.object({
   after: z.number(),
   ms: z.number(),
   settled: z.boolean(),
+  notMeasured: z.string().nullable().optional(),
 });
 
 const approvalStateSchema = z.object({
@@ -40,6 +41,7 @@ export const auditEntrySchema = z.object({
   error: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   effect: flipEffectSchema.nullable(),
+  measuringFrom: z.number().nullable().optional(),
   // absent in lines written before approvals existed
   approval: approvalStateSchema.nullable().default(null),
   // LaunchDarkly's conflicting pending changes, on an entry it refused for them

@@ -75,6 +75,11 @@ export class AuditLog {
     return [...this.latest.values()].filter((entry) => entry.outcome === 'pending');
   }
 
+  /** Entries whose effect on traffic was being measured and never recorded (the process stopped first). */
+  measuring(): AuditEntry[] {
+    return [...this.latest.values()].filter((entry) => entry.measuringFrom != null && entry.effect === null);
+  }
+
   /** Newest first (by when the action was requested). */
   query(filter: AuditQuery = {}): AuditEntry[] {
     const limit = filter.limit ?? DEFAULT_LIMIT;

@@ -27,6 +27,22 @@ export function madeIn(entry: Pick<AuditEntry, 'profile' | 'environment'>, origi
   return (entry.profile ?? null) === origin.profile && (entry.environment ?? null) === origin.environment;
 }
 
+/**
+ * The entry was made on the flag store these services write to, so theirs to settle after a crash.
+ * The embedded store is one per data directory whichever profile wrote to it (an earlier launch's
+ * command-line profile, say); a remote provider's entries are known by the profile and environment
+ * that made them. Entries that name no profile (older versions) are nobody's.
+ */
+export function madeOnStore(
+  entry: Pick<AuditEntry, 'provider' | 'profile' | 'environment'>,
+  providerKind: string,
+  origin: ChangeOrigin,
+): boolean {
+  if (entry.provider !== providerKind) return false;
+  if (providerKind === 'embedded') return entry.profile != null;
+  return madeIn(entry, origin);
+}
+
 /** 'profile "ld-prod" (environment production)', for messages. */
 export function originText(origin: ChangeOrigin): string {
   const profile = origin.profile === null ? 'an unnamed profile' : `profile "${origin.profile}"`;

@@ -142,6 +142,25 @@ export function refuseReplacedRevert(
   throw new ApiError('NOT_FOUND', `the time box of ${revertOf} was replaced or cancelled; revert skipped`);
 }
 
+const READ_ONLY_REVERT_NOTE =
+  'ran although the profile is read-only: a time box restores what an earlier change promised';
+
+/**
+ * The read-only guard. A person's change is refused on a read-only profile; an expired time box's
+ * revert is not — it restores what an earlier, permitted change promised, and refusing it would leave
+ * "off for 15 min" off for good. The revert's reason says it ran on a read-only profile, so the
+ * audit (ours and the provider's) shows it.
+ */
+export function guardReadOnly<R extends { reason: string; revertOf?: string }>(
+  request: R,
+  readOnly: boolean,
+  refusal: () => ApiError,
+): R {
+  if (!readOnly) return request;
+  if (request.revertOf === undefined) throw refusal();
+  return { ...request, reason: `${request.reason} (${READ_ONLY_REVERT_NOTE})` };
+}
+
 // The hosts validate these already; the core checks again because reverts and tests call it directly.
 export function checkReasonAndTimebox(request: { reason: string; timeboxMs?: number | null }): void {
   const issues = [

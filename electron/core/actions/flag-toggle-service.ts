@@ -4,11 +4,12 @@ import type { FlagProvider } from '../flags/flag-provider';
 import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
-import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
+import { type ChangeOrigin, madeOnStore, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
   currentFlag,
   findFlag,
+  guardReadOnly,
   pendingEntry,
   type RevertScheduler,
   recordedReason,
@@ -85,11 +86,10 @@ export class FlagToggleService implements InterruptedChangeSettler {
     });
   }
 
-  /** Settle a flag-wide entry an earlier run left 'pending'; null when it is not this profile's. */
+  /** Settle a flag-wide entry an earlier run left 'pending'; null when it is not this flag store's. */
   settleInterrupted(entry: AuditEntry): Promise<AuditEntry> | null {
     const { provider, reverts, audit } = this.options;
-    if (entry.tenantId !== null || entry.provider !== provider.kind || !madeIn(entry, this.origin))
-      return null;
+    if (entry.tenantId !== null || !madeOnStore(entry, provider.kind, this.origin)) return null;
     return this.queue.run(entry.flagKey, () =>
       settleInterrupted(entry, {
         served: () => this.enabledNow(entry.flagKey),
@@ -101,8 +101,14 @@ export class FlagToggleService implements InterruptedChangeSettler {
     );
   }
 
-  private async applyInOrder(request: FlagToggleRequest): Promise<AuditEntry> {
-    refuseReplacedRevert(this.options.reverts, request.flagKey, null, request.revertOf);
+  private async applyInOrder(asked: FlagToggleRequest): Promise<AuditEntry> {
+    refuseReplacedRevert(this.options.reverts, asked.flagKey, null, asked.revertOf);
+    const state = asked.enabled ? 'on' : 'off';
+    const request = guardReadOnly(
+      asked,
+      this.options.isReadOnly(),
+      () => new ApiError('READ_ONLY', `the profile is read-only: ${asked.flagKey} was not turned ${state}`),
+    );
     // read before the write: a provider may hand out the very object it then changes
     const wasEnabled = (await this.validate(request)).enabled;
     const intent = await this.recordIntent(request, wasEnabled);
@@ -150,13 +156,8 @@ export class FlagToggleService implements InterruptedChangeSettler {
   }
 
   private async validate(request: FlagToggleRequest): Promise<FlagInfo> {
-    const { flagKey, enabled } = request;
-    const state = enabled ? 'on' : 'off';
-    if (this.options.isReadOnly()) {
-      throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} was not turned ${state}`);
-    }
     checkReasonAndTimebox(request);
-    return findFlag(this.options.provider, flagKey);
+    return findFlag(this.options.provider, request.flagKey);
   }
 
   private recordIntent(request: FlagToggleRequest, previous: boolean): Promise<AuditEntry> {

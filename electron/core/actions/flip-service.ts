@@ -11,11 +11,12 @@ import type { FlagProvider } from '../flags/flag-provider';
 import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
 import { recordOrRefuse } from './audit-record';
-import { type ChangeOrigin, madeIn, NO_ORIGIN } from './change-origin';
+import { type ChangeOrigin, madeOnStore, NO_ORIGIN } from './change-origin';
 import {
   checkReasonAndTimebox,
   failed,
   findFlag,
+  guardReadOnly,
   type Outcome,
   pendingEntry,
   type RevertScheduler,
@@ -115,7 +116,7 @@ export class FlipService implements InterruptedChangeSettler {
 
   /**
    * Settle an entry an earlier run left 'pending' (see interrupted-changes.ts), in the switch's queue;
-   * null when it is not this profile's tenant change.
+   * null when it is not a tenant change on this flag store.
    */
   settleInterrupted(entry: AuditEntry): Promise<AuditEntry> | null {
     const { tenantId } = entry;
@@ -135,11 +136,20 @@ export class FlipService implements InterruptedChangeSettler {
   }
 
   private owns(entry: AuditEntry): boolean {
-    return entry.provider === this.options.provider.kind && madeIn(entry, this.origin);
+    return madeOnStore(entry, this.options.provider.kind, this.origin);
   }
 
-  private async applyInOrder(request: FlipRequest): Promise<AuditEntry> {
-    this.refuseReplacedRevert(request);
+  private async applyInOrder(asked: FlipRequest): Promise<AuditEntry> {
+    this.refuseReplacedRevert(asked);
+    const request = guardReadOnly(
+      asked,
+      this.options.isReadOnly(),
+      () =>
+        new ApiError(
+          'READ_ONLY',
+          `the profile is read-only: ${asked.flagKey} for ${asked.tenantId} was not changed`,
+        ),
+    );
     const flag = await this.validate(request);
     const before = this.options.effects?.rateNow(request.tenantId) ?? null;
     const served = await this.readServed(request);
@@ -152,7 +162,7 @@ export class FlipService implements InterruptedChangeSettler {
         );
       }
       const flipAt = this.now();
-      const entry = await this.carryOut(request, intent, served.value);
+      const entry = await this.carryOut(request, intent, served.value, before);
       if (before !== null && entry.outcome === 'applied') {
         this.options.effects?.watch(entry, { before, flipAt, expectZero: stopsTraffic(flag, request.value) });
       }
@@ -160,11 +170,15 @@ export class FlipService implements InterruptedChangeSettler {
     });
   }
 
-  /** Time box, write, read-back, outcome: the part after the intent is on disk. */
+  /**
+   * Time box, write, read-back, outcome: the part after the intent is on disk. An applied entry whose
+   * effect will be watched (the tenant's rate `before` is known) says so, so that a restart can tell.
+   */
   private async carryOut(
     request: FlipRequest,
     intent: TenantAuditEntry,
     previous: FlagValue,
+    before: number | null,
   ): Promise<TenantAuditEntry> {
     const armed = await armTimeBox(this.options.reverts, intent, previous);
     const landed = await this.writeAndReadBack(request, intent, armed);
@@ -181,6 +195,7 @@ export class FlipService implements InterruptedChangeSettler {
       confirmedAt: new Date(this.now()).toISOString(),
       revertAt: intent.revertAt,
       approval: null,
+      ...(before === null ? {} : { measuringFrom: before }),
     });
   }
 
@@ -213,14 +228,15 @@ export class FlipService implements InterruptedChangeSettler {
     refuseReplacedRevert(this.options.reverts, request.flagKey, request.tenantId, request.revertOf);
   }
 
-  /** Read-only, flag, tenant, value — in that order; nothing is written when any fails. */
+  /** Flag, tenant, value — in that order (read-only came before); nothing is written when any fails. */
   private async validate(request: FlipRequest): Promise<FlagInfo> {
     const { flagKey, tenantId } = request;
-    if (this.options.isReadOnly()) {
-      throw new ApiError('READ_ONLY', `the profile is read-only: ${flagKey} for ${tenantId} was not changed`);
-    }
     const flag = await findFlag(this.options.provider, flagKey);
-    if (!this.options.tenantExists(tenantId)) throw new ApiError('NOT_FOUND', `unknown tenant "${tenantId}"`);
+    // A revert's tenant was accepted when its time box was set; at a start it may not have been seen
+    // in traffic yet (tenants only the traffic names), and refusing would only delay the revert.
+    if (request.revertOf === undefined && !this.options.tenantExists(tenantId)) {
+      throw new ApiError('NOT_FOUND', `unknown tenant "${tenantId}"`);
+    }
     checkFlagValue(flag, request.value);
     checkReasonAndTimebox(request);
     return flag;
@@ -319,7 +335,10 @@ export class FlipService implements InterruptedChangeSettler {
     }
   }
 
-  private conclude(intent: TenantAuditEntry, outcome: Outcome): Promise<TenantAuditEntry> {
+  private conclude(
+    intent: TenantAuditEntry,
+    outcome: Outcome & Pick<AuditEntry, 'measuringFrom'>,
+  ): Promise<TenantAuditEntry> {
     return recordOrRefuse(
       this.options.audit,
       { ...intent, ...outcome },

@@ -7,21 +7,17 @@ import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../api';
+import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import type { ChangeOrigin } from './change-origin';
 import { settleInterruptedChanges } from './interrupted-changes';
 import { FakeClock } from './testing/fake-clock';
 import { type FlipFixture, openFlipFixture } from './testing/flip-fixture';
+import { killAcme } from './testing/kill-request';
 import { MemoryFlagProvider, testFlags } from './testing/memory-flag-provider';
 import { makeTempDir } from './testing/temp-dir';
 
 const fifteenMinutes = 15 * 60_000;
-const kill = {
-  flagKey: 'publish-events',
-  tenantId: 'acme',
-  value: false,
-  reason: 'acme is flooding the broker',
-  actor: 'ops',
-};
+const kill = killAcme;
 const prod: ChangeOrigin = { profile: 'ld-prod', environment: 'production' };
 
 describe('changes interrupted by a crash are settled at the next start', () => {
@@ -212,6 +208,37 @@ describe('changes interrupted by a crash are settled at the next start', () => {
       /does not name its profile .* whether it was applied is unknown/,
     );
     expect(staging.provider.writes).toEqual([]);
+  });
+
+  it("settles an embedded-store change whichever profile made it (an earlier launch's command line)", async () => {
+    const dir = await tempDir();
+    const provider = await EmbeddedFlagProvider.open({ dataDir: dir, watch: false });
+    try {
+      const commandLine = await openFlipFixture({
+        dataDir: dir,
+        provider,
+        origin: { profile: 'command-line', environment: null },
+      });
+      const flip = await commandLine.flips.apply({ ...kill, timeboxMs: fifteenMinutes });
+      await commandLine.close();
+      // the crash came after the write: the outcome never reached the audit
+      const intent = { ...flip, outcome: 'pending', confirmedAt: null, error: null };
+      appendFileSync(join(dir, 'audit.jsonl'), `${JSON.stringify(intent)}\n`);
+
+      const local = await openFlipFixture({
+        dataDir: dir,
+        provider,
+        origin: { profile: 'local', environment: null },
+      });
+      try {
+        expect(local.settled.map((e) => [e.id, e.outcome])).toEqual([[flip.id, 'applied']]);
+        expect(local.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id, revertTo: true })]);
+      } finally {
+        await local.close();
+      }
+    } finally {
+      await provider.close();
+    }
   });
 
   it('leaves a change this process is still carrying out alone', async () => {

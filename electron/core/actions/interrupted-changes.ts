@@ -26,7 +26,7 @@ export interface InterruptedChangeSteps {
   afterApplied?(entry: AuditEntry): Promise<string | null>;
 }
 
-/** The services that settle their own profile's entries; null: not theirs to settle. */
+/** The services that settle their own flag store's entries; null: not theirs to settle. */
 export interface InterruptedChangeSettler {
   settleInterrupted(entry: AuditEntry): Promise<AuditEntry> | null;
 }
@@ -68,9 +68,10 @@ export async function settleInterrupted(
 }
 
 /**
- * At a session's start: settle every entry left 'pending' by an earlier run. The active profile's
- * own are read back through its services; those recorded before entries named their profile cannot
- * be read back safely and are marked 'interrupted'; other profiles' wait for their profile's start.
+ * At a session's start: settle every entry left 'pending' by an earlier run. Those made on the active
+ * profile's flag store are read back through its services (the embedded store's whichever profile made
+ * them, see madeOnStore); those recorded before entries named their profile cannot be read back safely
+ * and are marked 'interrupted'; other stores' wait for a profile on their store to start.
  * Never rejects: a failure is logged and the entry stays pending for the next start.
  */
 export async function settleInterruptedChanges(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type FlagValue, flagKeySchema, flagValueSchema, tenantIdSchema } from '../api';
+import { switchKey } from './tenant-switch';
 
 /** A time box waiting to expire: at `revertAt` the switch goes back to `revertTo`. */
 export interface PendingRevert {
@@ -58,4 +59,35 @@ export function revertTarget(
 ): FlagValue {
   if (running && running.revertTo !== value) return running.revertTo;
   return previous;
+}
+
+/**
+ * Two lists of time boxes for one flag store, as one (older versions kept a file per profile, so two
+ * profiles on one store could each hold a time box for the same switch). One per switch: where both
+ * hold one, the later change's is kept — at its own time, but returning to the earlier one's target,
+ * the state before either change (the later one, made without seeing the earlier box, took the
+ * earlier change's value for "before"). The earlier box becomes the one it replaced, put back should
+ * the later change turn out not to have landed.
+ */
+export function mergePendingReverts(
+  into: readonly PendingRevert[],
+  from: readonly PendingRevert[],
+): PendingRevert[] {
+  const merged = new Map(into.map((revert) => [switchKey(revert.flagKey, revert.tenantId), revert]));
+  for (const revert of from) {
+    const key = switchKey(revert.flagKey, revert.tenantId);
+    const held = merged.get(key);
+    merged.set(key, held ? oneOf(held, revert) : revert);
+  }
+  return [...merged.values()];
+}
+
+function oneOf(a: PendingRevert, b: PendingRevert): PendingRevert {
+  if (a.auditId === b.auditId) return a;
+  const [earlier, later] = madeAt(a) <= madeAt(b) ? [a, b] : [b, a];
+  return { ...later, revertTo: earlier.revertTo, replaces: later.replaces ?? asReplaced(earlier) };
+}
+
+function madeAt(revert: PendingRevert): number {
+  return Date.parse(revert.revertAt) - revert.timeboxMs;
 }

@@ -5,19 +5,13 @@ import type { AuditEntry } from '../api';
 import type { PendingRevert } from './pending-revert';
 import { FakeClock } from './testing/fake-clock';
 import { openFlipFixture } from './testing/flip-fixture';
+import { killAcme } from './testing/kill-request';
 import { MemoryFlagProvider, testFlags } from './testing/memory-flag-provider';
 import { makeTempDir } from './testing/temp-dir';
 import { TimeBox } from './time-box';
 
 const fifteenMinutes = 15 * 60_000;
-const kill = {
-  flagKey: 'publish-events',
-  tenantId: 'acme',
-  value: false,
-  reason: 'acme is flooding the broker',
-  actor: 'ops',
-  timeboxMs: fifteenMinutes,
-};
+const kill = { ...killAcme, timeboxMs: fifteenMinutes };
 
 describe('TimeBox', () => {
   let dir: string;
@@ -99,20 +93,71 @@ describe('TimeBox', () => {
     await fx.close();
   });
 
-  it('keeps retrying a revert that is refused before it reaches the provider (read-only profile)', async () => {
+  it('keeps retrying a revert while the provider cannot be read, and it lands once it can', async () => {
     const fx = await openFlipFixture({ dataDir: dir });
     await fx.flips.apply(kill);
-    fx.state.readOnly = true;
+    fx.provider.failReads(new Error('connect ECONNREFUSED'));
     fx.clock.advance(fifteenMinutes);
     await fx.timeBox.idle();
     expect(fx.failures).toEqual([
-      expect.objectContaining({ attempt: 1, error: expect.stringMatching(/read-only/) }),
+      expect.objectContaining({ attempt: 1, error: expect.stringMatching(/ECONNREFUSED/) }),
     ]);
-    fx.state.readOnly = false;
+    fx.provider.failReads(null);
     fx.clock.advance(5_000);
     await fx.timeBox.idle();
     expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
     await fx.close();
+  });
+
+  it('reverts on a read-only profile — the earlier change promised it — and the audit says so', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    const flip = await fx.flips.apply(kill);
+    const wide = await fx.toggles.apply({
+      flagKey: 'checkout-flow',
+      enabled: false,
+      reason: 'checkout broken for everyone',
+      actor: 'ops',
+      timeboxMs: fifteenMinutes,
+    });
+    fx.state.readOnly = true;
+    await expect(fx.flips.apply({ ...kill, value: true, reason: 'by hand' })).rejects.toMatchObject({
+      code: 'READ_ONLY',
+    });
+
+    fx.clock.advance(fifteenMinutes);
+    await fx.timeBox.idle();
+    expect(fx.failures).toEqual([]);
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect((await fx.provider.listFlags()).find((f) => f.key === 'checkout-flow')?.enabled).toBe(true);
+    const note =
+      '(ran although the profile is read-only: a time box restores what an earlier change promised)';
+    const reverts = fx.audit.query().filter((e) => e.action === 'revert');
+    expect(Object.fromEntries(reverts.map((e) => [e.flagKey, [e.outcome, e.actor, e.reason]]))).toEqual({
+      'checkout-flow': ['applied', 'system', `time box expired (15 min) for ${wide.id} ${note}`],
+      'publish-events': ['applied', 'system', `time box expired (15 min) for ${flip.id} ${note}`],
+    });
+    expect(fx.timeBox.list()).toEqual([]);
+    await fx.close();
+  });
+
+  it('reverts at start for a tenant that is not in the tenants file nor seen in traffic yet', async () => {
+    const clock = new FakeClock();
+    const provider = new MemoryFlagProvider(testFlags);
+    const first = await openFlipFixture({ dataDir: dir, clock, provider, tenants: ['acme', 'hooli'] });
+    await first.flips.apply({ ...kill, tenantId: 'hooli' });
+    await first.close();
+
+    clock.advance(2 * fifteenMinutes);
+    // hooli was only seen in traffic: after the restart, before the first tick, nobody knows it yet
+    const second = await openFlipFixture({ dataDir: dir, clock, provider, tenants: ['acme'] });
+    await expect(second.flips.apply({ ...kill, tenantId: 'hooli' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    clock.advance(0);
+    await second.timeBox.idle();
+    expect(second.failures).toEqual([]);
+    expect(await provider.servedValue('publish-events', 'hooli')).toBe(true);
+    await second.close();
   });
 
   it('leaves an invalid pending-reverts.json untouched, reports it, and refuses to save over it', async () => {

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { AuditEntry } from '../api';
-import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
-import { readJsonDataFile } from '../storage/json-data-file';
 import { type Now, systemNow, systemTimers, type Timers } from './clock';
-import { type PendingRevert, pendingRevertsFileSchema } from './pending-revert';
+import type { PendingRevert } from './pending-revert';
+import { readPendingReverts, writePendingReverts } from './pending-reverts-file';
 import { switchKey } from './tenant-switch';
 
 /** A revert that did not happen; it stays pending and is tried again at `retryAt`. */
@@ -17,7 +16,7 @@ export interface RevertFailure {
 
 export interface TimeBoxOptions {
   dataDir: string;
-  /** default "pending-reverts.json"; each connection profile keeps its own (its reverts go to its provider) */
+  /** default "pending-reverts.json"; each flag store has its own (its reverts go to that store) */
   fileName?: string;
   /** Run one revert through the flip path (FlipService.revert). */
   revert(pending: PendingRevert): Promise<AuditEntry>;
@@ -33,8 +32,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_RETRY_DELAYS_MS = [5_000, 15_000, 60_000, 300_000];
 
 /**
- * The pending reverts of time-boxed flips, persisted in `<dataDir>/pending-reverts.json` so that a
- * time box survives a restart. One per tenant switch: a new flip of the switch replaces or cancels it.
+ * The pending reverts of time-boxed flips, persisted in the data directory (one file per flag store,
+ * `pending-reverts.json` for the embedded one) so that a time box survives a restart. One per tenant switch: a new flip of the switch replaces or cancels it.
  * A revert that fails stays pending and is retried with backoff until it succeeds or is replaced.
  */
 export class TimeBox {
@@ -57,7 +56,7 @@ export class TimeBox {
 
   /** Load the persisted reverts and arm them; overdue ones run at once (on the next timer turn). */
   async start(): Promise<void> {
-    const read = await readJsonDataFile(this.path, pendingRevertsFileSchema);
+    const read = await readPendingReverts(this.path);
     if (read.state === 'invalid') this.loadProblem = read.error;
     if (read.state !== 'ok') return;
     for (const revert of read.value.reverts) {
@@ -197,6 +196,6 @@ export class TimeBox {
     if (this.loadProblem) {
       throw new Error(`${this.loadProblem.message} — left untouched, so time boxes are not being saved`);
     }
-    await writeFileAtomic(this.path, `${JSON.stringify({ reverts: this.list() }, null, 2)}\n`);
+    await writePendingReverts(this.path, this.list());
   }
 }

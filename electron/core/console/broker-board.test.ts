@@ -26,6 +26,52 @@ describe('BrokerBoard', () => {
     expect(board.health().history.rabbitmq?.channels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('alerts once when a connection nears channel_max, apart from any leak, and again after it clears', () => {
+    const bus = new EventBus();
+    const alerts: { message: string; severity: string }[] = [];
+    bus.subscribe((event, payload) => {
+      if (event === 'alerts.onAlert') alerts.push(payload as { message: string; severity: string });
+    });
+    const board = new BrokerBoard(bus);
+    const near = [{ connection: 'billing-worker', channels: 1640, max: 2047 }];
+    board.ingest([brokerHealth({ t: T0, nearChannelMax: near })]);
+    board.ingest([brokerHealth({ t: T0 + 1000, nearChannelMax: near })]);
+    expect(alerts).toEqual([
+      {
+        id: expect.any(String),
+        at: T0,
+        kind: 'source',
+        tenantId: null,
+        severity: 'warning',
+        message: expect.stringMatching(/billing-worker uses 1,640 of 2,047 channels/),
+      },
+    ]);
+    expect(alerts[0]?.message).not.toMatch(/leak/);
+    board.ingest([brokerHealth({ t: T0 + 2000 })]);
+    board.ingest([brokerHealth({ t: T0 + 3000, nearChannelMax: near })]);
+    expect(alerts).toHaveLength(2);
+  });
+
+  it('counts blocked publishers from the totals, not from the capped list', () => {
+    const bus = new EventBus();
+    const messages: string[] = [];
+    bus.subscribe((event, payload) => {
+      if (event === 'alerts.onAlert') messages.push((payload as { message: string }).message);
+    });
+    const shown = Array.from({ length: 50 }, (_, i) => ({
+      name: `pub-${i}`,
+      user: 'publisher',
+      state: 'blocked' as const,
+    }));
+    const sample = {
+      ...brokerHealth({ t: T0, alarm: true, blocked: shown }),
+      blockedConnectionsTotal: 812,
+      blockingConnectionsTotal: 12,
+    };
+    new BrokerBoard(bus).ingest([sample]);
+    expect(messages).toContain('RabbitMQ test: 800 publishing connection(s) blocked');
+  });
+
   it('still starts again when time really goes back', () => {
     const board = new BrokerBoard(new EventBus());
     board.ingest([brokerHealth({ t: T0 + 5000 })]);

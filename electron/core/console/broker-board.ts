@@ -1,11 +1,13 @@
 import type { Alert, BrokerHealth, BrokerHistory } from '../api';
+import { nearChannelMaxWarning } from '../traffic/broker-health/broker-health-detector';
 import { BrokerHistoryRing } from '../traffic/broker-health/broker-history';
 import type { EventBus } from './event-bus';
 
 /**
  * Keeps each broker's 15-minute history for the health panel, pushes one `broker.onHealth` batch per
  * tick, and raises an alert when a broker enters a state an on-call engineer must hear about: a
- * suspected channel leak, a memory or disk alarm, blocked publishers.
+ * suspected channel leak, a connection nearing its channel_max, a memory or disk alarm, blocked
+ * publishers.
  */
 export class BrokerBoard {
   private readonly histories = new Map<string, BrokerHistoryRing>();
@@ -54,6 +56,8 @@ export class BrokerBoard {
   }
 
   private alertOnTransitions(health: BrokerHealth): void {
+    // The list is capped for the wire; the totals count every connection.
+    const blocked = health.blockedConnectionsTotal - health.blockingConnectionsTotal;
     const conditions: [string, boolean, Alert['severity'], string][] = [
       [
         'leak',
@@ -64,11 +68,14 @@ export class BrokerBoard {
       ['memory', health.memory.alarm, 'critical', `${health.label}: memory alarm — publishers are blocked`],
       ['disk', health.diskAlarm, 'critical', `${health.label}: disk alarm — publishers are blocked`],
       [
-        'blocked',
-        health.blocked.some((c) => c.state === 'blocked'),
-        'critical',
-        `${health.label}: ${health.blocked.filter((c) => c.state === 'blocked').length} publishing connection(s) blocked`,
+        'channel-max',
+        health.nearChannelMax.length > 0,
+        'warning',
+        health.nearChannelMax.length > 0
+          ? `${health.label}: ${nearChannelMaxWarning(health.nearChannelMax)}`
+          : '',
       ],
+      ['blocked', blocked > 0, 'critical', `${health.label}: ${blocked} publishing connection(s) blocked`],
     ];
     const raised = this.raised.get(health.sourceId) ?? new Set<string>();
     this.raised.set(health.sourceId, raised);

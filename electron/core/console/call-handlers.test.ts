@@ -133,7 +133,47 @@ describe('editing the active profile', () => {
 });
 
 describe('switching profile with time boxes pending', () => {
-  it('is refused naming them, goes ahead when confirmed, and the time box runs again back home', async () => {
+  it('is refused naming them when it leaves their flag system, goes ahead when confirmed, and the time box runs again back home', async () => {
+    const ld = await startLdContractServer({ startAt: Date.now() });
+    try {
+      const { core, parts } = await start();
+      const flags = { kind: 'launchdarkly', baseUrl: ld.url, project: 'default', environment: 'production' };
+      await core.call(
+        'profiles.save',
+        { profile: embedded('other', { flags }), secrets: { flagToken: WRITER_TOKEN } },
+        actor,
+      );
+      const flip = (await core.call(
+        'actions.flip',
+        { tenantId: 'acme', publish: false, reason: 'flood', timeboxMs: FIFTEEN_MIN },
+        actor,
+      )) as AuditEntry;
+      expect(flip.outcome).toBe('applied');
+
+      const refused = (await core
+        .call('profiles.activate', { name: 'other' }, actor)
+        .catch((e: Error) => e)) as Error;
+      expect(refused).toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+      expect(refused.message).toMatch(
+        /acme's time box \(publish-events\) ends in \d+ min and will not run while another profile is active/,
+      );
+      expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('local');
+
+      await core.call('profiles.activate', { name: 'other', leavePendingTimeBoxes: true }, actor);
+      expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('other');
+      expect(parts.timeBox.list()).toEqual([]);
+      const file = JSON.parse(await readFile(join(dataDir, 'pending-reverts.json'), 'utf8'));
+      expect(file.reverts).toEqual([expect.objectContaining({ auditId: flip.id, tenantId: 'acme' })]);
+
+      // "other" has nothing pending: switching back needs no confirmation, and the revert is armed again.
+      await core.call('profiles.activate', { name: 'local' }, actor);
+      expect(parts.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id })]);
+    } finally {
+      await ld.close();
+    }
+  });
+
+  it('needs no confirmation between profiles on the same embedded flags: the time box keeps running', async () => {
     const { core, parts } = await start();
     await core.call('profiles.save', { profile: embedded('other') }, actor);
     const flip = (await core.call(
@@ -141,24 +181,8 @@ describe('switching profile with time boxes pending', () => {
       { tenantId: 'acme', publish: false, reason: 'flood', timeboxMs: FIFTEEN_MIN },
       actor,
     )) as AuditEntry;
-    expect(flip.outcome).toBe('applied');
-
-    const refused = (await core
-      .call('profiles.activate', { name: 'other' }, actor)
-      .catch((e: Error) => e)) as Error;
-    expect(refused).toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
-    expect(refused.message).toMatch(
-      /acme's time box \(publish-events\) ends in \d+ min and will not run while another profile is active/,
-    );
-    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('local');
-
-    await core.call('profiles.activate', { name: 'other', leavePendingTimeBoxes: true }, actor);
-    expect(((await core.call('app.info', {}, actor)) as AppInfo).profile.name).toBe('other');
-    const file = JSON.parse(await readFile(join(dataDir, 'pending-reverts.json'), 'utf8'));
-    expect(file.reverts).toEqual([expect.objectContaining({ auditId: flip.id, tenantId: 'acme' })]);
-
-    // "other" has nothing pending: switching back needs no confirmation, and the revert is armed again.
-    await core.call('profiles.activate', { name: 'local' }, actor);
+    await core.call('profiles.activate', { name: 'other' }, actor);
+    expect(parts.profile.name).toBe('other');
     expect(parts.timeBox.list()).toEqual([expect.objectContaining({ auditId: flip.id })]);
   });
 });

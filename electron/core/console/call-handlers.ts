@@ -11,6 +11,7 @@ import {
 import type { CallContext } from '../console-core.types';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import { flagExceptions } from '../flags/flag-exceptions';
+import { sameFlagStore } from '../profiles/flag-store';
 import { refuseLeavingTimeBoxes } from '../profiles/pending-time-boxes';
 import type { Profile } from '../profiles/profile-schema';
 import type { ProfileStore } from '../profiles/profile-store';
@@ -116,7 +117,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       await d.profiles.save(profile, secrets);
       const saved = d.profiles.get(profile.name);
       // New sources, provider or secrets for the running profile: reconnect now (its time boxes
-      // stay in its own file), as a switch would, rather than after one.
+      // stay in its flag store's file), as a switch would, rather than after one.
       if (active && saved && (connectionOf(saved) !== connectedTo || Object.keys(secrets ?? {}).length > 0)) {
         await d.activateProfile(profile.name);
         return d.profiles.view();
@@ -135,7 +136,10 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
     'profiles.test': async (input) => d.testProfile(input),
     'profiles.activate': async ({ name, leavePendingTimeBoxes }, ctx) => {
       const { profile, timeBox } = s();
-      if (name !== profile.name && !leavePendingTimeBoxes)
+      // A profile on the same flag store runs the same time boxes: only leaving the store strands them.
+      const next = d.profiles.get(name);
+      const leavesStore = name !== profile.name && !(next && sameFlagStore(next.flags, profile.flags));
+      if (leavesStore && !leavePendingTimeBoxes)
         refuseLeavingTimeBoxes(profile.name, timeBox.list(), Date.now());
       await d.activateProfile(name);
       return appInfo(d, ctx);

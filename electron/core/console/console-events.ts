@@ -1,9 +1,9 @@
 import type { AuditLog } from '../actions/audit-log';
 import { entrySubject } from '../actions/audit-record';
-import { effectText } from '../actions/effect-text';
-import type { EffectTracker } from '../actions/effect-tracker';
+import { effectText, killDidNotStop, killNotStoppedText } from '../actions/effect-text';
+import type { EffectTracker, EntryWithEffect } from '../actions/effect-tracker';
 import type { RevertFailure } from '../actions/time-box';
-import type { Alert, AuditEntry, TenantAuditEntry } from '../api';
+import type { Alert, AuditEntry } from '../api';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import type { FlagProvider } from '../flags/flag-provider';
 import type { MetricsSample } from '../metrics/metrics-source';
@@ -46,7 +46,7 @@ export class ConsoleEvents {
       }),
       tenants.onChange((list) => model.setTenants(list)),
       audit.onEntry((entry) => this.auditEntry(entry)),
-      effects.onEffect((entry) => this.alert('info', 'effect', entry.tenantId, this.effectMessage(entry))),
+      effects.onEffect((entry) => this.effectAlert(entry)),
     );
   }
 
@@ -137,9 +137,17 @@ export class ConsoleEvents {
       );
   }
 
-  private effectMessage(entry: TenantAuditEntry & { effect: NonNullable<AuditEntry['effect']> }): string {
+  /**
+   * A measured effect is news (info); a kill whose tenant kept sending through the whole watch is an
+   * incident still going on (critical): the switch is off, yet the traffic is not.
+   */
+  private effectAlert(entry: EntryWithEffect): void {
     const name = this.o.tenants.get(entry.tenantId)?.name ?? entry.tenantId;
-    return effectText(name, entry.effect);
+    if (killDidNotStop(entry.effect)) {
+      this.alert('critical', 'effect', entry.tenantId, killNotStoppedText(name, entry.flagKey, entry.effect));
+      return;
+    }
+    this.alert('info', 'effect', entry.tenantId, effectText(name, entry.effect));
   }
 
   private alert(

@@ -23,10 +23,11 @@ import type { MetricsSource, TenantGate } from '../metrics/metrics-source';
 import { SimulatedSource } from '../metrics/simulated/simulated-source';
 import { rateSourceIndex } from '../metrics/source-config';
 import { createSources } from '../metrics/source-factory';
+import { timeBoxFileName } from '../profiles/flag-store';
 import type { Profile } from '../profiles/profile-schema';
 import { brokerDetectorOptions, trafficDetectionOptions } from '../settings/detection-tuning';
 import type { SettingsStore } from '../settings/settings-store';
-import type { TenantDirectory } from '../tenants/tenant-directory';
+import type { TenantDirectory, TenantSeed } from '../tenants/tenant-directory';
 import { TrafficModel } from '../traffic/traffic-model';
 import { BrokerBoard } from './broker-board';
 import { ConsoleEvents } from './console-events';
@@ -35,7 +36,7 @@ import type { EventBus } from './event-bus';
 import { SourceBoard } from './source-board';
 import { TickLoop } from './tick-loop';
 
-/** Simulated tenants left out of the seeded tenants file, so "seen in traffic, not in the file" shows. */
+/** Simulated tenants the directory is not told about, so "seen in traffic, not in the file" shows. */
 const UNLISTED_SIMULATED_TENANTS = 2;
 
 export interface SharedParts {
@@ -114,10 +115,9 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   });
   const gate = gates[0] ?? null;
   const source = sources.find((s): s is SimulatedSource => s instanceof SimulatedSource) ?? null;
-  if (source) {
-    const seeded = source.tenants();
-    await shared.tenants.seed(seeded.slice(0, Math.max(0, seeded.length - UNLISTED_SIMULATED_TENANTS)));
-  }
+  await shared.tenants.forgetGeneratedFile(olderVersionsSeed);
+  // The workload's tenants are known while it runs, never written: the next run may have fewer, or none.
+  shared.tenants.seed(source ? listedSimulatedTenants(source) : []);
   const parts = assembleParts(shared, options, {
     ofrep,
     gate,
@@ -128,6 +128,9 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   parts.events.start();
   await Promise.all(sources.map((s) => s.start()));
   await backfill(parts, sources[rateSourceIndex(configs)], shared.settings.get().intervalMs);
+  // Effects an earlier run was still measuring when it died are completed as not measured — before
+  // an overdue revert can start a measurement of its own.
+  await parts.effects.completeUnfinished();
   await parts.timeBox.start();
   await settleInterruptedChanges(shared.audit, parts);
   // The workload holds every tenant until its first evaluation: a first tick before that would
@@ -138,12 +141,24 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
     parts,
     async stop() {
       parts.loop.stop();
+      // Before the events stop, so the windows still hear of each entry completed as not measured.
+      await parts.effects.stop();
       parts.events.stop();
       await parts.timeBox.stop();
       await Promise.allSettled([gate?.close(), parts.board.close(), ofrep?.close()]);
       await provider.close();
     },
   };
+}
+
+function listedSimulatedTenants(source: SimulatedSource): TenantSeed[] {
+  const tenants = source.tenants();
+  return tenants.slice(0, Math.max(0, tenants.length - UNLISTED_SIMULATED_TENANTS));
+}
+
+/** What an older version wrote into tenants.json on a first run with the simulated workload: `count` of them. */
+function olderVersionsSeed(count: number): TenantSeed[] {
+  return listedSimulatedTenants(new SimulatedSource({ tenants: count + UNLISTED_SIMULATED_TENANTS }));
 }
 
 interface Built {
@@ -165,8 +180,9 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
   let events: ConsoleEvents | null = null;
   const timeBox = new TimeBox({
     dataDir: shared.dataDir,
-    // Each profile keeps its own pending reverts: a revert goes back to the provider it came from.
-    fileName: profile.name === 'local' ? 'pending-reverts.json' : `pending-reverts.${profile.name}.json`,
+    // Time boxes belong to the flag store they revert (every embedded profile shares flags.json), so
+    // any profile on that store runs them — and only such a profile: a revert goes back where it came from.
+    fileName: timeBoxFileName(profile.flags),
     revert: revertThrough(
       () => flips!,
       () => toggles!,
@@ -203,7 +219,6 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     brokers,
     events,
     bus,
-    paused: () => shared.paused(),
     intervalMs: () => loop.interval,
   };
   const loop = new TickLoop(

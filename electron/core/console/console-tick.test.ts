@@ -41,7 +41,6 @@ async function wire(sources: ScriptedSource[], maxTenants = 20_000) {
     brokers: new BrokerBoard(bus),
     events,
     bus,
-    paused: () => false,
     intervalMs: () => INTERVAL,
   };
   const ticks: TrafficTick[] = [];

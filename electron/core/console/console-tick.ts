@@ -11,7 +11,6 @@ export interface ConsoleTickParts {
   brokers: BrokerBoard;
   events: ConsoleEvents;
   bus: EventBus;
-  paused(): boolean;
   /** the tick interval now in force */
   intervalMs(): number;
 }
@@ -21,6 +20,10 @@ export interface ConsoleTickParts {
  * the brokers' health. Rates that are not new (the rate source failed or is late) are not ingested:
  * a repeated sample would push real history out and baselines, spike detection and flip effects
  * would judge frozen numbers. The UI is told once that the last batch is stale instead.
+ *
+ * Pause is a viewing aid of the renderer, not of the core: ticks keep going out while paused, so the
+ * tray's spike count, other windows and a flip's switch state stay current (the renderer freezes
+ * its own figures).
  */
 export async function consoleTick(parts: ConsoleTickParts, now: number): Promise<void> {
   const { board, model, brokers, events, bus } = parts;
@@ -30,7 +33,7 @@ export async function consoleTick(parts: ConsoleTickParts, now: number): Promise
     events.observe(sample.rates);
     tick = model.ingest(sample.rates, parts.intervalMs());
   } else tick = model.markStale();
-  if (tick && !parts.paused()) bus.emit('traffic.onTick', tick);
+  if (tick) bus.emit('traffic.onTick', tick);
   brokers.ingest(sample.brokers);
   events.afterTick(now, sample.ratesFresh);
 }

@@ -168,9 +168,8 @@ export class SourceBoard {
       kind: provider.kind,
       label: `flags: ${provider.label}`,
       state: problem ? 'degraded' : 'ok',
-      message: problem
-        ? `${problem} — serving the last good flags; writes are refused until it is fixed`
-        : null,
+      // Not "serving the last good flags": a provider still connecting has none to serve.
+      message: problem ? `${problem} — writes are refused until it is fixed` : null,
       lastOkAt: null,
       stale: false,
       simulated: false,

@@ -1,5 +1,7 @@
 /** LaunchDarkly here is the CONTRACT SERVER (launchdarkly/testing), not the real service. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-services/free-ports';
+import type { ConnectingFlagProvider } from './connecting-flag-provider';
 import type { FlagProvider } from './flag-provider';
 import type { LaunchDarklyFlagProvider } from './launchdarkly/launchdarkly-flag-provider';
 import {
@@ -7,7 +9,7 @@ import {
   startLdContractServer,
   WRITER_TOKEN,
 } from './launchdarkly/testing/ld-contract-server';
-import { createProvider } from './provider-factory';
+import { createProvider, createProviderOrKeepConnecting } from './provider-factory';
 
 let server: LdContractServer;
 let provider: FlagProvider | null;
@@ -73,5 +75,48 @@ describe('createProvider: LaunchDarkly', () => {
         ),
       ],
     ]);
+  });
+});
+
+describe('createProviderOrKeepConnecting', () => {
+  it('logs nothing for attempts that fail, and passes on the notices of the provider once connected', async () => {
+    const port = await freePort();
+    const notices: string[] = [];
+    let connected: () => void = () => undefined;
+    const whenConnected = new Promise<void>((resolve) => (connected = resolve));
+    provider = await createProviderOrKeepConnecting(
+      {
+        kind: 'launchdarkly',
+        baseUrl: `http://127.0.0.1:${port}`,
+        project: 'default',
+        environment: 'production',
+        contextKind: 'tenant',
+      },
+      {
+        dataDir: '/nonexistent',
+        token: async () => WRITER_TOKEN,
+        retry: { minMs: 40, maxMs: 200 },
+        onNotice: (notice) => notices.push(notice),
+        onConnected: () => connected(),
+      },
+    );
+    expect(provider.problem?.()).toMatch(/cannot connect/);
+
+    const late = await startLdContractServer({ port });
+    try {
+      late.addFlag('default', { key: 'publish-events', variations: [{ value: true }, { value: false }] });
+      await whenConnected;
+      expect(notices).toEqual([]);
+      late.failNext(1, { status: 401, body: { code: 'unauthorized', message: 'Invalid access token' } });
+      await ((provider as ConnectingFlagProvider).connected() as LaunchDarklyFlagProvider).pollOnce();
+      expect(notices).toEqual([
+        expect.stringMatching(/^LaunchDarkly default\/production: polling LaunchDarkly failed: .*401/),
+      ]);
+      expect(provider.problem?.()).toMatch(/rejected the access token \(401\)/);
+    } finally {
+      await provider.close();
+      provider = null;
+      await late.close();
+    }
   });
 });

@@ -34,6 +34,12 @@ export interface TenantGate {
   allowed(tenantId: string): boolean;
   /** Tenants the client evaluates; others are allowed. An OFREP client holds these until first answered. */
   setTenants(tenantIds: readonly string[]): void;
+  /**
+   * Not allowed only because the client has no answer for the tenant yet (an OFREP client holds
+   * tenants until first answered): a publisher counts those apart from switched-off ones.
+   * Absent: the client never holds a tenant.
+   */
+  held?(tenantId: string): boolean;
   onChange(listener: (tenantIds: string[]) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantPatternProblem } from './rabbitmq/tenant-pattern';
 
 /**
  * Which metrics sources a console watches. A password never stays in a URL: a saved profile refuses
@@ -6,6 +7,15 @@ import { z } from 'zod';
  * `password` field (see `movePasswordOutOfUrl`) before anything is shown or logged.
  */
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A tenant rule's regular expression, checked here so a bad one is an invalid field, not a crash later. */
+const tenantPattern = z
+  .string()
+  .min(1)
+  .superRefine((pattern, ctx) => {
+    const problem = pattern === '' ? null : tenantPatternProblem(pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const sourceConfigSchema = z.discriminatedUnion('kind', [
   z
@@ -26,7 +36,7 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
       tenantRules: z
         .array(
           z
-            .object({ from: z.enum(['queue', 'vhost', 'user', 'connection']), pattern: z.string().min(1) })
+            .object({ from: z.enum(['queue', 'vhost', 'user', 'connection']), pattern: tenantPattern })
             .strict(),
         )
         .optional(),

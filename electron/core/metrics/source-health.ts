@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { SourceState, SourceStatus } from '../api';
+import { backoffDelay } from '../retry/backoff';
 
 /** A failure worth showing as it is: the message is written for the operator, not for a log. */
 export class SourceError extends Error {
@@ -280,12 +281,8 @@ export class SourceHealth {
     return left >= 1000 ? `${text}, retrying in ${Math.ceil(left / 1000)} s` : `${text}, retrying`;
   }
 
-  /** Doubling from the minimum to the maximum, then "equal jitter": a random point in the upper half. */
   private backoff(attempt: number): number {
-    const min = this.options.minBackoffMs ?? 1000;
-    const max = this.options.maxBackoffMs ?? 30_000;
-    const nominal = Math.min(max, min * 2 ** Math.min(attempt, 30));
-    const random = this.options.random ?? Math.random;
-    return Math.round(nominal / 2 + random() * (nominal / 2));
+    const { minBackoffMs = 1000, maxBackoffMs = 30_000, random } = this.options;
+    return backoffDelay(attempt, minBackoffMs, maxBackoffMs, random);
   }
 }

@@ -104,6 +104,12 @@ export type ProfileSecret = (typeof PROFILE_SECRETS)[number];
 
 export const secretKey = (profile: string, secret: ProfileSecret): string => `${profile}.${secret}`;
 
+/**
+ * The profile `npm run serve -- --rabbitmq …` builds from its flags for one launch: the local profile
+ * (embedded flags) with the command line's sources, never saved.
+ */
+export const COMMAND_LINE_PROFILE_NAME = 'command-line';
+
 export const LOCAL_PROFILE: Profile = {
   name: 'local',
   production: false,

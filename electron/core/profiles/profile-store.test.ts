@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SecretStore } from '../secrets/secret-store';
+import { timeBoxFileName } from './flag-store';
 import { LOCAL_PROFILE, type Profile } from './profile-schema';
 import { ProfileStore } from './profile-store';
 
@@ -156,5 +157,136 @@ describe('ProfileStore', () => {
     expect(store.activeProfile().name).toBe('local');
     await expect(store.save(unleash)).rejects.toMatchObject({ code: 'DATA_FILE_INVALID' });
     expect(await readFile(join(dir, 'profiles.json'), 'utf8')).toBe(bad);
+  });
+});
+
+describe('profiles and their flag system’s time boxes', () => {
+  const NOW = Date.now();
+  const revert = (auditId: string, tenantId: string | null, minutesLeft: number, extra: object = {}) => ({
+    auditId,
+    flagKey: 'publish-events',
+    tenantId,
+    revertTo: true,
+    revertAt: new Date(NOW + minutesLeft * 60_000).toISOString(),
+    timeboxMs: 60 * 60_000,
+    ...extra,
+  });
+  const writeReverts = (file: string, reverts: object[]) =>
+    writeFile(join(dir, file), JSON.stringify({ reverts }));
+  const readReverts = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8')).reverts;
+  const exists = (file: string) =>
+    readFile(join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+
+  it('refuses to delete the last profile on a flag system with time boxes pending, saying how many and when', async () => {
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    await store.save(unleash);
+    const file = timeBoxFileName(unleash.flags);
+    await writeReverts(file, [revert('a1', 'acme', 12), revert('a2', null, -1)]);
+
+    const refused = (await store.remove('production').catch((e: Error) => e)) as Error;
+    expect(refused).toMatchObject({ code: 'CONFLICT' });
+    expect(refused.message).toBe(
+      '"production" has 2 time boxes pending on its flag system (the time box of publish-events for everyone is due now ' +
+        "and acme's time box (publish-events) ends in 12 min), and no other profile uses that flag system, so they " +
+        'would never run. Switch to "production" and let them end (or change those switches without a time box), then delete it.',
+    );
+    expect(store.get('production')).not.toBeNull();
+
+    // Pointing it at another environment would strand them just the same.
+    const staging = { ...unleash, flags: { ...unleash.flags, environment: 'staging' } };
+    await expect(store.save(staging)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/then change its flag system\.$/),
+    });
+
+    await writeReverts(file, []);
+    await store.remove('production');
+    expect(store.get('production')).toBeNull();
+    expect(await exists(file)).toBe(false);
+  });
+
+  it('deletes a profile whose flag system another profile still runs, leaving its time boxes to that one', async () => {
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    await store.save({ ...LOCAL_PROFILE, name: 'sim-eu' });
+    await writeReverts('pending-reverts.json', [revert('a1', 'acme', 12)]);
+    await store.remove('sim-eu');
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('a1', 'acme', 12)]);
+  });
+
+  it('folds the per-profile time box files of older versions into their flag system’s, losing nothing', async () => {
+    await writeFile(
+      join(dir, 'profiles.json'),
+      JSON.stringify({
+        active: 'local',
+        profiles: [LOCAL_PROFILE, { ...LOCAL_PROFILE, name: 'sim' }, unleash],
+      }),
+    );
+    await writeReverts('pending-reverts.json', [revert('local-1', 'acme', 10)]);
+    // an earlier launch's command-line profile (embedded) and a saved embedded one, both on flags.json
+    await writeReverts('pending-reverts.command-line.json', [revert('cl-1', 'globex', 5)]);
+    await writeReverts('pending-reverts.sim.json', [revert('sim-1', null, 20)]);
+    await writeReverts('pending-reverts.production.json', [revert('prod-1', 'acme', 30)]);
+    await writeReverts('pending-reverts.gone.json', [revert('gone-1', 'acme', 1)]);
+
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+
+    expect(await readReverts('pending-reverts.json')).toEqual([
+      revert('local-1', 'acme', 10),
+      revert('cl-1', 'globex', 5),
+      revert('sim-1', null, 20),
+    ]);
+    expect(await readReverts(timeBoxFileName(unleash.flags))).toEqual([revert('prod-1', 'acme', 30)]);
+    for (const file of ['command-line', 'sim', 'production', 'gone']) {
+      expect(await exists(`pending-reverts.${file}.json`)).toBe(false);
+    }
+    // a deleted profile's: set aside (a new profile of that name must not inherit them), and reported
+    expect(await readReverts('pending-reverts.gone.json.orphaned')).toEqual([revert('gone-1', 'acme', 1)]);
+    expect(store.problem()?.message).toMatch(
+      /pending-reverts\.gone\.json\.orphaned: \(file\): time boxes of the profile "gone", which no longer exists, were not run: acme's time box \(publish-events\) ends in 1 min/,
+    );
+    await store.save({ ...LOCAL_PROFILE, name: 'saving-still-works' });
+  });
+
+  it('folds two time boxes of one switch into one that returns to the state before both', async () => {
+    await writeReverts('pending-reverts.json', [revert('later', 'acme', 50, { revertTo: false })]);
+    await writeReverts('pending-reverts.command-line.json', [revert('earlier', 'acme', 5)]);
+    await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    const [only, ...none] = await readReverts('pending-reverts.json');
+    expect(none).toEqual([]);
+    const { replaces, ...kept } = only;
+    expect(kept).toEqual(revert('later', 'acme', 50, { revertTo: true }));
+    expect(replaces).toEqual(revert('earlier', 'acme', 5));
+  });
+
+  it('leaves an invalid per-profile file where it is, and says its time boxes are not running', async () => {
+    await writeFile(join(dir, 'pending-reverts.command-line.json'), '{"reverts": [');
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(await readFile(join(dir, 'pending-reverts.command-line.json'), 'utf8')).toBe('{"reverts": [');
+    expect(store.problem()?.message).toMatch(
+      /pending-reverts\.command-line\.json: .*not valid JSON.* left untouched, so its time boxes are not running/,
+    );
+  });
+});
+
+describe('profile names and secret environment variables', () => {
+  it('refuses a new name whose SWITCHBOARD_SECRET_* variables another profile already reads', async () => {
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    await store.save({ ...unleash, name: 'prod-eu' });
+    for (const name of ['prod_eu', 'PROD.EU', 'Prod-Eu']) {
+      await expect(store.save({ ...unleash, name })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: `"${name}" would read the same secret environment variables as the profile "prod-eu" (SWITCHBOARD_SECRET_PROD_EU_FLAGTOKEN): names that differ only in case or in . - _ cannot be told apart there; choose another name`,
+      });
+    }
+    expect(() => store.validate({ ...unleash, name: 'prod_eu' })).toThrow(
+      /same secret environment variables/,
+    );
+    // the profile itself can still be edited, and a name that differs in letters is fine
+    await store.save({ ...unleash, name: 'prod-eu', production: false });
+    await store.save({ ...unleash, name: 'prod-eu2' });
+    expect((await store.view()).profiles.map((p) => p.name)).toEqual(['local', 'prod-eu', 'prod-eu2']);
   });
 });

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
+import { readPendingReverts, removePendingReverts } from '../actions/pending-reverts-file';
 import { ApiError, type ProfilesView, type ProfileView } from '../api';
 import { movePasswordOutOfUrl } from '../metrics/source-config';
-import type { SecretStore } from '../secrets/secret-store';
+import { type SecretStore, secretEnvVar } from '../secrets/secret-store';
 import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
 import { readJsonDataFile } from '../storage/json-data-file';
+import { sameFlagStore, timeBoxFileName } from './flag-store';
+import { refuseStrandingTimeBoxes } from './pending-time-boxes';
 import { hasInMemoryPassword, redactedProfile } from './profile-redaction';
 import {
+  COMMAND_LINE_PROFILE_NAME,
   LOCAL_PROFILE,
   PROFILE_SECRETS,
   type Profile,
@@ -16,6 +20,7 @@ import {
   profilesFileSchema,
   secretKey,
 } from './profile-schema';
+import { foldProfileTimeBoxes } from './time-box-migration';
 
 export interface ProfileStoreOptions {
   dataDir: string;
@@ -35,6 +40,8 @@ export interface ProfileStoreOptions {
 export class ProfileStore {
   private file: ProfilesFile = { active: LOCAL_PROFILE.name, profiles: [LOCAL_PROFILE] };
   private loadProblem: DataFileError | null = null;
+  /** time box files of older versions that could not be folded into their flag store's */
+  private timeBoxProblems: DataFileError[] = [];
   private active: string;
   private readonly transient: Profile | undefined;
   readonly path: string;
@@ -42,6 +49,7 @@ export class ProfileStore {
   static async open(options: ProfileStoreOptions): Promise<ProfileStore> {
     const store = new ProfileStore(options);
     await store.load();
+    await store.foldTimeBoxes();
     return store;
   }
 
@@ -54,8 +62,9 @@ export class ProfileStore {
     this.active = this.transient?.name ?? LOCAL_PROFILE.name;
   }
 
+  /** profiles.json is invalid, or else the first time box file that could not be moved to its flag store */
   problem(): DataFileError | null {
-    return this.loadProblem;
+    return this.loadProblem ?? this.timeBoxProblems[0] ?? null;
   }
 
   activeProfile(): Profile {
@@ -72,8 +81,7 @@ export class ProfileStore {
   }
 
   async view(): Promise<ProfilesView> {
-    const listed = [...(this.transient ? [this.transient] : []), ...this.file.profiles];
-    const profiles = await Promise.all(listed.map((p) => this.profileView(p)));
+    const profiles = await Promise.all(this.listed().map((p) => this.profileView(p)));
     const store = this.options.secrets;
     return {
       active: this.active,
@@ -93,6 +101,7 @@ export class ProfileStore {
         `"${profile.name}" is the command-line profile of this launch; choose another name`,
       );
     }
+    this.refuseSharedSecretVariables(profile.name);
     return profile;
   }
 
@@ -105,18 +114,28 @@ export class ProfileStore {
     for (const [name, value] of Object.entries(secrets)) {
       if (value) await this.options.secrets!.set(secretKey(profile.name, name as ProfileSecret), value);
     }
+    const saved = this.file.profiles.find((p) => p.name === profile.name);
+    if (saved && !sameFlagStore(saved.flags, profile.flags)) {
+      await this.refuseStranding(saved, 'change its flag system');
+    }
     const others = this.file.profiles.filter((p) => p.name !== profile.name);
     await this.write({ ...this.file, profiles: [...others, profile] });
   }
 
+  /**
+   * Refused while it is active, or while its flag system has time boxes pending that no other profile
+   * could run. When it was the last profile on its flag system, the (empty) time box file goes too.
+   */
   async remove(name: string): Promise<void> {
     this.refuseWhenInvalid();
     if (name === this.active)
       throw new ApiError('INVALID_INPUT', `"${name}" is the active profile: switch first`);
-    if (!this.file.profiles.some((p) => p.name === name))
-      throw new ApiError('NOT_FOUND', `no profile "${name}"`);
+    const profile = this.file.profiles.find((p) => p.name === name);
+    if (!profile) throw new ApiError('NOT_FOUND', `no profile "${name}"`);
+    const last = await this.refuseStranding(profile, 'delete it');
     await this.write({ ...this.file, profiles: this.file.profiles.filter((p) => p.name !== name) });
     for (const secret of PROFILE_SECRETS) await this.options.secrets?.delete(secretKey(name, secret));
+    if (last) await removePendingReverts(this.timeBoxPath(profile));
   }
 
   async activate(name: string): Promise<Profile> {
@@ -126,6 +145,62 @@ export class ProfileStore {
     // The transient profile is never written; switching to a saved one is remembered.
     if (name !== this.transient?.name && !this.loadProblem) await this.write({ ...this.file, active: name });
     return profile;
+  }
+
+  /** Every profile: this launch's command-line one, then the saved ones. */
+  private listed(): Profile[] {
+    return [...(this.transient ? [this.transient] : []), ...this.file.profiles];
+  }
+
+  private timeBoxPath(profile: Profile): string {
+    return join(this.options.dataDir, timeBoxFileName(profile.flags));
+  }
+
+  /**
+   * Refuses when, without this profile (or with it on another flag system), nobody could run its flag
+   * system's pending time boxes. Resolves true when it is the last profile on that flag system.
+   */
+  private async refuseStranding(profile: Profile, doing: string): Promise<boolean> {
+    const others = this.listed().filter((p) => p.name !== profile.name);
+    if (others.some((p) => sameFlagStore(p.flags, profile.flags))) return false;
+    const read = await readPendingReverts(this.timeBoxPath(profile));
+    if (read.state === 'invalid') {
+      throw new ApiError(
+        'DATA_FILE_INVALID',
+        `cannot tell whether "${profile.name}" has time boxes pending: ${read.error.message}; fix the file, then ${doing}`,
+      );
+    }
+    if (read.state === 'ok') refuseStrandingTimeBoxes(profile.name, doing, read.value.reverts, Date.now());
+    return true;
+  }
+
+  /**
+   * Both hosts read a secret from `SWITCHBOARD_SECRET_<PROFILE>_<SECRET>` first, and that name folds
+   * case and . - _ together: "prod-eu" and "prod_eu" would silently share a token. Checked for a new
+   * name (a new profile, or a rename saved under a new name); an existing profile can still be edited.
+   */
+  private refuseSharedSecretVariables(name: string): void {
+    if (this.get(name)) return;
+    const variable = (profile: string) => secretEnvVar(secretKey(profile, PROFILE_SECRETS[0]));
+    const clash = this.listed().find((p) => p.name !== name && variable(p.name) === variable(name));
+    if (!clash) return;
+    throw new ApiError(
+      'INVALID_INPUT',
+      `"${name}" would read the same secret environment variables as the profile "${clash.name}" ` +
+        `(${variable(name)}): names that differ only in case or in . - _ cannot be told apart there; choose another name`,
+    );
+  }
+
+  /** Time box files of older versions, kept per profile, move to their flag store's file. */
+  private async foldTimeBoxes(): Promise<void> {
+    // Without a readable profiles.json no saved profile's flag system is known: try again next start.
+    if (this.loadProblem) return;
+    this.timeBoxProblems = await foldProfileTimeBoxes(this.options.dataDir, (name) => {
+      const profile = this.get(name);
+      if (profile) return profile.flags;
+      // An earlier launch's command-line profile: always the embedded flags (see console-core).
+      return name === COMMAND_LINE_PROFILE_NAME ? LOCAL_PROFILE.flags : null;
+    });
   }
 
   private async profileView(profile: Profile): Promise<ProfileView> {

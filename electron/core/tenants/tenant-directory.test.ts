@@ -81,7 +81,7 @@ describe('TenantDirectory', () => {
     await expect(tenants.import('csv', 'id,name\nhooli,Hooli\n')).rejects.toMatchObject({
       code: 'DATA_FILE_INVALID',
     });
-    expect(await tenants.seed([{ id: 'x', name: 'X' }])).toBe(false);
+    expect(await tenants.forgetGeneratedFile(() => [])).toBe(false);
     expect(await readFile(path, 'utf8')).toBe(original);
   });
 
@@ -179,12 +179,51 @@ describe('TenantDirectory', () => {
     expect(tenants.exists('hooli')).toBe(false);
   });
 
-  it('seeds the file only when there is none', async () => {
+  it("knows the simulated workload's tenants while it runs, never writes them, and lets the file win", async () => {
     const tenants = await TenantDirectory.open({ dataDir: dir });
-    expect(await tenants.seed([{ id: 'acme', name: 'Acme', plan: 'pro', limit: 100 }])).toBe(true);
-    expect(await tenants.seed([{ id: 'other', name: 'Other' }])).toBe(false);
+    tenants.seed([
+      { id: 'acme', name: 'Acme', plan: 'pro', limit: 100 },
+      { id: 'initech', name: 'Initech' },
+    ]);
+    tenants.observe(['initech', 'hooli']);
+    expect(tenants.list().map((t) => [t.id, t.name, t.known])).toEqual([
+      ['acme', 'Acme', true],
+      ['initech', 'Initech', true],
+      ['hooli', 'hooli', false],
+    ]);
+    expect(tenants.get('acme')?.limit).toBe(100);
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+
+    // an import writes only what was imported; the file's entry wins over the workload's
+    await tenants.import('json', JSON.stringify([{ id: 'acme', name: 'Acme Corp', limit: 5000 }]));
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
-      tenants: [{ id: 'acme', name: 'Acme', plan: 'pro', limit: 100 }],
+      tenants: [{ id: 'acme', name: 'Acme Corp', plan: null, limit: 5000 }],
     });
+    expect(tenants.list().map((t) => t.name)).toEqual(['Acme Corp', 'Initech', 'hooli']);
+
+    // the next run has a smaller workload, or none: nothing of the earlier one is left behind
+    const next = await TenantDirectory.open({ dataDir: dir });
+    next.seed([{ id: 'globex', name: 'Globex' }]);
+    expect(next.list().map((t) => t.id)).toEqual(['acme', 'globex']);
+    next.seed([]);
+    expect(next.list().map((t) => t.id)).toEqual(['acme']);
+  });
+
+  it('removes a file an older version seeded from the workload, and only such a file', async () => {
+    const generated = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ id: `t${i}`, name: `T${i}`, plan: 'free', limit: 10 }));
+    await writeFile(path, JSON.stringify({ tenants: generated(10_000) }));
+    const tenants = await TenantDirectory.open({ dataDir: dir });
+    expect(tenants.list()).toHaveLength(10_000);
+    expect(await tenants.forgetGeneratedFile(generated)).toBe(true);
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(tenants.list()).toEqual([]);
+
+    const edited = generated(3).map((t, i) => (i === 1 ? { ...t, limit: 20 } : t));
+    await writeFile(path, JSON.stringify({ tenants: edited }));
+    const kept = await TenantDirectory.open({ dataDir: dir });
+    expect(await kept.forgetGeneratedFile(generated)).toBe(false);
+    expect(JSON.parse(await readFile(path, 'utf8')).tenants).toEqual(edited);
+    expect(kept.list()).toHaveLength(3);
   });
 });

@@ -6,7 +6,7 @@ import { parseTenantCsv } from './tenant-csv';
 import type { TenantImportParse } from './tenant-import-result';
 import { parseTenantJson } from './tenant-json-import';
 import { type TenantRecord, tenantRecordsSchema } from './tenant-record';
-import { readTenantsFile, writeTenantsFile } from './tenants-file';
+import { readTenantsFile, removeTenantsFile, writeTenantsFile } from './tenants-file';
 
 export interface TenantDirectoryOptions {
   dataDir: string;
@@ -14,7 +14,7 @@ export interface TenantDirectoryOptions {
   maxTenants?: number;
 }
 
-/** A tenant to create the file with; plan and limit default to none. */
+/** A tenant the simulated workload describes; plan and limit default to none. */
 export interface TenantSeed {
   id: string;
   name: string;
@@ -26,13 +26,15 @@ export interface TenantSeed {
 const MAX_ISSUES = 50;
 
 /**
- * Who the tenants are: `<dataDir>/tenants.json` plus the tenants seen in traffic that the file does
- * not name (kept in memory, listed with known:false). An invalid file is reported via `problem()`,
- * left untouched, and imports into it are refused until it is fixed.
+ * Who the tenants are: `<dataDir>/tenants.json`, then the simulated workload's tenants while one runs
+ * (kept in memory, never written: a run with `--tenants 10000` must not leave 10,000 tenants behind),
+ * then the tenants seen in traffic that neither names (listed with known:false). An invalid file is
+ * reported via `problem()`, left untouched, and imports into it are refused until it is fixed.
  */
 export class TenantDirectory {
   readonly path: string;
   private records: Map<string, TenantRecord>;
+  private seeded = new Map<string, TenantRecord>();
   private fileExists: boolean;
   private readonly loadProblem: DataFileError | null;
   private readonly observed = new Set<string>();
@@ -64,23 +66,27 @@ export class TenantDirectory {
     return new TenantDirectory(path, read.value.tenants, true, null, max);
   }
 
-  /** File tenants in file order, then tenants only seen in traffic, in the order they were seen. */
+  /**
+   * File tenants in file order, then the simulated workload's the file does not name, then tenants
+   * only seen in traffic, in the order they were seen.
+   */
   list(): TenantInfo[] {
     this.listCache ??= [
       ...[...this.records.values()].map(knownInfo),
-      ...[...this.observed].filter((id) => !this.records.has(id)).map(unknownInfo),
+      ...[...this.seeded.values()].filter((t) => !this.records.has(t.id)).map(knownInfo),
+      ...[...this.observed].filter((id) => !this.described(id)).map(unknownInfo),
     ];
     return this.listCache;
   }
 
   get(id: string): TenantInfo | null {
-    const record = this.records.get(id);
+    const record = this.records.get(id) ?? this.seeded.get(id);
     if (record) return knownInfo(record);
     return this.observed.has(id) ? unknownInfo(id) : null;
   }
 
   exists(id: string): boolean {
-    return this.records.has(id) || this.observed.has(id);
+    return this.described(id) || this.observed.has(id);
   }
 
   problem(): DataFileError | null {
@@ -94,8 +100,8 @@ export class TenantDirectory {
   observe(ids: Iterable<string>): void {
     let added = false;
     for (const id of ids) {
-      if (id === '' || this.records.has(id) || this.observed.has(id)) continue;
-      if (this.records.size + this.observed.size >= this.maxTenants) {
+      if (id === '' || this.described(id) || this.observed.has(id)) continue;
+      if (this.records.size + this.seeded.size + this.observed.size >= this.maxTenants) {
         this.capped = true;
         continue;
       }
@@ -122,12 +128,34 @@ export class TenantDirectory {
     });
   }
 
-  /** Create the file from these tenants when there is none yet. Returns whether it was created. */
-  seed(seeds: readonly TenantSeed[]): Promise<boolean> {
+  /**
+   * The simulated workload's tenants, known for as long as it runs (none: `[]`), replacing any before.
+   * Listed with their names, plans and limits, never written to the file; the file's own entry for
+   * an id wins.
+   */
+  seed(seeds: readonly TenantSeed[]): void {
+    this.seeded = new Map(tenantRecordsSchema.parse(seeds).map((record) => [record.id, record]));
+    this.changed();
+  }
+
+  /**
+   * Older versions wrote the simulated workload's tenants into the file on a first run, and one run
+   * with `--tenants 10000` left 10,000 tenants there for good. A file that still holds exactly what
+   * was generated (`generated(n)`: the first n tenants of the workload) is removed — the workload
+   * describes its tenants in memory now. A file anyone imported into or edited differs, and stays.
+   */
+  forgetGeneratedFile(generated: (count: number) => readonly TenantSeed[]): Promise<boolean> {
     return this.serially(async () => {
-      if (this.fileExists) return false;
-      const records = tenantRecordsSchema.parse(seeds);
-      await this.save(new Map(records.map((record) => [record.id, record])));
+      if (!this.fileExists || this.loadProblem || this.records.size === 0) return false;
+      const records = [...this.records.values()];
+      // The first tenant tells most files apart before thousands are generated to compare.
+      const generatedAs = (count: number) => tenantRecordsSchema.parse(generated(count));
+      if (!sameRecords(records.slice(0, 1), generatedAs(1))) return false;
+      if (!sameRecords(records, generatedAs(records.length))) return false;
+      await removeTenantsFile(this.path);
+      this.records = new Map();
+      this.fileExists = false;
+      this.changed();
       return true;
     });
   }
@@ -135,6 +163,11 @@ export class TenantDirectory {
   onChange(listener: (tenants: TenantInfo[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Named by the file or by the simulated workload. */
+  private described(id: string): boolean {
+    return this.records.has(id) || this.seeded.has(id);
   }
 
   private refuseWhenFileInvalid(): void {
@@ -172,6 +205,16 @@ function acceptedRecords(parse: TenantImportParse): TenantRecord[] {
   if (parse.issues.length > MAX_ISSUES) shown.push(`… and ${parse.issues.length - MAX_ISSUES} more`);
   const count = parse.issues.length === 1 ? '1 problem' : `${parse.issues.length} problems`;
   throw new ApiError('INVALID_INPUT', `tenant import rejected (${count}); nothing was changed`, shown);
+}
+
+function sameRecords(a: readonly TenantRecord[], b: readonly TenantRecord[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (r, i) =>
+        r.id === b[i]!.id && r.name === b[i]!.name && r.plan === b[i]!.plan && r.limit === b[i]!.limit,
+    )
+  );
 }
 
 function knownInfo(record: TenantRecord): TenantInfo {

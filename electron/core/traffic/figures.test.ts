@@ -13,6 +13,12 @@ describe('figures', () => {
     expect(formatPercent(0.001)).toBe('<1%');
     expect(formatPercent(0)).toBe('0%');
   });
+  it('says "<1%" for every share under 1%, as the renderer does', () => {
+    expect(formatPercent(0.005)).toBe('<1%');
+    expect(formatPercent(0.0099)).toBe('<1%');
+    expect(formatPercent(0.01)).toBe('1%');
+    expect(aboveBaselineWhy(40, 10, 0.007)).toBe('4× baseline, +30/s, <1% of all traffic');
+  });
 });
 
 describe('why', () => {

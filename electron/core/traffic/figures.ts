@@ -21,8 +21,11 @@ export function formatRatio(ratio: number): string {
   return `${ratio >= 10 ? grouped.format(ratio) : oneDecimal.format(ratio)}×`;
 }
 
-/** 0.62 → "62%"; small non-zero shares say "<1%" rather than a misleading "0%". */
+/**
+ * 0.62 → "62%"; a non-zero share under 1% says "<1%" rather than a misleading "0%" or a rounded-up
+ * "1%" — the same text the renderer's formatPercent shows beside it in the table.
+ */
 export function formatPercent(fraction: number): string {
-  if (fraction > 0 && fraction < 0.005) return '<1%';
+  if (fraction > 0 && fraction < 0.01) return '<1%';
   return `${grouped.format(fraction * 100)}%`;
 }

@@ -22,13 +22,13 @@ import {
 } from 'electron';
 import { createConsoleCore } from '../../core/console-core';
 import type { ConsoleCore } from '../../core/console-core.types';
+import { consoleCoreOptions, type ServeOptions, START_USAGE } from '../launcher/serve-args';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
-import { coreOptionsFromEnv } from './core-options';
+import { electronLaunch } from './electron-args';
 import { registerIpc } from './ipc';
 import { createSpikeNotifier } from './notifications';
 import { createSafeStorageSecretStore, plainTextOptIn } from './secret-store.safe-storage';
 import { createSpikeTray } from './tray';
-import { dataDirFromArgv } from './user-data-dir';
 import { createMainWindow, hardenWebContents, type MainWindow } from './window';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
@@ -36,15 +36,29 @@ const PRELOAD = join(__dirname, 'preload.cjs');
 const ASSETS = join(__dirname, 'assets');
 const ICON = join(ASSETS, 'icon.png');
 
-// Before `ready`: the scheme's privileges, and where userData lives (the same folder packaged or not).
-protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
-app.setPath('userData', dataDirFromArgv(process.argv) ?? join(app.getPath('appData'), 'Switchboard'));
-// Any webContents that ever appears gets the same deny-by-default rules as the main window.
-app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
+// The console's command line and SWITCHBOARD_* variables, read as `npm run serve` reads them.
+const launch = electronLaunch(process.argv, process.env);
+if (launch.kind === 'help') {
+  process.stdout.write(`${START_USAGE}\n`);
+  app.exit(0);
+} else if (launch.kind === 'invalid') {
+  process.stderr.write(`Switchboard: ${launch.message}\n`);
+  app.exit(2);
 } else {
+  run(launch.args);
+}
+
+function run(args: ServeOptions): void {
+  // Before `ready`: the scheme's privileges, and where userData lives — the data directory, whose
+  // default (data-dir.ts) is the one the web host uses too.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  app.setPath('userData', args.dataDir);
+  // Any webContents that ever appears gets the same deny-by-default rules as the main window.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   let main: MainWindow | null = null;
   const showWindow = () => {
     if (!main || main.window.isDestroyed()) return;
@@ -58,20 +72,16 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     try {
       const actor = osUser();
-      const dataDir = app.getPath('userData');
       // Profile secrets are encrypted with the OS key store; basic_text (no keyring) is reported and
       // used only with SWITCHBOARD_ALLOW_PLAINTEXT_SECRETS=1. SWITCHBOARD_SECRET_* variables come first.
       const secrets = createSafeStorageSecretStore({
         safeStorage,
-        file: join(dataDir, 'secrets.json'),
+        file: join(args.dataDir, 'secrets.json'),
         env: process.env,
         allowPlainText: plainTextOptIn(process.env),
         onWarning: (warning) => console.warn(`Switchboard: ${warning}`),
       });
-      const core = await createConsoleCore({
-        ...coreOptionsFromEnv(process.env, { dataDir, actor }),
-        secrets,
-      });
+      const core = await createConsoleCore({ ...consoleCoreOptions(args, 'electron'), actor, secrets });
       registerAppProtocol(protocol, createAppProtocolHandler({ rendererDir: RENDERER_DIR }));
       // IPC first: the page calls while it loads, and getWindow sees the window as soon as it exists.
       const disposeIpc = registerIpc({

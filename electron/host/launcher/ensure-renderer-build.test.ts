@@ -78,6 +78,14 @@ describe('ensureRendererBuild', () => {
     );
   });
 
+  it('names the file whole when the project directory ends in a slash (as the launchers give it)', async () => {
+    const files = fakeFiles({ ...sources, [index]: 200 });
+    files.set('/p/renderer/app/App.tsx', 300);
+    const r = recorder(files);
+    await ensureRendererBuild({ ...r.options, projectDir: '/p/' });
+    expect(r.logs[0]).toMatch(/^dist\/renderer\/index.html is older than renderer\/app\/App.tsx: /);
+  });
+
   it('ignores test files, which are not in the bundle', async () => {
     const files = fakeFiles({ ...sources, [index]: 200 });
     files.set('/p/renderer/app/App.test.tsx', 300);

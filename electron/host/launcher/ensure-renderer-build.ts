@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 /**
  * The web host serves dist/renderer. A fresh checkout has none, and after a pull or an edit the one
@@ -53,8 +53,7 @@ function staleness(projectDir: string, index: string, files: SourceFiles): strin
   if (builtAt === null) return `No ${join(RENDERER_DIR, 'index.html')}`;
   for (const source of RENDERER_SOURCES) {
     const newer = newerThan(join(projectDir, source), builtAt, files);
-    if (newer)
-      return `${join(RENDERER_DIR, 'index.html')} is older than ${newer.slice(projectDir.length + 1)}`;
+    if (newer) return `${join(RENDERER_DIR, 'index.html')} is older than ${relative(projectDir, newer)}`;
   }
   return null;
 }

@@ -29,7 +29,8 @@ function harness(overrides: Partial<ServeDeps> = {}) {
   };
   const deps: ServeDeps = {
     projectDir: '/project',
-    env: { XDG_DATA_HOME: '/xdg' },
+    env: { XDG_CONFIG_HOME: '/xdg-config', XDG_DATA_HOME: '/xdg' },
+    exists: () => false,
     createCore: async (options) => {
       h.coreOptions.push(options);
       return core;
@@ -62,7 +63,7 @@ describe('runServe', () => {
     expect(running).not.toBeNull();
     expect(h.coreOptions).toEqual([
       {
-        dataDir: '/xdg/switchboard',
+        dataDir: '/xdg-config/Switchboard',
         host: 'web',
         tenants: 12,
         ofrepPort: 0,
@@ -93,7 +94,9 @@ describe('runServe', () => {
   });
 
   it('hands the OFREP token (from SWITCHBOARD_OFREP_TOKEN) and CORS origins to the core', async () => {
-    const { h, deps } = harness({ env: { XDG_DATA_HOME: '/xdg', SWITCHBOARD_OFREP_TOKEN: 'tok-123' } });
+    const { h, deps } = harness({
+      env: { XDG_CONFIG_HOME: '/xdg-config', SWITCHBOARD_OFREP_TOKEN: 'tok-123' },
+    });
     const running = await runServe(['--port', '0', '--ofrep-cors-origin', 'http://localhost:5173'], deps);
     expect(h.coreOptions[0]).toMatchObject({
       ofrepToken: 'tok-123',
@@ -126,6 +129,20 @@ describe('runServe', () => {
     expect(h.err[0]).toMatch(/--port must be an integer/);
     expect(h.exits).toEqual([2]);
     expect(h.coreOptions).toEqual([]);
+  });
+
+  it('says where an earlier version kept its data when the shared default is still empty', async () => {
+    const { h, deps } = harness({ exists: (path) => path === '/xdg/switchboard' });
+    const running = await runServe(['--port', '0'], deps);
+    expect(h.err).toEqual([
+      'switchboard: data from an earlier version is in /xdg/switchboard; the console now uses /xdg-config/Switchboard (shared with the desktop app) — move it there, or pass --data-dir /xdg/switchboard',
+    ]);
+    expect(h.coreOptions[0]?.dataDir).toBe('/xdg-config/Switchboard');
+    await running!.shutdown();
+    // not when a data directory was chosen
+    const chosen = harness({ exists: (path) => path === '/xdg/switchboard' });
+    await (await runServe(['--port', '0', '--data-dir', '/srv/sb'], chosen.deps))!.shutdown();
+    expect(chosen.h.err).toEqual([]);
   });
 
   it('stops the core when the host cannot start, with a hint for a taken port', async () => {

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { ConsoleCore, ConsoleCoreOptions } from '../../core/console-core.types';
 import { createFileSecretStore } from '../web/secret-store.file';
 import { startWebHost, type WebHost, type WebHostOptions } from '../web/server';
+import { defaultDataDir, formerDataDirNotice } from './data-dir';
 import { ensureRendererBuild } from './ensure-renderer-build';
-import { ArgsError, parseServeArgs, SERVE_USAGE } from './serve-args';
+import { ArgsError, consoleCoreOptions, parseServeArgs, SERVE_USAGE } from './serve-args';
 
 /**
  * The serve path: arguments → renderer build → core → web host → readiness lines → wait for a signal.
@@ -14,6 +15,8 @@ import { ArgsError, parseServeArgs, SERVE_USAGE } from './serve-args';
 export interface ServeDeps {
   projectDir: string;
   createCore: (options: ConsoleCoreOptions) => Promise<ConsoleCore>;
+  /** whether a path exists (the notice about an earlier version's data directory) */
+  exists?: (path: string) => boolean;
   startHost?: (options: WebHostOptions) => Promise<WebHost>;
   ensureRenderer?: (projectDir: string) => Promise<string>;
   env?: NodeJS.ProcessEnv;
@@ -35,28 +38,22 @@ export async function runServe(argv: readonly string[], deps: ServeDeps): Promis
   const out = deps.out ?? ((line) => process.stdout.write(`${line}\n`));
   const err = deps.err ?? ((line) => process.stderr.write(`${line}\n`));
   const exit = deps.exit ?? ((code) => process.exit(code));
+  const env = deps.env ?? process.env;
   try {
-    const args = parseServeArgs(argv, deps.env ?? process.env);
+    const args = parseServeArgs(argv, env);
     if (args.help) {
       out(SERVE_USAGE);
       return null;
     }
+    const former =
+      args.dataDir === defaultDataDir(env) ? formerDataDirNotice(args.dataDir, env, deps.exists) : null;
+    if (former) err(former);
     const ensure = deps.ensureRenderer ?? ((projectDir) => ensureRendererBuild({ projectDir, log: err }));
     const staticDir = await ensure(deps.projectDir);
     const core = await deps.createCore({
-      dataDir: args.dataDir,
-      host: 'web',
-      tenants: args.tenants,
-      ofrepPort: args.ofrepPort,
-      ofrepToken: args.ofrepToken,
-      ofrepCorsOrigins: args.ofrepCorsOrigins,
-      spikeAfterMs: args.spikeAfterMs,
-      sources: args.sources,
+      ...consoleCoreOptions(args, 'web'),
       // Profile secrets: SWITCHBOARD_SECRET_<NAME> variables, else a 0600 file in the data directory.
-      secrets: createFileSecretStore({
-        file: join(args.dataDir, 'secrets.json'),
-        env: deps.env ?? process.env,
-      }),
+      secrets: createFileSecretStore({ file: join(args.dataDir, 'secrets.json'), env }),
     });
     const host = await startHostOrStopCore(core, args.port, staticDir, deps.startHost ?? startWebHost);
     const running = withShutdown(host, core);

@@ -19,7 +19,8 @@ function harness(overrides: Partial<StartDeps>) {
   };
   const deps: StartDeps = {
     projectDir: '/project',
-    env: {},
+    env: { XDG_CONFIG_HOME: '/xdg-config' },
+    exists: () => false,
     createCore: async () => createFakeCore(),
     ensureRenderer: async () => '/nonexistent',
     out: (line) => h.out.push(line),
@@ -58,6 +59,43 @@ describe('runStart', () => {
       ['/opt/electron/electron', join('/project', 'dist', 'electron', 'main.cjs'), '--data-dir', '/tmp/x'],
     ]);
     expect(h.exits).toEqual([0]);
+  });
+
+  it('refuses an unknown option in one line, exit 2, before building or launching anything', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/opt/electron/electron' }) });
+    expect(await runStart(['--rabit', 'http://127.0.0.1:15672'], deps)).toBeNull();
+    expect(h.err).toEqual(['switchboard start: unknown option --rabit (--help lists the options)']);
+    expect(h.exits).toEqual([2]);
+    expect(h.commands).toEqual([]);
+  });
+
+  it('refuses a malformed value the same way', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: null, reason: 'none' }) });
+    expect(await runStart(['--tenants', 'lots'], deps)).toBeNull();
+    expect(h.err).toEqual(['switchboard start: --tenants must be an integer from 1 to 100000, got "lots"']);
+    expect(h.exits).toEqual([2]);
+    expect(h.out).toEqual([]);
+  });
+
+  it('prints its usage for --help and starts nothing', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/opt/electron/electron' }) });
+    expect(await runStart(['--help'], deps)).toBeNull();
+    expect(h.out[0]).toMatch(/^Usage: npm start -- \[options\]/);
+    expect(h.out[0]).toContain('--rabbitmq <url>');
+    expect(h.commands).toEqual([]);
+    expect(h.exits).toEqual([]);
+  });
+
+  it('hands the source flags to Electron as given', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/e' }) });
+    await runStart(['--rabbitmq', 'http://127.0.0.1:15672', '--no-spike'], deps);
+    expect(h.commands[1]).toEqual([
+      '/e',
+      join('/project', 'dist', 'electron', 'main.cjs'),
+      '--rabbitmq',
+      'http://127.0.0.1:15672',
+      '--no-spike',
+    ]);
   });
 
   it('does not launch Electron when the build fails', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ElectronBinary, findElectronBinary } from './electron-binary';
 import { type RunCommand, runToStderr } from './ensure-renderer-build';
 import { type RunningServe, runServe, type ServeDeps } from './run-serve';
+import { ArgsError, parseServeArgs, START_USAGE } from './serve-args';
 
 /**
  * `npm start`: the desktop app when an Electron binary exists, otherwise the same console in the
@@ -44,6 +45,19 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
   const err = deps.err ?? ((line) => process.stderr.write(`${line}\n`));
   const exit = deps.exit ?? ((code) => process.exit(code));
   const now = deps.now ?? (() => performance.now());
+  // The same arguments as `npm run serve`, checked before anything is built or launched: Electron
+  // reads them too (electron-args.ts), and a typo must not be a console silently without it.
+  try {
+    if (parseServeArgs(argv, deps.env ?? process.env).help) {
+      out(START_USAGE);
+      return null;
+    }
+  } catch (error) {
+    if (!(error instanceof ArgsError)) throw error;
+    err(`switchboard start: ${error.message}`);
+    exit(2);
+    return null;
+  }
   const binary = (
     deps.findElectron ?? (() => findElectronBinary({ projectDir: deps.projectDir, env: deps.env }))
   )();

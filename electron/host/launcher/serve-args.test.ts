@@ -1,8 +1,8 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArgsError, defaultDataDir, parseServeArgs } from './serve-args';
+import { ArgsError, consoleCoreOptions, parseServeArgs, START_USAGE } from './serve-args';
 
-const env = { XDG_DATA_HOME: '/xdg' };
+const env = { XDG_CONFIG_HOME: '/xdg' };
 
 describe('serve arguments', () => {
   it('has defaults', () => {
@@ -10,7 +10,7 @@ describe('serve arguments', () => {
       help: false,
       port: 7410,
       ofrepPort: 8016,
-      dataDir: '/xdg/switchboard',
+      dataDir: '/xdg/Switchboard',
       tenants: 50,
       spikeAfterMs: 30_000,
       sources: undefined,
@@ -59,11 +59,80 @@ describe('serve arguments', () => {
     expect(parseServeArgs(['--help'], env)).toEqual({ help: true });
   });
 
-  it('falls back to ~/.local/share when XDG_DATA_HOME is unset or relative', () => {
-    expect(defaultDataDir({}, '/home/op')).toBe(join('/home/op', '.local', 'share', 'switchboard'));
-    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, '/home/op')).toBe(
-      '/home/op/.local/share/switchboard',
+  it('takes the knobs the desktop app is given from SWITCHBOARD_* variables, a flag winning', () => {
+    const knobs = {
+      ...env,
+      SWITCHBOARD_TENANTS: '200',
+      SWITCHBOARD_SPIKE_AFTER: '12',
+      SWITCHBOARD_OFREP_PORT: '0',
+      SWITCHBOARD_OFREP_CORS_ORIGINS: 'http://localhost:5173, https://flags.example.test/',
+    };
+    expect(parseServeArgs([], knobs)).toMatchObject({
+      tenants: 200,
+      spikeAfterMs: 12_000,
+      ofrepPort: 0,
+      ofrepCorsOrigins: ['http://localhost:5173', 'https://flags.example.test'],
+    });
+    expect(
+      parseServeArgs(
+        [
+          '--tenants',
+          '7',
+          '--spike-after',
+          '3',
+          '--ofrep-port',
+          '9000',
+          '--ofrep-cors-origin',
+          'http://a.test',
+        ],
+        knobs,
+      ),
+    ).toMatchObject({
+      tenants: 7,
+      spikeAfterMs: 3_000,
+      ofrepPort: 9000,
+      ofrepCorsOrigins: ['http://a.test'],
+    });
+    expect(parseServeArgs([], { ...env, SWITCHBOARD_SPIKE_AFTER: 'off' })).toMatchObject({
+      spikeAfterMs: null,
+    });
+    expect(parseServeArgs(['--no-spike'], knobs)).toMatchObject({ spikeAfterMs: null });
+  });
+
+  it.each([
+    [
+      { SWITCHBOARD_TENANTS: 'lots' },
+      /^SWITCHBOARD_TENANTS must be an integer from 1 to 100000, got "lots"$/,
+    ],
+    [{ SWITCHBOARD_OFREP_PORT: '70000' }, /^SWITCHBOARD_OFREP_PORT must be an integer/],
+    [{ SWITCHBOARD_SPIKE_AFTER: 'soon' }, /^SWITCHBOARD_SPIKE_AFTER must be an integer/],
+    [{ SWITCHBOARD_OFREP_TOKEN: 'has space' }, /^SWITCHBOARD_OFREP_TOKEN/],
+    [{ SWITCHBOARD_OFREP_CORS_ORIGINS: '*' }, /^SWITCHBOARD_OFREP_CORS_ORIGINS: /],
+  ])('refuses a malformed %j by the variable name', (variables, message) => {
+    expect(() => parseServeArgs([], { ...env, ...variables })).toThrow(message);
+  });
+
+  it('gives the core what the command line says', () => {
+    const args = parseServeArgs(
+      ['--rabbitmq', 'http://127.0.0.1:15672', '--tenants', '9', '--data-dir', '/d'],
+      env,
     );
+    if (args.help) throw new Error('not help');
+    expect(consoleCoreOptions(args, 'electron')).toEqual({
+      dataDir: '/d',
+      host: 'electron',
+      tenants: 9,
+      ofrepPort: 8016,
+      ofrepToken: undefined,
+      ofrepCorsOrigins: [],
+      spikeAfterMs: 30_000,
+      sources: [expect.objectContaining({ kind: 'rabbitmq', url: 'http://127.0.0.1:15672' })],
+    });
+  });
+
+  it('says what npm start does in its usage', () => {
+    expect(START_USAGE).toMatch(/^Usage: npm start -- \[options\]/);
+    expect(START_USAGE).toContain('--rabbitmq <url>');
   });
 
   it.each([
@@ -73,8 +142,8 @@ describe('serve arguments', () => {
     [['--tenants', '0'], /--tenants must be an integer from 1/],
     [['--tenants', '1.5'], /--tenants/],
     [['--data-dir', ''], /--data-dir must not be empty/],
-    [['--bogus'], /Unknown option '--bogus'[\s\S]*Usage:/],
-    [['extra'], /positional/i],
+    [['--bogus'], /^unknown option --bogus \(--help lists the options\)$/],
+    [['extra'], /^unexpected argument "extra": every option starts with -- \(--help lists the options\)$/],
     [['--port'], /--port/],
     [['--ofrep-token', ''], /--ofrep-token must not be empty/],
     [['--ofrep-token', 'two words'], /--ofrep-token may only contain visible ASCII/],

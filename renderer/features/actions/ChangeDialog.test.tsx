@@ -140,3 +140,70 @@ describe('ChangeDialog: a change refused over conflicting pending changes', () =
     expect(others[1]).toContain('data-testid="approval-request"');
   });
 });
+
+describe('ChangeDialog: what an applied change still needs said', () => {
+  const kill: ChangeIntent = { kind: 'flip', tenantId: 'acme', publish: false };
+  const applied = (extra: Partial<AuditEntry>): AuditEntry => ({
+    id: 'a2',
+    at: new Date().toISOString(),
+    actor: 'oncall',
+    action: 'set-tenant-flag',
+    flagKey: 'publish-events',
+    tenantId: 'acme',
+    value: false,
+    previous: true,
+    reason: 'INC-8',
+    timeboxMs: 900_000,
+    revertAt: null,
+    provider: 'embedded',
+    outcome: 'applied',
+    error: null,
+    confirmedAt: new Date().toISOString(),
+    effect: null,
+    approval: null,
+    ...extra,
+  });
+  const done = (entry: AuditEntry) => renderDialog('embedded', kill, { phase: 'done', entry });
+
+  it("shows an applied change's warning (time box not saved), as a warning", () => {
+    const warning = 'the time box could not be saved; the revert runs only while Switchboard stays open';
+    const html = done(applied({ error: warning }));
+    expect(html).toContain('data-outcome="applied"');
+    expect(html).toContain('data-warned="true"');
+    expect(html).toMatch(/data-testid="flip-warning"[^>]*>.*the time box could not be saved/);
+    const plain = done(applied({}));
+    expect(plain).not.toContain('flip-warning');
+    expect(plain).not.toContain('data-warned');
+  });
+
+  it('says a kill that did not stop traffic did not, as a warning, not "settling"', () => {
+    const html = done(applied({ effect: { before: 8400, after: 8350, ms: 30_000, settled: false } }));
+    expect(html).toContain('traffic did not stop');
+    expect(html).toContain('still 8,350 ev/s 30 s after the switch');
+    expect(html).not.toContain('settling');
+    expect(html).toMatch(/data-testid="flip-effect"[^>]*data-tone="warn"/);
+    expect(html).toContain('data-warned="true"');
+    const stopped = done(applied({ effect: { before: 8400, after: 0, ms: 1300, settled: true } }));
+    expect(stopped).toMatch(/data-testid="flip-effect"[^>]*data-tone="ok"/);
+    expect(stopped).toContain('acme: 8,400 → 0 ev/s in 1.3 s');
+  });
+});
+
+describe('ChangeDialog: a production profile asks for the name typed', () => {
+  it('asks for the tenant id before a tenant change, and keeps the confirm button disabled until then', () => {
+    const html = renderDialog('embedded', { kind: 'flip', tenantId: 'acme', publish: false }, {}, true);
+    expect(html).toContain('data-testid="flip-confirm-name"');
+    expect(html).toMatch(/Type the tenant id <code[^>]*>acme<\/code> to confirm/);
+    expect(html).toMatch(/<button[^>]*data-testid="flip-confirm"[^>]*disabled=""/);
+  });
+
+  it('asks for the flag key before a change to everyone', () => {
+    const html = renderDialog('embedded', { kind: 'flag-enabled', flag, enabled: false }, {}, true);
+    expect(html).toMatch(/Type the flag key <code[^>]*>publish-events<\/code> to confirm/);
+  });
+
+  it('asks nothing more outside production', () => {
+    const html = renderDialog('embedded', { kind: 'flip', tenantId: 'acme', publish: false });
+    expect(html).not.toContain('flip-confirm-name');
+  });
+});

@@ -8,14 +8,9 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp, useSlice } from '../../app/context';
-import {
-  formatClock,
-  formatDuration,
-  formatEffect,
-  formatFlagValue,
-  formatPercent,
-  formatRate,
-} from '../../app/format';
+import { formatClock, formatDuration, formatFlagValue, formatPercent, formatRate } from '../../app/format';
+import { EffectText } from '../audit/EffectText';
+import { effectLine } from '../audit/effect-line';
 import { stopsEveryone } from '../flags/flag-list';
 import { ApprovalAction } from './ApprovalAction';
 import {
@@ -30,7 +25,10 @@ import {
   timeboxFrom,
 } from './actions-store';
 import { ConflictAction } from './ConflictAction';
+import { ProductionConfirm } from './ProductionConfirm';
+import { productionConfirmed } from './production-confirm';
 import { reasonNote } from './reason-note';
+import './change-dialog.css';
 
 function useTenantFigures(tenantId: string) {
   const { stores } = useApp();
@@ -191,11 +189,15 @@ function Outcome({ confirmText }: { confirmText: string }) {
       : current.flagKey === 'publish-events'
         ? `publishing ${current.value === false ? 'stopped' : 'resumed'}`
         : `${current.flagKey} → ${formatFlagValue(current.value)}`;
+  // applied, but with something the person should still know (the time box was not saved, an
+  // earlier revert could not be withdrawn), or a kill that did not stop traffic: not a plain success
+  const warned = current.error !== null || effectLine(current, Date.now())?.tone === 'warn';
   return (
     <div
-      className={`outcome outcome--${current.outcome}`}
+      className={`outcome outcome--${current.outcome}${warned ? ' outcome--warned' : ''}`}
       data-testid="flip-result"
       data-outcome={current.outcome}
+      data-warned={warned ? 'true' : undefined}
       role="status"
     >
       <div>
@@ -203,10 +205,14 @@ function Outcome({ confirmText }: { confirmText: string }) {
         {tenantId === null ? 'everyone' : label(f.name, tenantId)}
         {current.revertAt ? `, reverts at ${formatClock(Date.parse(current.revertAt))}` : ''}.
       </div>
-      {current.flagKey === 'publish-events' && tenantId !== null ? (
-        <div className="outcome__effect" data-testid="flip-effect">
-          {current.effect ? formatEffect(tenantId, current.effect) : 'Measuring the effect on traffic…'}
+      {current.error ? (
+        <div className="outcome__warning" data-testid="flip-warning">
+          <span aria-hidden="true">⚠ </span>
+          {current.error}
         </div>
+      ) : null}
+      {current.flagKey === 'publish-events' && tenantId !== null ? (
+        <EffectText entry={current} className="outcome__effect" testId="flip-effect" />
       ) : null}
     </div>
   );
@@ -237,6 +243,7 @@ export function ChangeDialog() {
   const [reason, setReason] = useState('');
   const [choice, setChoice] = useState<TimeboxChoice>('none');
   const [minutes, setMinutes] = useState('30');
+  const [typedName, setTypedName] = useState('');
   const dialogRef = useRef<HTMLDivElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
@@ -247,6 +254,7 @@ export function ChangeDialog() {
     setReason('');
     setChoice('none');
     setMinutes('30');
+    setTypedName('');
     returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     requestAnimationFrame(() => reasonRef.current?.focus());
     return () => {
@@ -265,11 +273,14 @@ export function ChangeDialog() {
   const flagWide = intent.kind === 'flag-enabled';
   const box = timeboxFrom(choice, minutes);
   const done = phase === 'done' || awaitingApproval;
-  const canSubmit = !readOnly && reasonOk(reason) && !box.error && (phase === 'edit' || phase === 'failed');
   const stop =
     (intent.kind === 'flip' && !intent.publish) ||
     (flagWide && !intent.enabled && stopsEveryone(intent.flag));
   const { title, confirmText, confirmName } = wording(intent, name, production);
+  // production: the person types the tenant id (or the flag key) before the button enables
+  const named = !production || productionConfirmed(typedName, confirmName);
+  const canSubmit =
+    !readOnly && reasonOk(reason) && named && !box.error && (phase === 'edit' || phase === 'failed');
   const note = reasonNote(info?.flagProvider.kind, intent);
 
   const onSubmit = (e: React.FormEvent) => {
@@ -384,6 +395,16 @@ export function ChangeDialog() {
               {box.error ?? (box.ms ? `reverts automatically after ${formatDuration(box.ms)}` : '')}
             </span>
           </div>
+          {production && !readOnly ? (
+            <ProductionConfirm
+              id={`${ids}-confirm`}
+              name={confirmName}
+              noun={flagWide ? 'flag key' : 'tenant id'}
+              value={typedName}
+              disabled={phase === 'submitting' || done}
+              onChange={setTypedName}
+            />
+          ) : null}
           {readOnly ? (
             <div className="outcome outcome--failed">This profile is read-only: changes are disabled.</div>
           ) : null}
@@ -415,7 +436,11 @@ export function ChangeDialog() {
                   data-testid="flip-confirm"
                   disabled={!canSubmit}
                   title={
-                    reasonOk(reason) ? undefined : `A reason of at least ${MIN_REASON} characters is required`
+                    !reasonOk(reason)
+                      ? `A reason of at least ${MIN_REASON} characters is required`
+                      : !named
+                        ? `Type ${confirmName} above to confirm this production change`
+                        : undefined
                   }
                 >
                   {phase === 'submitting'

@@ -6,10 +6,11 @@
 import { useMemo, useState } from 'react';
 import type { AuditEntry, ProviderEvent } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
-import { formatDateTime, formatDuration, formatEffect, formatFlagValue } from '../../app/format';
+import { formatDateTime, formatDuration, formatFlagValue } from '../../app/format';
 import { ApprovalAction } from '../actions/ApprovalAction';
 import type { ProviderRow, SwitchboardRow } from './audit-timeline';
-import { RecordedNote, SourceTag } from './TimelineParts';
+import { EffectText } from './EffectText';
+import { EntryNote, RecordedNote, SourceTag } from './TimelineParts';
 import { filterTerms, matchesTerms } from './timeline-filter';
 import { useAuditTimeline } from './use-audit-timeline';
 import './audit.css';
@@ -127,21 +128,15 @@ function SwitchboardAuditRow({
       </td>
       <td className="col-outcome">
         <span className={`outcome-chip outcome-chip--${e.outcome}`}>{e.outcome}</span>
-        {e.error ? <div className="audit-item__error">{e.error}</div> : null}
+        {e.error ? <EntryNote entry={e} /> : null}
         {e.approval ? <ApprovalAction entry={e} /> : null}
       </td>
       <td className="col-box">
         {e.timeboxMs ? formatDuration(e.timeboxMs) : '—'}
         {e.revertAt ? <div className="dim">reverts {formatDateTime(Date.parse(e.revertAt))}</div> : null}
       </td>
-      <td className="col-effect">
-        {e.effect && e.tenantId !== null ? (
-          formatEffect(e.tenantId, e.effect)
-        ) : e.outcome === 'applied' && e.flagKey === 'publish-events' && e.tenantId !== null ? (
-          <span className="dim">measuring…</span>
-        ) : (
-          '—'
-        )}
+      <td className="col-effect" data-testid="audit-effect">
+        <EffectText entry={e} fallback="—" />
       </td>
     </tr>
   );

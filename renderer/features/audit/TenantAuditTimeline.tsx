@@ -4,10 +4,11 @@
  */
 import { useMemo } from 'react';
 import type { AuditEntry } from '../../../electron/core/api';
-import { formatDateTime, formatEffect, formatFlagValue } from '../../app/format';
+import { formatDateTime, formatFlagValue } from '../../app/format';
 import { ApprovalAction } from '../actions/ApprovalAction';
 import type { ProviderRow, SwitchboardRow } from './audit-timeline';
-import { RecordedNote, SourceTag } from './TimelineParts';
+import { EffectText } from './EffectText';
+import { EntryNote, RecordedNote, SourceTag } from './TimelineParts';
 import { rowsForTenant } from './timeline-filter';
 import { useAuditTimeline } from './use-audit-timeline';
 import './audit.css';
@@ -30,7 +31,7 @@ export function TenantAuditTimeline({
       <ul className="audit-list" data-testid="tenant-audit">
         {mine.map((row) =>
           row.source === 'switchboard' ? (
-            <SwitchboardItem key={row.key} row={row} tenantId={tenantId} sourceName={sourceName} />
+            <SwitchboardItem key={row.key} row={row} sourceName={sourceName} />
           ) : (
             <ProviderItem key={row.key} row={row} name={sourceName(row.event.provider)} />
           ),
@@ -40,15 +41,7 @@ export function TenantAuditTimeline({
   );
 }
 
-function SwitchboardItem({
-  row,
-  tenantId,
-  sourceName,
-}: {
-  row: SwitchboardRow;
-  tenantId: string;
-  sourceName: (kind: string) => string;
-}) {
+function SwitchboardItem({ row, sourceName }: { row: SwitchboardRow; sourceName: (kind: string) => string }) {
   const entry = row.entry;
   const recordedBy = row.records[0]?.provider;
   return (
@@ -71,8 +64,8 @@ function SwitchboardItem({
       </div>
       <div className="audit-item__why">“{entry.reason}”</div>
       {recordedBy ? <RecordedNote records={row.records} name={sourceName(recordedBy)} /> : null}
-      {entry.error ? <div className="audit-item__error">{entry.error}</div> : null}
-      {entry.effect ? <div className="audit-item__effect">{formatEffect(tenantId, entry.effect)}</div> : null}
+      {entry.error ? <EntryNote entry={entry} /> : null}
+      <EffectText entry={entry} className="audit-item__effect" />
       {entry.approval ? <ApprovalAction entry={entry} /> : null}
     </li>
   );

@@ -13,6 +13,7 @@ import {
   alarmSoonText,
   type BrokerEntry,
   blockedCounts,
+  blockedNotListed,
   brokerEntries,
   channelsText,
   memoryDetail,
@@ -33,7 +34,10 @@ export function MemoryGauge({ health }: { health: BrokerHealth }) {
 
 function BrokerLine({ entry, onOpen }: { entry: BrokerEntry; onOpen: () => void }) {
   const h = entry.health;
-  const stale = entry.state !== 'ok';
+  // dimmed only when the figures are old (down, or stale); a degraded source that still answers
+  // (slowly, or in part) shows current figures, with its state tagged
+  const stale = entry.stale;
+  const flagged = entry.state !== 'ok';
   if (!h) {
     return (
       <div className="broker broker--waiting" data-state={entry.state}>
@@ -54,15 +58,23 @@ function BrokerLine({ entry, onOpen }: { entry: BrokerEntry; onOpen: () => void 
   const { blocked, blocking } = blockedCounts(h);
   const ch = channelsText(h);
   return (
-    <div className={`broker${stale ? ' broker--stale' : ''}`} data-state={entry.state}>
+    <div
+      className={`broker${stale ? ' broker--stale' : ''}`}
+      data-state={entry.state}
+      data-stale={stale ? 'true' : 'false'}
+    >
       <button
         type="button"
         className="broker__label broker__open"
         onClick={onOpen}
-        title={`${h.label}${h.version ? ` (RabbitMQ ${h.version})` : ''}${stale ? ` — ${entry.state}${entry.message ? `: ${entry.message}` : ''}` : ''}: open the Health view`}
+        title={`${h.label}${h.version ? ` (RabbitMQ ${h.version})` : ''}${flagged ? ` — ${entry.state}${entry.message ? `: ${entry.message}` : ''}` : ''}${stale ? ' (figures not current)' : ''}: open the Health view`}
       >
         {h.label}
-        {stale ? <span className="tag tag--warn">{entry.state}</span> : null}
+        {flagged ? (
+          <span className="tag tag--warn" data-testid="broker-state">
+            {entry.state}
+          </span>
+        ) : null}
       </button>
       <span
         className={`broker__item broker__mem broker__mem--${tone}`}
@@ -111,11 +123,7 @@ function BrokerLine({ entry, onOpen }: { entry: BrokerEntry; onOpen: () => void 
         data-testid="broker-blocked"
         data-blocked={blocked}
         data-blocking={blocking}
-        title={
-          h.blocked.length
-            ? h.blocked.map((c) => `${c.name} (${c.user}): ${c.state}`).join('\n')
-            : 'no blocked or blocking connections'
-        }
+        title={blockedTitle(h)}
       >
         {blocked > 0 || blocking > 0 ? (
           <>
@@ -134,6 +142,14 @@ function BrokerLine({ entry, onOpen }: { entry: BrokerEntry; onOpen: () => void 
       </span>
     </div>
   );
+}
+
+/** The blocked and blocking connections one per line, and how many more there are beyond those listed. */
+function blockedTitle(h: BrokerHealth): string {
+  const lines = h.blocked.map((c) => `${c.name} (${c.user}): ${c.state}`);
+  const more = blockedNotListed(h);
+  if (more > 0) lines.push(`+${formatCount(more)} more not listed`);
+  return lines.length ? lines.join('\n') : 'no blocked or blocking connections';
 }
 
 export const BrokerStrip = memo(function BrokerStrip() {

@@ -19,7 +19,14 @@ import {
 import type { BrokerHealth } from '../../../electron/core/api';
 import { timeAxisProps, tooltipProps, valueAxisProps } from '../../app/chart-style';
 import { useApp, useSlice } from '../../app/context';
-import { formatBytes, formatCompact, formatCount, formatPercent, formatRate } from '../../app/format';
+import {
+  formatBytes,
+  formatCompact,
+  formatCount,
+  formatPercent,
+  formatRate,
+  formatRelative,
+} from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { timeTicks } from '../traffic/overview';
 import { MemoryGauge } from './BrokerStrip';
@@ -29,14 +36,19 @@ import {
   alarmSoonText,
   type BrokerEntry,
   blockedCounts,
+  blockedNotListed,
   brokerEntries,
   byteTicks,
+  entryHealthy,
   type HealthPoint,
   healthPoints,
   memoryDetail,
   memoryText,
   memoryTone,
+  sampleGapMs,
+  statsIntervalText,
 } from './broker-view';
+import './broker.css';
 
 function timeAxis(points: HealthPoint[]) {
   const t0 = points[0]?.t ?? 0;
@@ -172,25 +184,37 @@ function BrokerPanel({
   series,
   seq,
   palette,
+  readEveryMs,
 }: {
   entry: BrokerEntry;
   series: BrokerSeries | undefined;
   seq: number;
   palette: Palette;
+  /** how often Switchboard reads the broker, as set (the observed gap between samples wins) */
+  readEveryMs: number | null;
 }) {
   const h = entry.health;
   // the charts follow at a lower priority than everything else (see OverviewChart)
   const chartSeq = useDeferredValue(seq);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the series is appended in place; `chartSeq` marks changes
   const points = useMemo(() => (series ? healthPoints(series) : []), [series, chartSeq]);
+  const stats = h?.statsIntervalMs
+    ? statsIntervalText(h.statsIntervalMs, sampleGapMs(series) ?? readEveryMs)
+    : null;
   return (
-    <section className="health__broker" data-testid="health-broker" data-source={entry.sourceId}>
+    <section
+      className={`health__broker${entry.stale && h ? ' health__broker--stale' : ''}`}
+      data-testid="health-broker"
+      data-source={entry.sourceId}
+      data-state={entry.state}
+      data-stale={entry.stale ? 'true' : 'false'}
+    >
       <header className="health__head">
         <h2 className="health__title">{entry.label}</h2>
         {h?.version ? <span className="tag">RabbitMQ {h.version}</span> : null}
-        {h?.statsIntervalMs ? (
-          <span className="health__meta" title="the broker's statistics refresh interval">
-            stats every {h.statsIntervalMs / 1000} s
+        {stats ? (
+          <span className="health__meta" data-testid="health-stats-interval" title={stats.title}>
+            {stats.text}
           </span>
         ) : null}
         {entry.state !== 'ok' ? (
@@ -205,18 +229,25 @@ function BrokerPanel({
           {entry.state === 'down' ? 'The broker is not answering.' : 'Waiting for the first sample…'}
         </div>
       ) : (
-        <BrokerDetails h={h} points={points} palette={palette} />
+        <BrokerDetails entry={entry} h={h} points={points} palette={palette} />
       )}
     </section>
   );
 }
 
-function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: HealthPoint[]; palette: Palette }) {
-  const alarms = activeAlarms(h);
-  const soon = alarmSoonText(h);
-  const { blocked, blocking } = blockedCounts(h);
+/**
+ * Says what the figures below are worth: old ones (the source is down or stale) are dimmed under a
+ * line saying when they were read; "look normal" only for a fresh, complete read.
+ */
+function HealthVerdict({ entry, h }: { entry: BrokerEntry; h: BrokerHealth }) {
+  const why = `the broker source is ${entry.state}${entry.message ? `: ${entry.message}` : ''}`;
   return (
     <>
+      {entry.stale ? (
+        <div className="health__stale" data-testid="health-stale">
+          Not current: these are the figures read {formatRelative(h.t, Date.now())} — {why}.
+        </div>
+      ) : null}
       {h.warnings.length > 0 ? (
         <ul className="health__warnings">
           {h.warnings.map((w) => (
@@ -225,9 +256,37 @@ function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: Health
             </li>
           ))}
         </ul>
-      ) : (
-        <div className="health__ok">No warnings: memory, channels and publishers look normal.</div>
+      ) : entryHealthy(entry) ? (
+        <div className="health__ok" data-testid="health-ok">
+          No warnings: memory, channels and publishers look normal.
+        </div>
+      ) : entry.stale ? null : (
+        <div className="health__partial" data-testid="health-partial">
+          No warnings in the last read, but {why}: some figures may be missing.
+        </div>
       )}
+    </>
+  );
+}
+
+function BrokerDetails({
+  entry,
+  h,
+  points,
+  palette,
+}: {
+  entry: BrokerEntry;
+  h: BrokerHealth;
+  points: HealthPoint[];
+  palette: Palette;
+}) {
+  const alarms = activeAlarms(h);
+  const soon = alarmSoonText(h);
+  const { blocked, blocking } = blockedCounts(h);
+  const notListed = blockedNotListed(h);
+  return (
+    <div className="health__details">
+      <HealthVerdict entry={entry} h={h} />
       <div className="health__figures">
         <div className={`kv kv--mem kv--${memoryTone(h)}`} title={memoryDetail(h)}>
           <span className="kv__k">memory</span>
@@ -258,7 +317,7 @@ function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: Health
         <Figure
           k="connections"
           v={formatCount(h.connections)}
-          sub={`${blocked} blocked · ${blocking} blocking`}
+          sub={`${formatCount(blocked)} blocked · ${formatCount(blocking)} blocking`}
           tone={blocked ? 'crit' : undefined}
         />
         <Figure k="publish" v={formatRate(h.publishRate)} sub={`deliver ${formatRate(h.deliverRate)}`} />
@@ -304,7 +363,7 @@ function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: Health
       <div className="health__tables">
         <div className="health__table">
           <h3 className="section-title">Blocked connections</h3>
-          {h.blocked.length === 0 ? (
+          {h.blocked.length === 0 && notListed === 0 ? (
             <div className="empty empty--inline">No connection is blocked or blocking.</div>
           ) : (
             <table className="table" data-testid="health-blocked">
@@ -328,6 +387,16 @@ function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: Health
                   </tr>
                 ))}
               </tbody>
+              {notListed > 0 ? (
+                <tfoot>
+                  <tr>
+                    <td colSpan={3} className="dim" data-testid="health-blocked-more">
+                      +{formatCount(notListed)} more not listed ({formatCount(blocked)} blocked,{' '}
+                      {formatCount(blocking)} blocking in all)
+                    </td>
+                  </tr>
+                </tfoot>
+              ) : null}
             </table>
           )}
         </div>
@@ -384,7 +453,7 @@ function BrokerDetails({ h, points, palette }: { h: BrokerHealth; points: Health
           )}
         </div>
       </div>
-    </>
+    </div>
   );
 }
 
@@ -413,6 +482,10 @@ export function HealthView() {
   const theme = useSlice(
     (s) => s.settings,
     (s) => s.settings?.theme ?? 'system',
+  );
+  const readEveryMs = useSlice(
+    (s) => s.settings,
+    (s) => s.settings?.intervalMs ?? null,
   );
   const palette = PALETTES[useResolvedTheme(theme)];
   const entries = brokerEntries(sources, current);
@@ -448,6 +521,7 @@ export function HealthView() {
             series={series.get(entry.sourceId)}
             seq={seq}
             palette={palette}
+            readEveryMs={readEveryMs}
           />
         ))
       )}

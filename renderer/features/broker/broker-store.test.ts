@@ -20,6 +20,8 @@ function health(t: number, extra: Partial<BrokerHealth> = {}): BrokerHealth {
     leak: { suspected: false, why: '' },
     nearChannelMax: [],
     blocked: [],
+    blockedConnectionsTotal: 0,
+    blockingConnectionsTotal: 0,
     queues: { count: 1, messages: 0, deepest: [] },
     publishRate: 100,
     deliverRate: 100,

@@ -5,12 +5,16 @@ import {
   activeAlarms,
   alarmSoonText,
   blockedCounts,
+  blockedNotListed,
   brokerEntries,
   byteTicks,
+  entryHealthy,
   healthPoints,
   memoryDetail,
   memoryText,
   memoryTone,
+  sampleGapMs,
+  statsIntervalText,
 } from './broker-view';
 
 const h = (
@@ -33,6 +37,8 @@ const h = (
   leak: { suspected: false, why: '' },
   nearChannelMax: [],
   blocked: [],
+  blockedConnectionsTotal: 0,
+  blockingConnectionsTotal: 0,
   queues: { count: 0, messages: 0, deepest: [] },
   publishRate: 0,
   deliverRate: 0,
@@ -79,19 +85,55 @@ describe('broker view', () => {
     expect(memoryDetail(h())).not.toContain('newer');
   });
 
-  it('lists alarms and counts blocked and blocking connections', () => {
+  it('lists alarms and counts blocked and blocking connections, listed or not', () => {
     expect(activeAlarms(h({ diskAlarm: true }, { alarm: true }))).toEqual(['memory alarm', 'disk alarm']);
-    expect(
-      blockedCounts(
-        h({
-          blocked: [
-            { name: 'a', user: 'u', state: 'blocked' },
-            { name: 'b', user: 'u', state: 'blocked' },
-            { name: 'c', user: 'u', state: 'blocking' },
-          ],
-        }),
-      ),
-    ).toEqual({ blocked: 2, blocking: 1 });
+    const listed: BrokerHealth['blocked'] = [
+      { name: 'a', user: 'u', state: 'blocked' },
+      { name: 'b', user: 'u', state: 'blocked' },
+      { name: 'c', user: 'u', state: 'blocking' },
+    ];
+    // the core lists the first 50 and counts them all
+    const capped = h({ blocked: listed, blockedConnectionsTotal: 1203, blockingConnectionsTotal: 3 });
+    expect(blockedCounts(capped)).toEqual({ blocked: 1200, blocking: 3 });
+    expect(blockedNotListed(capped)).toBe(1200);
+    const all = h({ blocked: listed, blockedConnectionsTotal: 3, blockingConnectionsTotal: 1 });
+    expect(blockedCounts(all)).toEqual({ blocked: 2, blocking: 1 });
+    expect(blockedNotListed(all)).toBe(0);
+    // a sample without the totals: counted from the list
+    const { blockedConnectionsTotal: _t, blockingConnectionsTotal: _b, ...rest } = h({ blocked: listed });
+    const untotalled = rest as BrokerHealth;
+    expect(blockedCounts(untotalled)).toEqual({ blocked: 2, blocking: 1 });
+    expect(blockedNotListed(untotalled)).toBe(0);
+  });
+
+  it('marks as stale only figures that are old: down, or stale; not a degraded source that answers', () => {
+    const entry = (state: SourceStatus['state'], stale: boolean) =>
+      brokerEntries([{ ...source('rabbitmq', 'rabbitmq', state), stale }], [h()])[0]!;
+    expect(entry('degraded', false)).toMatchObject({ state: 'degraded', stale: false });
+    expect(entryHealthy(entry('degraded', false))).toBe(false);
+    expect(entry('down', false).stale).toBe(true);
+    expect(entry('degraded', true).stale).toBe(true);
+    expect(entry('ok', true)).toMatchObject({ state: 'stale', stale: true });
+    expect(entryHealthy(entry('ok', true))).toBe(false);
+    expect(entryHealthy(entry('ok', false))).toBe(true);
+    // a broker only known from its health: fresh
+    expect(brokerEntries([], [h()])[0]).toMatchObject({ state: 'ok', stale: false });
+  });
+
+  it('says the stats refresh is "at most" the reading interval when it cannot be seen finer', () => {
+    expect(statsIntervalText(5000, 5000).text).toBe('stats every ≤5 s');
+    expect(statsIntervalText(5000, 5004).title).toContain('at least as often as Switchboard reads them');
+    expect(statsIntervalText(1000, 1000).text).toBe('stats every ≤1 s');
+    expect(statsIntervalText(5000, 1000).text).toBe('stats every 5 s');
+    expect(statsIntervalText(5000, null).text).toBe('stats every 5 s');
+  });
+
+  it('takes the reading interval from the gaps between samples', () => {
+    const s = new BrokerSeries();
+    expect(sampleGapMs(s)).toBeNull();
+    for (const t of [0, 5000, 10_010, 14_990, 20_000, 40_000]) s.push(h({ t }));
+    expect(sampleGapMs(s)).toBe(5010); // the median gap: one long pause does not move it
+    expect(sampleGapMs(undefined)).toBeNull();
   });
 
   it('thins the history to time-aligned buckets, keeping the newest sample', () => {

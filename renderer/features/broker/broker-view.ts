@@ -12,6 +12,11 @@ export interface BrokerEntry {
   /** the source's link state ('ok' when only health is known) */
   state: SourceState | 'stale';
   message: string | null;
+  /**
+   * The figures shown are not current: the source is down, or says its data is older than two
+   * intervals. A degraded source that still answers (slowly, or in part) is not stale.
+   */
+  stale: boolean;
   /** the latest sample, null until the broker answered once */
   health: BrokerHealth | null;
 }
@@ -32,6 +37,7 @@ export function brokerEntries(
       label: s.label,
       state: s.stale && s.state === 'ok' ? 'stale' : s.state,
       message: s.message,
+      stale: s.stale || s.state === 'down',
       health: null,
     });
   }
@@ -39,9 +45,21 @@ export function brokerEntries(
     const known = byId.get(h.sourceId);
     if (known) known.health = h;
     else
-      byId.set(h.sourceId, { sourceId: h.sourceId, label: h.label, state: 'ok', message: null, health: h });
+      byId.set(h.sourceId, {
+        sourceId: h.sourceId,
+        label: h.label,
+        state: 'ok',
+        message: null,
+        stale: false,
+        health: h,
+      });
   }
   return [...byId.values()];
+}
+
+/** Fresh and fully read: only then can the Health view say that everything looks normal. */
+export function entryHealthy(entry: BrokerEntry): boolean {
+  return entry.state === 'ok' && !entry.stale;
 }
 
 export type Tone = 'ok' | 'warn' | 'crit';
@@ -93,7 +111,16 @@ export function activeAlarms(h: BrokerHealth): string[] {
   return out;
 }
 
+/**
+ * All blocked and blocking connections, listed or not: the core lists the first 50 and counts the
+ * rest. Counted from the list for a sample without the totals.
+ */
 export function blockedCounts(h: BrokerHealth): { blocked: number; blocking: number } {
+  const total = h.blockedConnectionsTotal as number | undefined;
+  const blockingTotal = h.blockingConnectionsTotal as number | undefined;
+  if (typeof total === 'number' && typeof blockingTotal === 'number') {
+    return { blocked: Math.max(0, total - blockingTotal), blocking: blockingTotal };
+  }
   let blocked = 0;
   let blocking = 0;
   for (const c of h.blocked) {
@@ -103,12 +130,52 @@ export function blockedCounts(h: BrokerHealth): { blocked: number; blocking: num
   return { blocked, blocking };
 }
 
+/** Blocked or blocking connections beyond those listed (the "+N more" under the list), 0 when all are. */
+export function blockedNotListed(h: BrokerHealth): number {
+  const total = (h.blockedConnectionsTotal as number | undefined) ?? h.blocked.length;
+  return Math.max(0, total - h.blocked.length);
+}
+
 /** "6,013 ch · 2,004/conn" — the per-connection figure is the leak signal. */
 export function channelsText(h: BrokerHealth): { channels: string; perConnection: string } {
   const per = h.channelsPerConnection;
   return {
     channels: formatCount(h.channels),
     perConnection: per >= 10 ? formatCount(per) : per.toFixed(1),
+  };
+}
+
+/**
+ * How often the broker's samples arrive: the median gap between the last samples, null with fewer
+ * than two.
+ */
+export function sampleGapMs(series: BrokerSeries | undefined, last = 12): number | null {
+  const t = series?.t ?? [];
+  const gaps: number[] = [];
+  for (let i = Math.max(1, t.length - last); i < t.length; i++) gaps.push(t[i]! - t[i - 1]!);
+  if (gaps.length === 0) return null;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)]!;
+}
+
+/**
+ * The broker's stats refresh as the header says it. The core estimates it from the gaps between
+ * reads that saw counters move, so it can never come out shorter than we read: when it equals the
+ * reading interval, the true refresh may be that or any faster ("every ≤5 s"), and the title says so.
+ */
+export function statsIntervalText(
+  statsMs: number,
+  readEveryMs: number | null,
+): { text: string; title: string } {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  // the estimate is whole seconds; a read every 5,004 ms is "every 5 s" too
+  const bounded = readEveryMs !== null && statsMs <= Math.max(1000, Math.round(readEveryMs / 1000) * 1000);
+  if (!bounded) {
+    return { text: `stats every ${seconds(statsMs)}`, title: "the broker's statistics refresh interval" };
+  }
+  return {
+    text: `stats every ≤${seconds(statsMs)}`,
+    title: `The broker's statistics refresh at least as often as Switchboard reads them (every ${seconds(readEveryMs)}); a faster refresh cannot be told apart at this interval.`,
   };
 }
 

@@ -33,6 +33,36 @@ describe('tenant detail', () => {
     expect(client.listenerCount()).toBe(0);
   });
 
+  it('while paused keeps its figures but follows a flip of its switch, and reloads on resume', async () => {
+    const client = new MemoryClient({ tenants: 20, historyTicks: 10, spikeAfterTicks: null });
+    const store = createTenantDetailStore();
+    let paused = false;
+    openTenant(store, client, 'globex', () => paused);
+    await flush();
+    client.step();
+    paused = true;
+    const before = store.getState().detail!;
+    const points = before.series.t.length;
+    const rate = before.row!.rate;
+    expect(before.row!.publishing).toBe(true);
+
+    await client.call('actions.flip', { tenantId: 'globex', publish: false, reason: 'flood while paused' });
+    client.step();
+    client.step();
+    const frozen = store.getState().detail!;
+    expect(frozen.series.t.length).toBe(points);
+    expect(frozen.row).toMatchObject({ rate, publishing: false, status: 'off' });
+
+    paused = false;
+    await client.call('traffic.setPaused', { paused: false });
+    await flush();
+    await flush();
+    expect(client.calls.filter((c) => c.name === 'tenants.detail')).toHaveLength(2);
+    const resumed = store.getState().detail!;
+    expect(resumed.series.t.length).toBe(points + 2);
+    expect(resumed.row!.publishing).toBe(false);
+  });
+
   it('reports a tenant that does not exist', async () => {
     const client = new MemoryClient({ tenants: 20 });
     const store = createTenantDetailStore();

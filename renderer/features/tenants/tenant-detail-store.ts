@@ -1,9 +1,17 @@
 /**
  * The open tenant: tenants.detail once, then its rate appended from ticks, its flags refetched on
  * flags.onChange, its audit entries and flip markers kept from audit.onEntry. Event-driven only.
+ * While live updates are paused its figures freeze like the table's, its kill switch does not, and
+ * resuming loads it again so the chart has no gap.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AuditEntry, SwitchboardClient, TenantDetail, TrafficMarker } from '../../../electron/core/api';
+import type {
+  AuditEntry,
+  SwitchboardClient,
+  TenantDetail,
+  TenantRow,
+  TrafficMarker,
+} from '../../../electron/core/api';
 import { errorText } from '../../client/client';
 import { upsertEntry } from '../audit/audit-store';
 import { OVERVIEW_WINDOW_MS } from '../traffic/overview';
@@ -46,13 +54,15 @@ export function markerFromEntry(entry: AuditEntry): TrafficMarker | null {
 }
 
 /**
- * Open a tenant (or close with null) and keep it live. Returns the unsubscribe for this tenant's
- * listeners; call it before opening another.
+ * Open a tenant (or close with null) and keep it live. `paused` says whether live updates are paused
+ * now (the traffic store holds that). Returns the unsubscribe for this tenant's listeners; call it
+ * before opening another.
  */
 export function openTenant(
   store: TenantDetailStore,
   client: SwitchboardClient,
   tenantId: string | null,
+  paused: () => boolean = () => false,
 ): () => void {
   store.setState({ tenantId, detail: null, loading: tenantId !== null, error: null, flagsError: null });
   if (tenantId === null) return () => {};
@@ -76,6 +86,10 @@ export function openTenant(
     if (!current() || !d) return;
     const row = tick.tenants.find((r) => r.id === tenantId);
     if (!row) return;
+    if (paused()) {
+      if (!tick.stale) keepSwitchCurrent(store, d, row);
+      return;
+    }
     const { t, rate, baseline } = d.series;
     if (t.length && tick.t <= t[t.length - 1]!) return;
     t.push(tick.t);
@@ -102,6 +116,10 @@ export function openTenant(
     }
   });
 
+  const offResume = client.on('traffic.onPaused', ({ paused: now }) => {
+    if (!now && current()) load();
+  });
+
   const offAudit = client.on('audit.onEntry', (entry) => {
     const d = store.getState().detail;
     if (!current() || !d || entry.tenantId !== tenantId) return;
@@ -117,11 +135,18 @@ export function openTenant(
     disposed = true;
     offTick();
     offFlags();
+    offResume();
     offAudit();
   };
 }
 
-/** Reload the open tenant (after a reconnect). */
-export function reloadTenant(store: TenantDetailStore, client: SwitchboardClient): () => void {
-  return openTenant(store, client, store.getState().tenantId);
+/**
+ * Paused: the panel's figures stay frozen, but a flipped kill switch shows its new state and the
+ * status the core gave it (so "Stop publishing…" never offers to flip it again).
+ */
+function keepSwitchCurrent(store: TenantDetailStore, d: TenantDetail, row: TenantRow): void {
+  if (d.row && d.row.publishing === row.publishing) return;
+  // without a row there were no figures to freeze: take the tick's
+  const next = d.row ? { ...d.row, publishing: row.publishing, status: row.status, why: row.why } : row;
+  store.setState({ detail: { ...d, row: next } });
 }

@@ -4,6 +4,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp, useSlice } from '../../app/context';
 import { formatCount, formatNumber, formatPercent, formatRate, formatRatio } from '../../app/format';
 import { FILTER_INPUT_ID } from '../../app/keyboard';
@@ -162,29 +163,19 @@ const TenantRowView = memo(function TenantRowView({
 /** The filter, the count, the re-sort notice and the import control. Not re-rendered on scroll frames. */
 const TableToolbar = memo(function TableToolbar() {
   const { stores } = useApp();
-  const filter = useSlice(
+  // one subscription per store; useShallow re-renders only when one of the picked values changes
+  const { filter, shown, total, outOfOrder } = useSlice(
     (s) => s.traffic,
-    (s) => s.filter,
+    useShallow((s) => ({
+      filter: s.filter,
+      shown: s.order.length,
+      total: s.model.size,
+      outOfOrder: s.outOfOrder,
+    })),
   );
-  const shown = useSlice(
-    (s) => s.traffic,
-    (s) => s.order.length,
-  );
-  const total = useSlice(
-    (s) => s.traffic,
-    (s) => s.model.size,
-  );
-  const outOfOrder = useSlice(
-    (s) => s.traffic,
-    (s) => s.outOfOrder,
-  );
-  const focusFilterSeq = useSlice(
+  const { focusFilterSeq, connection } = useSlice(
     (s) => s.ui,
-    (s) => s.focusFilterSeq,
-  );
-  const connection = useSlice(
-    (s) => s.ui,
-    (s) => s.connection,
+    useShallow((s) => ({ focusFilterSeq: s.focusFilterSeq, connection: s.connection })),
   );
   const filterRef = useRef<HTMLInputElement>(null);
   const tenantsImport = useTenantsImport();
@@ -292,45 +283,25 @@ const TableHead = memo(function TableHead() {
  */
 function TableBody({ palette }: { palette: Palette }) {
   const { stores } = useApp();
-  const seq = useSlice(
+  // one subscription per store; useShallow re-renders only when one of the picked values changes
+  const { seq, order, filter, selectedId, loaded, loadError } = useSlice(
     (s) => s.traffic,
-    (s) => s.seq,
-  );
-  const order = useSlice(
-    (s) => s.traffic,
-    (s) => s.order,
-  );
-  const filter = useSlice(
-    (s) => s.traffic,
-    (s) => s.filter,
-  );
-  const selectedId = useSlice(
-    (s) => s.traffic,
-    (s) => s.selectedId,
-  );
-  const loaded = useSlice(
-    (s) => s.traffic,
-    (s) => s.loaded,
-  );
-  const loadError = useSlice(
-    (s) => s.traffic,
-    (s) => s.loadError,
+    useShallow((s) => ({
+      seq: s.seq,
+      order: s.order,
+      filter: s.filter,
+      selectedId: s.selectedId,
+      loaded: s.loaded,
+      loadError: s.loadError,
+    })),
   );
   const readOnly = useSlice(
     (s) => s.sources,
     (s) => s.info?.profile.readOnly ?? false,
   );
-  const revealSeq = useSlice(
+  const { revealSeq, openTenantId, connection } = useSlice(
     (s) => s.ui,
-    (s) => s.revealSeq,
-  );
-  const openTenantId = useSlice(
-    (s) => s.ui,
-    (s) => s.openTenantId,
-  );
-  const connection = useSlice(
-    (s) => s.ui,
-    (s) => s.connection,
+    useShallow((s) => ({ revealSeq: s.revealSeq, openTenantId: s.openTenantId, connection: s.connection })),
   );
   const model = stores.traffic.getState().model;
   const bodyRef = useRef<HTMLDivElement>(null);

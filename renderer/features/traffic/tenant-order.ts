@@ -120,11 +120,6 @@ export function slotComparator(model: TrafficModel, sort: SortSpec): (a: number,
   };
 }
 
-/** Compare two slots (see slotComparator); for one-off comparisons. */
-export function compareSlots(model: TrafficModel, sort: SortSpec, a: number, b: number): number {
-  return slotComparator(model, sort)(a, b);
-}
-
 /** Lower-cased, trimmed terms; a row matches when every term is in its "name id". */
 export function parseFilter(text: string): string[] {
   return text.toLowerCase().split(/\s+/).filter(Boolean);

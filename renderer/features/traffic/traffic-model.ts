@@ -111,6 +111,24 @@ export class TrafficModel {
     return true;
   }
 
+  /**
+   * While paused: take only the kill switch of tenants whose switch differs from the model, with the
+   * status and reason the core gave that change ("off", "publishing switched off"). Rates, sparks
+   * and the tick's seq stay as they were. Returns whether any tenant changed.
+   */
+  applySwitches(tick: TrafficTick): boolean {
+    let changed = false;
+    for (const row of tick.tenants) {
+      const slot = this.slotOf(row.id);
+      if (slot < 0 || (this.publishing[slot] === 1) === row.publishing) continue;
+      this.publishing[slot] = row.publishing ? 1 : 0;
+      this.status[slot] = STATUS_INDEX[row.status] ?? 0;
+      this.why[slot] = row.why;
+      changed = true;
+    }
+    return changed;
+  }
+
   private writeTick(tick: TrafficTick, advanceSpark: boolean): void {
     this.seq = tick.seq;
     this.t = tick.t;

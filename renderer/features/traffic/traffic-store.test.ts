@@ -58,6 +58,71 @@ describe('traffic store wired to a client', () => {
     expect(store.getState().ratesStale).toBe(true);
   });
 
+  it('while paused freezes the figures but keeps a flipped switch current, and resuming reloads the snapshot', async () => {
+    const client = new MemoryClient({
+      tenants: 20,
+      historyTicks: 30,
+      spikeAfterTicks: null,
+      effectDelayMs: 0,
+    });
+    const store = createTrafficStore();
+    connectTraffic(store, client);
+    await loadTraffic(store, client);
+    client.step();
+    await client.call('traffic.setPaused', { paused: true });
+    await flush();
+    expect(store.getState().paused).toBe(true);
+    const { model, overview } = store.getState();
+    const globex = model.slotOf('globex');
+    const rates = Array.from(model.rate.subarray(0, model.size));
+    const frozenSeq = model.seq;
+    const points = overview.t.length;
+
+    await client.call('actions.flip', { tenantId: 'globex', publish: false, reason: 'flood while paused' });
+    let latest = client.step();
+    for (let i = 0; i < 2; i++) latest = client.step();
+    // the figures are as the reader froze them…
+    expect(model.seq).toBe(frozenSeq);
+    expect(Array.from(model.rate.subarray(0, model.size))).toEqual(rates);
+    expect(overview.t.length).toBe(points);
+    // …but the switch and the status follow the flip
+    expect(model.publishing[globex]).toBe(0);
+    expect(model.statusOf(globex)).toBe('off');
+
+    await client.call('traffic.setPaused', { paused: false });
+    await flush();
+    await flush();
+    const snapshots = client.calls.filter((c) => c.name === 'traffic.snapshot');
+    expect(snapshots).toHaveLength(2);
+    const resumed = store.getState();
+    expect(resumed.paused).toBe(false);
+    expect(resumed.model.seq).toBe(latest.seq);
+    // the gap is filled: the paused ticks are in the overview again
+    expect(resumed.overview.t.length).toBeGreaterThan(points);
+  });
+
+  it('a switch flipped back and forth while paused ends in its current state', () => {
+    const store = createTrafficStore();
+    applySnapshot(store, { ...snapshot(tick(0, [row('acme', 100), row('globex', 5)])), paused: true });
+    const seq = store.getState().seq;
+    const off = row('acme', 90, { publishing: false, status: 'off', why: 'publishing switched off' });
+    expect(applyTick(store, tick(1, [off, row('globex', 7)]))).toBe(false);
+    const { model } = store.getState();
+    const acme = model.slotOf('acme');
+    expect([model.publishing[acme], model.statusOf(acme), model.why[acme]]).toEqual([
+      0,
+      'off',
+      'publishing switched off',
+    ]);
+    expect(model.rate[acme]).toBe(100);
+    expect(store.getState().seq).toBe(seq + 1);
+    // a tick that flips nothing changes nothing (no re-render)
+    applyTick(store, tick(2, [{ ...off, rate: 3 }, row('globex', 9)]));
+    expect(store.getState().seq).toBe(seq + 1);
+    applyTick(store, tick(3, [row('acme', 40), row('globex', 9)]));
+    expect([model.publishing[acme], model.statusOf(acme), model.rate[acme]]).toEqual([1, 'normal', 100]);
+  });
+
   it('shows the error of a failed snapshot instead of swallowing it', async () => {
     const store = createTrafficStore();
     const client = new MemoryClient({ tenants: 10 });

@@ -6,6 +6,9 @@
  * order, count out-of-order neighbours, append one overview point. Components subscribe to `seq`
  * (bumped once per change) and read the model for the few rows they draw, so a tick re-renders the
  * visible rows only, never all 10,000.
+ *
+ * Pause is a viewing aid of this window: ticks keep arriving (the core never stops them), the
+ * figures freeze, kill switches stay current, and resuming reloads the snapshot to fill the gap.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
@@ -98,6 +101,10 @@ export function applySnapshot(store: TrafficStore, snapshot: TrafficSnapshot, no
 export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now()): boolean {
   const s = store.getState();
   if (!s.loaded) return false; // the snapshot that follows the connect carries this state anyway
+  if (s.paused) {
+    applyPausedTick(store, tick);
+    return false;
+  }
   // The core repeats its last tick marked stale when the rate source stops answering: the rates
   // stay on screen, marked, until a fresh tick arrives.
   if (tick.stale) {
@@ -121,6 +128,17 @@ export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now
     outOfOrder: countOutOfOrder(model, s.sort, order),
   });
   return topChanged;
+}
+
+/**
+ * Paused: the chart, rates and sparklines stay as the reader froze them, but a kill switch is not a
+ * figure. A switch flipped while paused (here or in another window) must show its new state, or the
+ * row and the tenant panel would offer to flip it again; the snapshot on resume brings the rest.
+ */
+function applyPausedTick(store: TrafficStore, tick: TrafficTick): void {
+  const s = store.getState();
+  if (tick.stale || !s.model.applySwitches(tick)) return;
+  store.setState({ seq: s.seq + 1, outOfOrder: countOutOfOrder(s.model, s.sort, s.order) });
 }
 
 export function addMarker(store: TrafficStore, marker: TrafficMarker): void {
@@ -170,7 +188,8 @@ export function moveSelection(store: TrafficStore, delta: number): number {
 }
 
 /**
- * Wire the store to the client: ticks, pause changes, and the overview refetch when the top set
+ * Wire the store to the client: ticks, pause changes, the snapshot reload on resume (however it
+ * came: this window, the palette, another window), and the overview refetch when the top set
  * changes (one request in flight; changes during it trigger one more). Returns the unsubscribe.
  */
 export function connectTraffic(store: TrafficStore, client: SwitchboardClient): () => void {
@@ -208,10 +227,14 @@ export function connectTraffic(store: TrafficStore, client: SwitchboardClient): 
     if (applyTick(store, tick)) refetchOverview();
   });
   const offPaused = client.on('traffic.onPaused', ({ paused }) => store.setState({ paused }));
+  const offResume = store.subscribe((state, previous) => {
+    if (previous.paused && !state.paused && !disposed) void loadTraffic(store, client);
+  });
   return () => {
     disposed = true;
     offTick();
     offPaused();
+    offResume();
   };
 }
 

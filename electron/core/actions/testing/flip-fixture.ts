@@ -43,7 +43,7 @@ export async function openFlipFixture<P extends FlagProvider = MemoryFlagProvide
   const isReadOnly = () => state.readOnly;
   const newId = () => `a${++ids}-${clock.now()}`;
   const audit = await AuditLog.open({ dataDir: options.dataDir });
-  const effects = new EffectTracker({ audit, latestRate: (id) => rates.get(id) ?? null });
+  const effects = new EffectTracker({ audit, latestRate: (id) => rates.get(id) ?? null, now: clock.now });
   const timeBox = new TimeBox({
     dataDir: options.dataDir,
     now: clock.now,

@@ -211,7 +211,9 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
         variants: { '10': 10, '500': 500 },
       });
       expect(flags.has('config-blob')).toBe(false);
-      expect(p.problems().join('\n')).toMatch(/config-blob: JSON or mixed variations/);
+      expect(p.skippedFlags()).toEqual([
+        { key: 'config-blob', reason: 'JSON or mixed variations are not supported' },
+      ]);
     });
 
     it('answers a tenant from targets, rules and defaults, and the table column without I/O', async () => {
@@ -282,6 +284,118 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
         served.add(String(first));
       }
       expect(served).toEqual(new Set(['old', 'new']));
+    });
+  });
+
+  describe('flags it cannot show, and an environment that does not exist', () => {
+    it('names the skipped flags and why in one notice per change, not per poll; no problem, writes still work', async () => {
+      const p = provider();
+      await p.listFlags();
+      const one = '1 flag not shown: config-blob (JSON or mixed variations are not supported)';
+      expect(p.skippedFlagsSummary()).toBe(one);
+      expect(notices).toEqual([one]);
+      await p.pollOnce();
+      expect(notices).toEqual([one]);
+
+      server.addFlag(PROJECT, {
+        key: 'mixed-bag',
+        variations: [{ value: 1 }, { value: 'one' }],
+        environments: { production: { on: true, fallthrough: 0 } },
+      });
+      await p.pollOnce();
+      expect(notices.at(-1)).toBe(
+        '2 flags not shown: config-blob (JSON or mixed variations are not supported), mixed-bag (JSON or mixed variations are not supported)',
+      );
+      expect(p.problem()).toBeNull();
+      await p.setTenantValue('publish-events', 'acme', false, ctx);
+      expect(tenantTargets('publish-events')).toHaveLength(1);
+    });
+
+    it('a project with flags of which none can be shown is a problem that names them', async () => {
+      const other = await startLdContractServer({ projects: { configs: ['production'] } });
+      try {
+        other.addFlag('configs', {
+          key: 'limits',
+          variations: [{ value: { max: 1 } }, { value: { max: 2 } }],
+          environments: { production: { on: true, fallthrough: 0 } },
+        });
+        const p = provider({ baseUrl: other.url, project: 'configs' });
+        expect(await p.listFlags()).toEqual([]);
+        expect(p.problem()).toBe(
+          'LaunchDarkly project "configs" has flags, but none can be shown in environment "production": 1 flag not shown: limits (JSON or mixed variations are not supported)',
+        );
+
+        const empty = await startLdContractServer({ projects: { fresh: ['production'] } });
+        try {
+          const q = provider({ baseUrl: empty.url, project: 'fresh' });
+          expect(await q.listFlags()).toEqual([]);
+          expect(q.problem()).toBeNull(); // an empty project is no problem: there is nothing to skip
+        } finally {
+          await empty.close();
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('a mistyped environment is the problem, naming the project\'s environments — not "0 flags, all fine"', async () => {
+      const p = provider({ environment: 'prodd' });
+      const error = await failure(p.listFlags());
+      const expected =
+        'environment "prodd" does not exist in LaunchDarkly project "default" (its environments: production, staging): check the environment key of the profile';
+      expect(error.failure).toBe('not-found');
+      expect(error.message).toBe(expected);
+      expect(p.problem()).toBe(expected);
+      expect(notices).toEqual([`polling LaunchDarkly failed: ${expected}`]);
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toContain(
+        'GET /api/v2/projects/default/environments/prodd',
+      );
+    });
+
+    it('checks the environment with one documented GET, not on every poll, and keeps none of its SDK keys', async () => {
+      const p = provider();
+      await p.listFlags();
+      await p.pollOnce();
+      await p.pollOnce();
+      const checks = server.requests.filter((r) => r.url.startsWith('/api/v2/projects/default/environments'));
+      expect(checks.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /api/v2/projects/default/environments/production',
+      ]);
+      const answer = (await (
+        await fetch(`${server.url}/api/v2/projects/default/environments/production`, {
+          headers: { Authorization: WRITER_TOKEN, 'LD-API-Version': CONTRACT_API_VERSION },
+        })
+      ).json()) as { apiKey: string; mobileKey: string };
+      const kept = inspect(p, { depth: 10, showHidden: true });
+      expect(kept).not.toContain(answer.apiKey);
+      expect(kept).not.toContain(answer.mobileKey);
+    });
+
+    it('a token whose role may not read environments still lists the flags, with a notice that it could not check', async () => {
+      server.failNext(1, {
+        status: 403,
+        body: { code: 'forbidden', message: 'Access to the requested resource was denied' },
+        match: { method: 'GET', path: /\/environments\/production$/ },
+      });
+      const p = provider();
+      expect(await p.listFlags()).toHaveLength(4);
+      expect(p.problem()).toBeNull();
+      expect(notices[0]).toMatch(/^could not check that environment "production" exists: .*403 forbidden/);
+    });
+
+    it('an environment check that fails for a while fails the listing, and is asked again until it answers', async () => {
+      server.failNext(5, {
+        status: 503,
+        body: { code: 'service_unavailable', message: 'try later' },
+        match: { method: 'GET', path: /\/environments\/production$/ },
+      });
+      const p = provider();
+      await failure(p.listFlags());
+      expect(p.problem()).toMatch(
+        /^reading LaunchDarkly's flag list failed: LaunchDarkly failed to read environment production of project default \(503\)/,
+      );
+      expect(await p.listFlags()).toHaveLength(4);
+      expect(p.problem()).toBeNull();
     });
   });
 
@@ -790,6 +904,7 @@ describe('LaunchDarkly provider against the contract server (stands in for the S
       const p = provider();
       await p.listFlags();
       expect(p.problem()).toBeNull();
+      notices = []; // the skipped config-blob's notice: not what this test is about
       server.failNext(2, { status: 403, body: { code: 'forbidden', message: 'token revoked' } });
       await p.pollOnce();
       await p.pollOnce();
@@ -843,6 +958,31 @@ describe('the contract server enforces the documented contract (stands in for La
       items: { environments: Record<string, Record<string, unknown>> }[];
     };
     expect(summary.items[0]!.environments.production!.contextTargets).toBeUndefined();
+  });
+
+  it('answers GET environment with the documented representation, 404 for an unknown one, and lists them', async () => {
+    const production = (await (
+      await call('/api/v2/projects/default/environments/production')
+    ).json()) as Record<string, unknown>;
+    expect(production).toMatchObject({
+      key: 'production',
+      name: 'Production',
+      apiKey: expect.stringMatching(/^sdk-/),
+      mobileKey: expect.stringMatching(/^mob-/),
+      _links: { self: { href: '/api/v2/projects/default/environments/production' } },
+    });
+    const typo = await call('/api/v2/projects/default/environments/prodd');
+    expect(typo.status).toBe(404);
+    expect(await typo.json()).toEqual({ code: 'not_found', message: 'Unknown environment prodd' });
+    expect((await call('/api/v2/projects/nope/environments/production')).status).toBe(404);
+    const list = (await (await call('/api/v2/projects/default/environments?limit=1')).json()) as {
+      items: { key: string }[];
+      totalCount: number;
+      _links: { next?: { href: string } };
+    };
+    expect(list.items.map((env) => env.key)).toEqual(['production']);
+    expect(list.totalCount).toBe(2);
+    expect(list._links.next?.href).toBe('/api/v2/projects/default/environments?limit=1&offset=1');
   });
 
   it('applies a semantic patch atomically: one bad instruction changes nothing', async () => {

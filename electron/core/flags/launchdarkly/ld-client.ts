@@ -7,7 +7,7 @@
  * on 5xx. The token lives only in this object's private field and never reaches a message.
  */
 import type { z } from 'zod';
-import { backoffDelay } from '../ofrep-gate/backoff';
+import { backoffDelay } from '../../retry/backoff';
 import { conflictDescriptions } from './ld-conflicts';
 import { LaunchDarklyError, type LdFailure } from './ld-errors';
 import { errorBodySchema, type LdInstruction } from './ld-schemas';

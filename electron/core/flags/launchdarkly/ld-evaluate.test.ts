@@ -159,7 +159,7 @@ describe('LaunchDarkly flag → FlagInfo', () => {
       environments: { production: { on: true, fallthrough: { variation: 2 } } },
     });
     const view = flagView(f, 'production');
-    if ('problem' in view) throw new Error(view.problem);
+    if ('skipped' in view) throw new Error(view.skipped.reason);
     expect(view.names).toEqual(['x', 'y', 'z']);
     expect(view.ids).toEqual(['a', 'b', 'c']);
     expect(view.info).toMatchObject({
@@ -167,12 +167,14 @@ describe('LaunchDarkly flag → FlagInfo', () => {
       defaultVariant: 'z',
       variants: { x: 'x', y: 'y', z: 'z' },
     });
-    expect(flagView(f, 'staging')).toEqual({ problem: 'mode: no configuration for environment "staging"' });
+    expect(flagView(f, 'staging')).toEqual({
+      skipped: { key: 'mode', reason: 'no configuration for environment "staging"' },
+    });
   });
 
   it('only a boolean flag can be a kill switch', () => {
     const strings = flag('s', {}, ['a', 'b']);
     const view = flagView({ ...strings, tags: ['kill-switch'] }, 'production');
-    expect('problem' in view ? null : view.info.kind).toBe('operational');
+    expect('skipped' in view ? null : view.info.kind).toBe('operational');
   });
 });

@@ -9,10 +9,11 @@
  *
  * Variant names: the variation's `name` when it has a unique one, else its value as text, else
  * `variation <index>`. Flags whose variations are not all booleans, all strings or all numbers (JSON
- * variations) have no place in the per-tenant model and are left out, with a problem noted.
+ * variations) have no place in the per-tenant model: they are skipped, with the reason kept.
  */
 import type { FlagInfo, FlagKind, FlagValue } from '../../api';
 import type { LdEnvironmentConfig, LdFlag } from './ld-schemas';
+import type { SkippedFlag } from './ld-skipped-flags';
 
 export interface LdFlagView {
   info: FlagInfo;
@@ -26,12 +27,14 @@ export interface LdFlagView {
 
 const KILL_SWITCH_TAGS = new Set(['kill-switch', 'killswitch', 'kill_switch']);
 
-export function flagView(flag: LdFlag, environment: string): LdFlagView | { problem: string } {
+export function flagView(flag: LdFlag, environment: string): LdFlagView | { skipped: SkippedFlag } {
   const env = flag.environments[environment];
-  if (!env) return { problem: `${flag.key}: no configuration for environment "${environment}"` };
+  if (!env) {
+    return { skipped: { key: flag.key, reason: `no configuration for environment "${environment}"` } };
+  }
   const valueType = valueTypeOf(flag.variations.map((variation) => variation.value));
   if (!valueType) {
-    return { problem: `${flag.key}: JSON or mixed variations are not supported; the flag is left out` };
+    return { skipped: { key: flag.key, reason: 'JSON or mixed variations are not supported' } };
   }
   const values = flag.variations.map((variation) => variation.value as FlagValue);
   const names = variantNames(flag, values);

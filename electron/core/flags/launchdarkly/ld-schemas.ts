@@ -2,9 +2,9 @@
  * The parts of LaunchDarkly REST API v2 answers the provider reads, as schemas: a garbage answer is a
  * clear provider error, never a crash or a wrong switch. Shapes follow LaunchDarkly's documented
  * representations (FeatureFlag, FeatureFlagConfig, ContextInstanceEvaluations, AuditLogEntryListingRep,
- * ExpiringTargetPatchResponse, FlagConfigApprovalRequestResponse, the `{code, message}` error reps);
- * unknown fields are dropped. Environment configs index variations by position; instructions name
- * them by `_id`.
+ * ExpiringTargetPatchResponse, FlagConfigApprovalRequestResponse, Environment(s), the `{code, message}`
+ * error reps); unknown fields are dropped. Environment configs index variations by position;
+ * instructions name them by `_id`.
  */
 import { z } from 'zod';
 
@@ -189,6 +189,21 @@ export const approvalRequestSchema = z.object({
   status: z.string(),
   reviewStatus: z.string(),
   description: z.string().nullish(),
+});
+
+/**
+ * LaunchDarkly's Environment representation, for its key and name only: the answer also carries the
+ * environment's SDK and mobile keys, which are secrets and are dropped here, never kept.
+ */
+export const environmentSchema = z.object({
+  key: z.string(),
+  name: z.string().nullish(),
+});
+
+/** The first page of a project's environments (Environments: `items`, `totalCount`). */
+export const environmentsSchema = z.object({
+  items: z.array(environmentSchema),
+  totalCount: z.number().int().nullish(),
 });
 
 /** LaunchDarkly's error representations: `{code, message}`, sometimes with more. */

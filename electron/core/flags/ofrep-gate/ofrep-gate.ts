@@ -19,7 +19,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { TenantGate } from '../../metrics/metrics-source';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../retry/backoff';
 import { readBulkAnswer } from './bulk-answer';
 import { postJson } from './post-json';
 import { openSseConnection, type SseConnection } from './sse-connection';
@@ -116,6 +116,11 @@ export class OfrepGate implements TenantGate {
 
   allowed(tenantId: string): boolean {
     return this.values.get(tenantId) ?? !this.tenants.has(tenantId);
+  }
+
+  /** Given to the gate but not answered yet: not allowed for want of a value, not switched off. */
+  held(tenantId: string): boolean {
+    return this.tenants.has(tenantId) && !this.values.has(tenantId);
   }
 
   setTenants(tenantIds: readonly string[]): void {

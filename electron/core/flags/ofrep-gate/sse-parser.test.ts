@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './backoff';
 import { readBulkAnswer } from './bulk-answer';
 import { SseParser } from './sse-parser';
 
@@ -36,20 +35,6 @@ describe('SseParser', () => {
     expect(parser.feed('Evaluation"}\n\n')).toEqual([
       { event: 'message', data: '{"type":"refetchEvaluation"}' },
     ]);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles from the minimum up to the maximum, jittered within the upper half', () => {
-    const low = () => 0;
-    const high = () => 1;
-    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 250, 4_000, low))).toEqual([
-      125, 250, 500, 1_000, 2_000,
-    ]);
-    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 250, 4_000, high))).toEqual([
-      250, 500, 1_000, 2_000, 4_000,
-    ]);
-    expect(backoffDelay(1_000, 250, 4_000, high)).toBe(4_000);
   });
 });
 

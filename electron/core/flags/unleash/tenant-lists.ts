@@ -51,6 +51,11 @@ export type PlanStep =
   | { kind: 'patch'; strategy: Strategy; delta: Delta }
   | { kind: 'create'; title: string; delta: Delta & { op: 'add' } };
 
+/** The strategy a step writes to, as Unleash's UI names it. */
+export function strategyName(step: PlanStep): string {
+  return step.kind === 'create' ? step.title : step.strategy.title || step.strategy.name;
+}
+
 export function isOnStrategy(strategy: Pick<Strategy, 'title'>): boolean {
   return (strategy.title ?? '').startsWith(ON_TITLE);
 }
@@ -77,22 +82,6 @@ function isListConstraint(constraint: Constraint, contextField: string, list: Li
 export function inList(strategy: Strategy, contextField: string, list: ListKind, tenant: string): boolean {
   if (list === 'on' && !isOnStrategy(strategy)) return false;
   return strategy.constraints.some((c) => isListConstraint(c, contextField, list) && listed(c, tenant));
-}
-
-/** All tenants on the lists of one kind in these strategies (for display and counting). */
-export function listedTenants(
-  strategies: readonly Strategy[],
-  contextField: string,
-  list: ListKind,
-): Set<string> {
-  const tenants = new Set<string>();
-  for (const strategy of strategies) {
-    if (list === 'on' && !isOnStrategy(strategy)) continue;
-    for (const c of strategy.constraints) {
-      if (isListConstraint(c, contextField, list)) for (const v of c.values ?? []) tenants.add(v);
-    }
-  }
-  return tenants;
 }
 
 /** Whether the strategy already reflects the delta. */

@@ -6,7 +6,9 @@
 import { createServer } from 'node:net';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultProxy } from '../../../../e2e/fixtures/fault-proxy';
 import { startUnleash, type UnleashInstance } from '../../../../test-services/unleash-instance';
+import type { FlagInfo } from '../../api';
 import { FlagProviderError, type WriteContext } from '../flag-provider';
 import { REASON_PARAMETER } from './tenant-lists';
 import { UnleashFlagProvider, type UnleashFlagProviderOptions } from './unleash-flag-provider';
@@ -650,5 +652,82 @@ describe('UnleashFlagProvider against a real Unleash', () => {
     expect(down.problem()).toBe(error.message);
     await p.listFlags();
     expect(p.problem()).toBeNull();
+  });
+
+  it('reads one flag with one request, and keeps its view and listeners up to date with it', async () => {
+    await createFlag('single-a');
+    await createFlag('single-b');
+    const requests: string[] = [];
+    const p = provider({
+      // The poller is not due again for ten minutes, and a whole read stays fresh as long.
+      pollIntervalMs: 600_000,
+      fetch: (input, init) => {
+        requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+        return fetch(input, init);
+      },
+    });
+    const expected: FlagInfo = {
+      key: 'single-a',
+      kind: 'kill-switch',
+      description: 'test single-a',
+      enabled: true,
+      valueType: 'boolean',
+      variants: { on: true, off: false },
+      defaultVariant: 'on',
+      offValue: false,
+    };
+    // Before anything was read: the flag alone, not the project.
+    expect(await p.readFlag('single-a')).toEqual(expected);
+    expect(requests).toEqual([`GET ${featurePath('single-a')}`]);
+    expect(await p.readFlag('no-such-flag')).toBeNull();
+
+    const changes: string[][] = [];
+    const off = p.onChange((change) => changes.push(change.flagKeys));
+    await until(() => p.valuesFor('single-b', ['acme']).get('acme') === true, 10_000, 'first state');
+    expect((await p.listFlags()).find((f) => f.key === 'single-a')).toEqual(expected);
+
+    // Someone turns single-a off in Unleash's UI: the next flip's read sees it, with one request.
+    await server.api('POST', `${featurePath('single-a')}/environments/${ENV}/off`);
+    requests.length = 0;
+    expect(await p.readFlag('single-a')).toEqual({ ...expected, enabled: false, defaultVariant: 'off' });
+    expect(requests).toEqual([`GET ${featurePath('single-a')}`]);
+    // ...and so does everything that answers from memory, announced as someone else's change is.
+    expect(changes).toEqual([['single-a']]);
+    expect(p.valuesFor('single-a', ['acme']).get('acme')).toBe(false);
+    expect((await p.listFlags()).find((f) => f.key === 'single-a')?.enabled).toBe(false);
+    expect(requests).toHaveLength(1);
+
+    // Archived: no such flag any more, and forgotten.
+    await server.api('DELETE', featurePath('single-b'));
+    expect(await p.readFlag('single-b')).toBeNull();
+    expect(changes.at(-1)).toEqual(['single-b']);
+    expect(p.valuesFor('single-b', ['acme']).size).toBe(0);
+    expect((await p.listFlags()).map((f) => f.key)).not.toContain('single-b');
+    off();
+  });
+
+  it('clears its problem once Unleash answers again, though nothing changed meanwhile', async () => {
+    await createFlag('recovering');
+    // A real outage between the provider and Unleash: the proxy stops listening, then listens again.
+    const proxy = await startFaultProxy({ target: server.url });
+    try {
+      const p = provider({ url: proxy.url, pollIntervalMs: 200 });
+      const off = p.onChange(() => {});
+      await until(() => p.valuesFor('recovering', ['acme']).get('acme') === true, 10_000, 'first state');
+      expect(p.problem()).toBeNull();
+
+      await proxy.set('down');
+      await until(() => p.problem() !== null, 10_000, 'the outage reported');
+      expect(p.problem()).toMatch(
+        /^cannot reach Unleash at http:\/\/127\.0\.0\.1:\d+ to watch the event log: /,
+      );
+
+      // Back: the event log has not moved, so nothing is read again; the poll alone must clear it.
+      await proxy.set('pass');
+      await until(() => p.problem() === null, 10_000, 'the recovery reported');
+      off();
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -95,6 +95,32 @@ describe('PrometheusSource on a real Prometheus', () => {
       expect(s.rates.get('globex')! / s.rates.get('acme')!).toBeCloseTo(3, 1);
   });
 
+  it('a range shorter than two scrapes, or a misspelt metric: no series → degraded with a hint', async () => {
+    // The counter is in Prometheus: the empty answers below are the queries' fault alone.
+    await until(
+      () => prometheus!.query('events_published_total'),
+      (series) => series.length >= 2,
+    );
+    // One scrape a second: a 500 ms range holds at most one sample, and rate() needs two.
+    const shortRange = 'sum by (tenant) (rate(events_published_total[500ms]))';
+    const misspelt = 'sum by (tenant) (rate(event_published_total[5s]))';
+    for (const query of [shortRange, misspelt]) {
+      const source = new PrometheusSource({ url: proxy.url, query, timeoutMs: 5_000 });
+      expect((await source.sample(Date.now())).rates.size).toBe(0);
+      expect(source.status()).toMatchObject({
+        state: 'degraded',
+        message: `query returned no series — is the range at least 2× the scrape interval? is the metric name right? (${query})`,
+      });
+    }
+    // The same server with a sound range: ok.
+    const sound = new PrometheusSource({ url: proxy.url, query: QUERY, timeoutMs: 5_000 });
+    await until(
+      () => sound.sample(Date.now()),
+      (s) => s.rates.size > 0,
+    );
+    expect(sound.status()).toMatchObject({ state: 'ok', message: null });
+  });
+
   it("an error answer carries Prometheus's own message", async () => {
     const source = new PrometheusSource({ url: proxy.url, query: 'sum by (tenant (', timeoutMs: 5_000 });
     await expect(source.sample(Date.now())).rejects.toThrow(/^Prometheus: bad_data: .*parse error/);

@@ -107,6 +107,23 @@ describe('PrometheusSource against a server we control', () => {
     });
   });
 
+  it('an answer with no series is degraded with a hint, not every tenant at 0/s', async () => {
+    reply = () => ({
+      body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }),
+    });
+    const source = make();
+    expect((await source.sample(now)).rates.size).toBe(0);
+    expect(source.status()).toMatchObject({
+      state: 'degraded',
+      message: `query returned no series — is the range at least 2× the scrape interval? is the metric name right? (${DEFAULT_PROMETHEUS_QUERY})`,
+    });
+    // Series again: ok, the hint gone.
+    reply = () => ({ body: fixture('prom_query_tenant_rate.json') });
+    now += 1_000;
+    await source.sample(now);
+    expect(source.status()).toMatchObject({ state: 'ok', message: null });
+  });
+
   it("an error answer is a source error with Prometheus's own message", async () => {
     reply = () => ({
       status: 400,
@@ -154,7 +171,7 @@ describe('PrometheusSource against a server we control', () => {
       body: JSON.stringify({
         status: 'success',
         warnings: ['results truncated due to limit'],
-        data: { resultType: 'vector', result: [] },
+        data: { resultType: 'vector', result: [{ metric: { tenant: 'acme' }, value: [1, '5'] }] },
       }),
     });
     const source = make();

@@ -2,7 +2,8 @@
  * Per-tenant rates from Prometheus: one instant query per tick (`/api/v1/query`, 1 request), and a
  * range query (`/api/v1/query_range`, 1 request) to fill the charts on start. Values arrive as strings
  * ("409.64", "NaN", "+Inf"); a series without the tenant label is left out; an answer with
- * `status: "error"` is a source error carrying Prometheus's own message.
+ * `status: "error"` is a source error carrying Prometheus's own message. An answer with no series
+ * at all makes the source degraded, with a hint: it is a query problem, not a quiet system.
  */
 import { z } from 'zod';
 import { tenantIdSchema } from '../../api';
@@ -98,7 +99,10 @@ export class PrometheusSource extends HttpSource {
         if (!Number.isFinite(value) || value < 0) continue;
         rates.set(tenant, (rates.get(tenant) ?? 0) + value);
       }
-      if (unlabelled > 0 && rates.size === 0)
+      // No series at all is not "every tenant at 0/s": rate() over a range shorter than two scrapes
+      // and a misspelt metric both answer an empty vector, and both are the query's fault.
+      if (answer.data.result.length === 0) problems.push(noSeriesProblem(this.query));
+      else if (unlabelled > 0 && rates.size === 0)
         problems.push(`no series has a "${this.tenantLabel}" label: check the query (${this.query})`);
       this.health.ok(now, problems);
       return { t: now, rates };
@@ -175,4 +179,9 @@ export class PrometheusSource extends HttpSource {
       );
     return { answer, ms: http.ms };
   }
+}
+
+/** The hint for an empty answer: the two usual causes, then the query as it was sent. */
+function noSeriesProblem(query: string): string {
+  return `query returned no series — is the range at least 2× the scrape interval? is the metric name right? (${query})`;
 }

@@ -43,6 +43,8 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
       channelsPerConnection: 1,
       nearChannelMax: [],
       blocked: [],
+      blockedConnectionsTotal: 0,
+      blockingConnectionsTotal: 0,
       fd: { used: 49, total: 1024 },
       leak: { suspected: false },
       warnings: [],
@@ -82,8 +84,61 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
     expect(broker.blocked.filter((b) => b.state === 'blocked')).toHaveLength(6);
     expect(broker.blocked.filter((b) => b.state === 'blocking')).toHaveLength(6);
     expect(broker.blocked[0]).toEqual({ name: 'ingest-api (shared)', user: 'guest', state: 'blocked' });
+    expect(broker).toMatchObject({ blockedConnectionsTotal: 12, blockingConnectionsTotal: 6 });
     expect(broker.warnings[0]).toBe('memory alarm: publishers blocked (6 connections)');
     expect(broker.fd).toBeNull();
+  });
+
+  it('lists the first 50 blocked/blocking connections, blocked first in the broker’s order, and counts all', () => {
+    // 10,000 connections during an alarm, as the source reads them: blocking and blocked mixed.
+    const state = (i: number) => (i % 5 === 0 ? 'blocking' : i % 7 === 0 ? 'running' : 'blocked');
+    const connections = listAnswer(connectionSchema).parse(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        name: `127.0.0.1:${10_000 + i} -> 127.0.0.1:5672`,
+        user_provided_name: `publisher-${i}`,
+        user: 'guest',
+        state: state(i),
+        channels: 1,
+        channel_max: 2047,
+      })),
+    ).items;
+    const expected = (wanted: string) =>
+      connections.filter((c) => c.state === wanted).map((c) => c.user_provided_name);
+    const blockedNames = expected('blocked');
+    const blockingNames = expected('blocking');
+    const { broker } = metrics().ingest({
+      ...sampleSnapshot(T0),
+      nodes: nodesSchema.parse(fixture('nodes_alarm.json')),
+      alarms: alarmsSchema.parse(fixture('health_alarms_during.json')),
+      connections,
+    });
+    expect(broker.blocked).toHaveLength(50);
+    expect(broker.blocked.map((b) => b.name)).toEqual(blockedNames.slice(0, 50));
+    expect(broker.blocked.every((b) => b.state === 'blocked')).toBe(true);
+    expect(broker.blockedConnectionsTotal).toBe(blockedNames.length + blockingNames.length);
+    expect(broker.blockingConnectionsTotal).toBe(blockingNames.length);
+    expect(broker.warnings[0]).toBe(
+      `memory alarm: publishers blocked (${blockedNames.length.toLocaleString('en-US')} connections)`,
+    );
+
+    // Few blocked: they come first, then blocking ones fill the list up to 50, in the broker's order.
+    const few = connections.map((c, i) =>
+      i >= 20 && c.state === 'blocked' ? { ...c, state: 'running' } : c,
+    );
+    const fewBlocked = few.filter((c) => c.state === 'blocked').map((c) => c.user_provided_name);
+    const listed = metrics().ingest({ ...sampleSnapshot(T0), connections: few }).broker;
+    expect(listed.blocked.map((b) => b.name)).toEqual([
+      ...fewBlocked,
+      ...blockingNames.slice(0, 50 - fewBlocked.length),
+    ]);
+    expect(listed.blocked.map((b) => b.state)).toEqual([
+      ...fewBlocked.map(() => 'blocked'),
+      ...blockingNames.slice(0, 50 - fewBlocked.length).map(() => 'blocking'),
+    ]);
+    expect(listed).toMatchObject({
+      blockedConnectionsTotal: fewBlocked.length + blockingNames.length,
+      blockingConnectionsTotal: blockingNames.length,
+    });
   });
 
   it('reads alarms from the nodes when the alarms check is unavailable', () => {
@@ -96,17 +151,15 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
     expect(broker.memory.alarm).toBe(true);
   });
 
-  it('flags connections at 80% of their channel_max', () => {
+  it('flags connections at 80% of their channel_max: a warning of its own, not a leak', () => {
     const s = sampleSnapshot(T0);
     s.connections = s.connections.map((c, i) =>
-      i === 2 ? { ...c, user_provided_name: 'leaky-publisher', channels: 1_900 } : c,
+      i === 2 ? { ...c, user_provided_name: 'busy-publisher', channels: 1_640 } : c,
     );
     const { broker } = metrics().ingest(s);
-    expect(broker.nearChannelMax).toEqual([{ connection: 'leaky-publisher', channels: 1_900, max: 2047 }]);
-    expect(broker.leak.suspected).toBe(true);
-    expect(broker.warnings).toEqual([
-      'channel leak suspected: connection leaky-publisher has 1,900 of 2,047 channels (93%)',
-    ]);
+    expect(broker.nearChannelMax).toEqual([{ connection: 'busy-publisher', channels: 1_640, max: 2047 }]);
+    expect(broker.leak.suspected).toBe(false);
+    expect(broker.warnings).toEqual(['connection busy-publisher uses 1,640 of 2,047 channels']);
   });
 
   it('flags connections at the tuned share of their channel_max (the detection.broker setting)', () => {

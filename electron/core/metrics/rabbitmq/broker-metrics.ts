@@ -54,6 +54,9 @@ export interface BrokerMetricsResult {
   problems: string[];
 }
 
+/** The blocked/blocking connections listed in a sample; the totals count the rest. */
+export const BLOCKED_LIST_LIMIT = 50;
+
 /** Until the refresh is seen, assume a stock broker's 5 s. */
 const ASSUMED_REFRESH_MS = 5_000;
 
@@ -160,7 +163,7 @@ export class BrokerMetrics {
         s.connections,
         this.options.detector?.nearChannelMaxShare ?? NEAR_CHANNEL_MAX_SHARE,
       ),
-      blocked: blockedConnections(s.connections),
+      ...blockedConnections(s.connections),
       queues: {
         count: overview.object_totals.queues ?? s.queues.length,
         messages: overview.queue_totals?.messages ?? sumOf(s.queues.map((q) => q.messages)) ?? 0,
@@ -287,11 +290,32 @@ function connectionChannels(connections: readonly ConnectionInfo[]): ConnectionC
   return out;
 }
 
-function blockedConnections(connections: readonly ConnectionInfo[]): BrokerHealth['blocked'] {
-  const out: BrokerHealth['blocked'] = [];
+/**
+ * The blocked and blocking connections, blocked (stalled publishers) first, at most
+ * BLOCKED_LIST_LIMIT of them, with the totals: during an alarm the source reads up to 10,000
+ * connections, and every one of them would otherwise travel to the renderer on every tick.
+ */
+function blockedConnections(
+  connections: readonly ConnectionInfo[],
+): Pick<BrokerHealth, 'blocked' | 'blockedConnectionsTotal' | 'blockingConnectionsTotal'> {
+  const blocked: BrokerHealth['blocked'] = [];
+  const blocking: BrokerHealth['blocked'] = [];
+  let blockedTotal = 0;
+  let blockingTotal = 0;
   for (const c of connections) {
-    if (c.state === 'blocked' || c.state === 'blocking')
-      out.push({ name: connectionLabel(c), user: c.user ?? '', state: c.state });
+    if (c.state === 'blocked') {
+      if (++blockedTotal <= BLOCKED_LIST_LIMIT) blocked.push(blockedEntry(c, 'blocked'));
+    } else if (c.state === 'blocking') {
+      if (++blockingTotal <= BLOCKED_LIST_LIMIT) blocking.push(blockedEntry(c, 'blocking'));
+    }
   }
-  return out;
+  return {
+    blocked: [...blocked, ...blocking].slice(0, BLOCKED_LIST_LIMIT),
+    blockedConnectionsTotal: blockedTotal + blockingTotal,
+    blockingConnectionsTotal: blockingTotal,
+  };
+}
+
+function blockedEntry(c: ConnectionInfo, state: 'blocked' | 'blocking'): BrokerHealth['blocked'][number] {
+  return { name: connectionLabel(c), user: c.user ?? '', state };
 }

@@ -145,13 +145,21 @@ describe('RabbitMqSource on a real RabbitMQ', () => {
     expect(warning).toBeDefined();
     // 90 of 100 channels on each leaking connection (once the broker's per-connection stats catch up).
     let t = T0 + 10_000;
-    const near = await until(
+    const nearHealth = await until(
       async () => {
         t += 1000;
-        return (await rabbit.sample(t)).broker!.nearChannelMax;
+        return (await rabbit.sample(t)).broker!;
       },
-      (list) => list.length === 3 && list.every((n) => n.channels === 90),
+      (h) => h.nearChannelMax.length === 3 && h.nearChannelMax.every((n) => n.channels === 90),
     );
+    const near = nearHealth.nearChannelMax;
+    // Its own warning, not a reason for the leak.
+    expect(nearHealth.warnings).toContainEqual(
+      expect.stringMatching(
+        /^connection leaky-publisher#\d uses 90 of 100 channels \(and 2 more connections\)$/,
+      ),
+    );
+    expect(nearHealth.leak.why).not.toMatch(/of 100 channels/);
     expect(near.map((n) => n.connection).sort()).toEqual([
       'leaky-publisher#1',
       'leaky-publisher#2',
@@ -193,6 +201,11 @@ describe('RabbitMqSource on a real RabbitMQ', () => {
       expect(during.memory.used).toBeGreaterThan(during.memory.limit);
       expect(during.alarms).toEqual([expect.stringMatching(/^memory alarm on sb-\d+-\d+@localhost$/)]);
       expect(during.warnings[0]).toMatch(/^memory alarm: publishers blocked \(\d+ connections?\)$/);
+      // Few connections: all of them listed, and the totals say so.
+      expect(during.blockedConnectionsTotal).toBe(during.blocked.length);
+      expect(during.blockingConnectionsTotal).toBe(
+        during.blocked.filter((b) => b.state === 'blocking').length,
+      );
       expect(rabbit.status().state).toBe('ok');
 
       await broker.ctl(['set_vm_memory_high_watermark', '0.4']);

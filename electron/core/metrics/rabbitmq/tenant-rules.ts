@@ -17,6 +17,7 @@
  * q.tenant.acme is counted once, not twice.
  */
 import { tenantIdSchema } from '../../api';
+import { tenantPatternProblem } from './tenant-pattern';
 
 export type TenantRuleSource = 'queue' | 'vhost' | 'user' | 'connection';
 
@@ -111,17 +112,7 @@ function compile(rule: TenantRule, index: number): CompiledRule {
   const where = `tenant rule ${index + 1} (${rule.from} ${JSON.stringify(rule.pattern)})`;
   if (!['queue', 'vhost', 'user', 'connection'].includes(rule.from))
     throw new Error(`${where}: "from" must be queue, vhost, user or connection`);
-  let regex: RegExp;
-  try {
-    regex = new RegExp(rule.pattern);
-  } catch (error) {
-    throw new Error(`${where}: not a valid regular expression: ${(error as Error).message}`);
-  }
-  // Count the groups: the pattern OR'ed with the empty string always matches, with every group.
-  const groups = new RegExp(`${rule.pattern}|`).exec('');
-  if (!groups || groups.length < 2)
-    throw new Error(
-      `${where}: needs a capture group for the tenant, e.g. ^q\\.tenant\\.(.+)$ or (?<tenant>…)`,
-    );
-  return { index, from: rule.from, pattern: rule.pattern, regex };
+  const problem = tenantPatternProblem(rule.pattern);
+  if (problem) throw new Error(`${where}: ${problem}`);
+  return { index, from: rule.from, pattern: rule.pattern, regex: new RegExp(rule.pattern) };
 }

@@ -1,7 +1,9 @@
 /**
- * Detection rules over a short history of one broker's samples: channel leak, near channel_max,
- * memory trend ("alarm soon"), and the sentences for the banner. The source builds the raw figures
- * of each sample; `assess` fills in `leak`, the memory trend and `warnings`.
+ * Detection rules over a short history of one broker's samples: channel leak, memory trend ("alarm
+ * soon"), and the sentences for the banner — among them a connection near its channel_max, which is
+ * its own warning, not leak evidence (a connection may use most of its channels for good). The
+ * source builds the raw figures of each sample; `assess` fills in `leak`, the memory trend and
+ * `warnings`.
  */
 import type { BrokerHealth } from '../../api';
 import { formatCount, formatSoon, plural } from './broker-text';
@@ -90,7 +92,7 @@ export class BrokerHealthDetector {
     this.trim(health.t);
     if (connections) this.perConnection.observe(health.t, connections);
     const connectionLeaks = connections ? this.perConnection.leaks(this.connectionRules) : [];
-    const leak = this.leak.judge(this.channels, health.nearChannelMax, connectionLeaks);
+    const leak = this.leak.judge(this.channels, connectionLeaks);
     const trend = memoryTrend(this.memory, this.memoryOptions);
     const judged: BrokerHealth = {
       ...health,
@@ -122,12 +124,14 @@ export class BrokerHealthDetector {
 /** The banner's sentences, most urgent first. */
 export function brokerWarnings(health: BrokerHealth, options: BrokerHealthDetectorOptions = {}): string[] {
   const warnings: string[] = [];
-  const blocked = health.blocked.filter((b) => b.state === 'blocked').length;
+  // The totals, not the list: the list stops at the first 50.
+  const blocked = health.blockedConnectionsTotal - health.blockingConnectionsTotal;
   const blockedWords =
     blocked > 0 ? `publishers blocked (${plural(blocked, 'connection')})` : 'publishing is blocked';
   if (health.memory.alarm) warnings.push(`memory alarm: ${blockedWords}`);
   if (health.diskAlarm) warnings.push(`disk alarm: ${blockedWords}`);
   if (health.leak.suspected) warnings.push(`channel leak suspected: ${health.leak.why}`);
+  if (health.nearChannelMax.length > 0) warnings.push(nearChannelMaxWarning(health.nearChannelMax));
   const horizon = options.alarmSoonHorizonSec ?? 3600;
   const soon = health.memory.alarmInSec;
   if (!health.memory.alarm && soon !== null && soon <= horizon)
@@ -138,4 +142,15 @@ export function brokerWarnings(health: BrokerHealth, options: BrokerHealthDetect
       `file descriptors: ${formatCount(fd.used)} of ${formatCount(fd.total)} in use (${Math.round((100 * fd.used) / fd.total)}%)`,
     );
   return warnings;
+}
+
+/**
+ * "connection publisher-7 uses 1,640 of 2,047 channels": the fullest connection, and how many more
+ * are near their channel_max. Past it the client cannot open a channel, whether it leaks or not.
+ */
+export function nearChannelMaxWarning(near: BrokerHealth['nearChannelMax']): string {
+  const fullest = [...near].sort((a, b) => b.channels / b.max - a.channels / a.max);
+  const top = fullest[0]!;
+  const more = fullest.length > 1 ? ` (and ${plural(fullest.length - 1, 'more connection')})` : '';
+  return `connection ${top.connection} uses ${formatCount(top.channels)} of ${formatCount(top.max)} channels${more}`;
 }

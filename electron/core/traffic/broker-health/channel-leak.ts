@@ -14,8 +14,10 @@
  *   names the culprit (see connection-channels.ts);
  * - **churn**: channels created outpace channels closed — judged by the net growth, as normal churn
  *   opens and closes hundreds a second — throughout the last seconds, and the count rises by more
- *   than new connections explain;
- * - **channel_max**: one connection holds ≥ 80% of the channels it may open.
+ *   than new connections explain.
+ *
+ * A connection near its channel_max is not a signal here: a legitimate connection may use 80% of
+ * its channels for good, so it is a warning of its own (broker-health-detector.ts).
  *
  * Once raised the suspicion holds for a minute after the last evidence unless channels fall back,
  * so the banner does not flicker on a pause in the growth.
@@ -32,12 +34,6 @@ export interface ChannelPoint {
   /** channels created/closed per second, when the broker's counters give them */
   created: number | null;
   closed: number | null;
-}
-
-export interface NearChannelMax {
-  connection: string;
-  channels: number;
-  max: number;
 }
 
 export interface LeakOptions {
@@ -111,7 +107,6 @@ interface Evidence {
  */
 export function judgeLeak(
   points: readonly ChannelPoint[],
-  nearMax: readonly NearChannelMax[],
   options: LeakOptions = DEFAULT_LEAK_OPTIONS,
   connectionLeaks: readonly ConnectionLeak[] = [],
 ): LeakVerdict {
@@ -120,14 +115,6 @@ export function judgeLeak(
   if (connectionLeaks.length > 0) reasons.push(connectionLeakWhy(connectionLeaks));
   const growth = countEvidence(points, options) ?? churnEvidence(points, options);
   if (growth) reasons.push(growth.why);
-  const fullest = [...nearMax].sort((a, b) => b.channels / b.max - a.channels / a.max);
-  if (fullest.length > 0) {
-    const top = fullest[0]!;
-    const more = fullest.length > 1 ? ` (and ${fullest.length - 1} more)` : '';
-    reasons.push(
-      `connection ${top.connection} has ${formatCount(top.channels)} of ${formatCount(top.max)} channels (${Math.round((100 * top.channels) / top.max)}%)${more}`,
-    );
-  }
   return {
     suspected: reasons.length > 0,
     why: reasons.join('; '),
@@ -257,13 +244,9 @@ export class LeakWatch {
 
   constructor(private readonly options: LeakOptions = DEFAULT_LEAK_OPTIONS) {}
 
-  judge(
-    points: readonly ChannelPoint[],
-    nearMax: readonly NearChannelMax[],
-    connectionLeaks: readonly ConnectionLeak[] = [],
-  ): LeakVerdict {
+  judge(points: readonly ChannelPoint[], connectionLeaks: readonly ConnectionLeak[] = []): LeakVerdict {
     const last = points.at(-1);
-    const verdict = judgeLeak(points, nearMax, this.options, connectionLeaks);
+    const verdict = judgeLeak(points, this.options, connectionLeaks);
     if (!last) return verdict;
     if (verdict.suspected) {
       this.raisedAt = last.t;

@@ -35,6 +35,8 @@ export function brokerHealth(p: {
     leak: { suspected: false, why: '' },
     nearChannelMax: p.nearChannelMax ?? [],
     blocked: p.blocked ?? [],
+    blockedConnectionsTotal: p.blocked?.length ?? 0,
+    blockingConnectionsTotal: p.blocked?.filter((c) => c.state === 'blocking').length ?? 0,
     queues: { count: 6, messages: 0, deepest: [] },
     publishRate: 500,
     deliverRate: 500,

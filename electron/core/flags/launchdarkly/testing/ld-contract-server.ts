@@ -24,6 +24,9 @@
  * - GET/PATCH /api/v2/flags/{proj}/{flag}/expiring-targets/{env} (add/update/removeExpiringTarget;
  *   the context must already be targeted; failures come back as `errors[]` in a 200), applied by the
  *   server's own clock (`advanceClock`);
+ * - GET /api/v2/projects/{p}/environments/{e} (the Environment representation, with fake SDK and mobile
+ *   keys; 404 for an unknown project or environment) and GET /api/v2/projects/{p}/environments (first
+ *   page: `items`, `totalCount`, `_links`; `limit` ≤ 100, default 20, and `offset`);
  * - POST /api/v2/projects/{p}/environments/{e}/flags/evaluate with a context `{kind, key, ...}`: every
  *   flag with `_value` and `reason` (its own evaluator: targets, rules with the common clause ops,
  *   segments never match, percentage rollouts bucketed like LaunchDarkly's SDKs, prerequisites);
@@ -217,6 +220,8 @@ export interface ContractServerOptions {
   projects?: Record<string, string[]>;
   /** the server's clock start (epoch ms); default Date.now() */
   startAt?: number;
+  /** the port on 127.0.0.1; default 0 (a free one) */
+  port?: number;
 }
 
 export const WRITER_TOKEN = 'contract-writer-token';
@@ -258,6 +263,7 @@ export class LdContractServer {
   private writeHooks: (() => void)[] = [];
   private clockAt: number;
   private lastAuditDate = 0;
+  private readonly port: number;
 
   constructor(options: ContractServerOptions = {}) {
     this.tokens = options.tokens ?? {
@@ -278,11 +284,12 @@ export class LdContractServer {
       this.projects.set(project, { environments, flags: new Map() });
     }
     this.clockAt = options.startAt ?? Date.now();
+    this.port = options.port ?? 0;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -499,6 +506,10 @@ export class LdContractServer {
         this.mustWrite(token);
         return [200, this.patchExpiring(rest[1]!, rest[2]!, rest[4]!, raw, req, token)];
       }
+    }
+    if (rest[0] === 'projects' && rest[2] === 'environments' && method === 'GET') {
+      if (rest.length === 3) return [200, this.listEnvironments(rest[1]!, q)];
+      if (rest.length === 4) return [200, this.getEnvironment(rest[1]!, rest[3]!)];
     }
     if (
       rest[0] === 'projects' &&
@@ -843,6 +854,36 @@ export class LdContractServer {
     }
   }
 
+  // ── Environments ─────────────────────────────────────────────────────────────────────────────────
+
+  private getEnvironment(projectKey: string, envKey: string): Json {
+    if (!this.project(projectKey).environments.includes(envKey))
+      throw new HttpError(404, 'not_found', `Unknown environment ${envKey}`);
+    return environmentRepresentation(projectKey, envKey);
+  }
+
+  private listEnvironments(projectKey: string, q: URLSearchParams): Json {
+    const keys = this.project(projectKey).environments;
+    const limit = q.has('limit') ? Number(q.get('limit')) : 20;
+    const offset = q.has('offset') ? Number(q.get('offset')) : 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new HttpError(400, 'invalid_request', 'limit must be an integer from 1 to 100');
+    }
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new HttpError(400, 'invalid_request', 'offset must be ≥ 0');
+    const href = (at: number) => ({
+      href: `/api/v2/projects/${projectKey}/environments?limit=${limit}&offset=${at}`,
+      type: 'application/json',
+    });
+    const links: Json = { self: href(offset) };
+    if (offset + limit < keys.length) links.next = href(offset + limit);
+    return {
+      items: keys.slice(offset, offset + limit).map((key) => environmentRepresentation(projectKey, key)),
+      totalCount: keys.length,
+      _links: links,
+    };
+  }
+
   // ── Evaluation ───────────────────────────────────────────────────────────────────────────────────
 
   private evaluate(projectKey: string, envKey: string, raw: string): Json {
@@ -1175,6 +1216,32 @@ function send(
     ...headers,
   });
   res.end(text);
+}
+
+/**
+ * LaunchDarkly's Environment representation. The SDK and mobile keys are fake but shaped like real
+ * ones: the provider must drop them, never keep or show them.
+ */
+function environmentRepresentation(projectKey: string, envKey: string): Json {
+  const id = createHash('sha1').update(`${projectKey}/${envKey}`).digest('hex');
+  return {
+    _links: {
+      self: { href: `/api/v2/projects/${projectKey}/environments/${envKey}`, type: 'application/json' },
+    },
+    _id: id.slice(0, 24),
+    key: envKey,
+    name: envKey.charAt(0).toUpperCase() + envKey.slice(1),
+    apiKey: `sdk-${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 28)}`,
+    mobileKey: `mob-${id.slice(4, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
+    color: '417505',
+    defaultTtl: 0,
+    secureMode: false,
+    defaultTrackEvents: false,
+    requireComments: false,
+    confirmChanges: false,
+    tags: [],
+    critical: envKey === 'production',
+  };
 }
 
 function parseJson(raw: string): Json {

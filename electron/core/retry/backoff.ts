@@ -1,7 +1,9 @@
 /**
- * Delay before reconnect attempt `attempt` (0-based): doubling from `minMs` up to `maxMs`, then
- * "equal jitter" (a random point in the upper half) so that many services restarted together do not
+ * How long to wait before retry `attempt` (0-based): doubling from `minMs` up to `maxMs`, then
+ * "equal jitter" (a random point in the upper half) so that many clients restarted together do not
  * hammer a recovering server in lockstep, while each still waits at least half the nominal delay.
+ * Shared by everything that reconnects or retries: metrics sources, the OFREP gate, the
+ * LaunchDarkly client, the demo publisher's AMQP link.
  */
 export function backoffDelay(
   attempt: number,
