@@ -7,13 +7,17 @@ export function formatCount(n: number): string {
   return grouped.format(n);
 }
 
-/** Channels per second: "+171/s", "+0.4/s" */
+/** Channels per second: "+171/s", "2.5/s", "+0.40/s", "0/s" */
 export function formatPerSec(n: number, signed = false): string {
-  const abs = Math.abs(n);
-  const text =
-    abs >= 10 ? grouped.format(abs) : abs >= 1 ? abs.toFixed(1).replace(/\.0$/, '') : abs.toFixed(2);
   const sign = n < 0 ? '−' : signed ? '+' : '';
-  return `${sign}${text}/s`;
+  return `${sign}${perSecDigits(Math.abs(n))}/s`;
+}
+
+function perSecDigits(abs: number): string {
+  if (abs === 0) return '0';
+  if (abs >= 10) return grouped.format(abs);
+  if (abs >= 1) return abs.toFixed(1).replace(/\.0$/, '');
+  return abs.toFixed(2); // a leak of 0.25/s matters
 }
 
 /** A span of time in words: "35 s", "4 min", "1 h 20 min" */
