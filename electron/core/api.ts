@@ -15,6 +15,7 @@ import {
   profileSchema,
 } from './profiles/profile-schema';
 import { type DetectionSettings, detectionSettingsPatchSchema } from './settings/detection-settings';
+import { issueTexts } from './storage/zod-issue-text';
 
 export type { DetectionSettings, FlagProviderConfig, Profile, ProfileSecret };
 
@@ -692,7 +693,7 @@ export function parseCall<N extends CallName>(
     throw new ApiError('UNKNOWN_CALL', `unknown call: ${JSON.stringify(name)?.slice(0, 80)}`);
   const parsed = calls[name].input.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    const issues = issueTexts(parsed.error, '(input)');
     throw new ApiError('INVALID_INPUT', `invalid input for ${name}: ${issues.join('; ')}`, issues);
   }
   return { name: name as N, input: parsed.data as ParsedInput<N> };

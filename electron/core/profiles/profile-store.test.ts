@@ -135,7 +135,7 @@ describe('ProfileStore', () => {
     };
     await expect(store.save(withPassword, { flagToken: 't' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringMatching(/sources\.0\.url: .*RabbitMQ password field/),
+      message: expect.stringMatching(/sources\[0\]\.url: .*RabbitMQ password field/),
     });
     await expect(
       store.save({

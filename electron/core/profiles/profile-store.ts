@@ -6,6 +6,7 @@ import { type SecretStore, secretEnvVar } from '../secrets/secret-store';
 import { writeFileAtomic } from '../storage/atomic-file';
 import type { DataFileError } from '../storage/data-file-error';
 import { readJsonDataFile } from '../storage/json-data-file';
+import { issueTexts } from '../storage/zod-issue-text';
 import { sameFlagStore, timeBoxFileName } from './flag-store';
 import { refuseStrandingTimeBoxes } from './pending-time-boxes';
 import { hasInMemoryPassword, redactedProfile } from './profile-redaction';
@@ -247,8 +248,6 @@ export class ProfileStore {
 function checkedProfile(input: Profile): Profile {
   const parsed = profileSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map(
-    (issue) => `${issue.path.join('.') || '(profile)'}: ${issue.message}`,
-  );
+  const issues = issueTexts(parsed.error, '(profile)');
   throw new ApiError('INVALID_INPUT', issues.join('; '), issues);
 }

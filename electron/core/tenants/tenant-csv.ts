@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { issueTexts } from '../storage/zod-issue-text';
 import type { TenantImportParse } from './tenant-import-result';
 import { tenantRecordSchema } from './tenant-record';
 
@@ -55,9 +56,7 @@ function recordsFrom(data: Row[], columns: Column[]): TenantImportParse {
     }
     const parsed = tenantRecordSchema.safeParse(rowObject(row.record, columns));
     if (!parsed.success) {
-      issues.push(
-        ...parsed.error.issues.map((issue) => `${where}: ${issue.path.join('.')}: ${issue.message}`),
-      );
+      issues.push(...issueTexts(parsed.error).map((text) => `${where}: ${text}`));
       continue;
     }
     const first = seen.get(parsed.data.id);

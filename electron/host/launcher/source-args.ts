@@ -1,4 +1,5 @@
 import { type SourceConfig, sourceConfigSchema } from '../../core/metrics/source-config';
+import { issueTexts } from '../../core/storage/zod-issue-text';
 
 /** The metrics-source flags of `npm run serve` (and `npm start`), parsed and validated. */
 export interface SourceFlags {
@@ -38,9 +39,7 @@ export function sourceConfigs(flags: SourceFlags, env: NodeJS.ProcessEnv): Sourc
   return configs.map((config, i) => {
     const parsed = sourceConfigSchema.safeParse(dropUndefined(config));
     if (!parsed.success) {
-      throw new Error(
-        `source ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
-      );
+      throw new Error(`source ${i + 1}: ${issueTexts(parsed.error).join('; ')}`);
     }
     return parsed.data;
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiErrorData, EventName } from '../../core/api';
+import { issueTexts } from '../../core/storage/zod-issue-text';
 import { MAX_CALL_BYTES } from './call-size-limit';
 
 /**
@@ -47,7 +48,7 @@ export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   }
   const parsed = clientMessageSchema.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+  const issues = issueTexts(parsed.error, '(message)');
   return invalid(`malformed message: ${issues.join('; ')}`, idOf(value));
 }
 

@@ -103,7 +103,7 @@ describe('testing the form before saving', () => {
     const { client, asked } = clientAnsweringLater();
     const done = testDraft(store, client, saveInput(draft));
     asked[0]!.answer(
-      new CallError('INVALID_INPUT', 'profile.sources.0.url: a profile never holds a password'),
+      new CallError('INVALID_INPUT', 'profile.sources[0].url: a profile never holds a password'),
     );
     await done;
     expect(store.getState().draftTest).toEqual({

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import { backoffDelay } from '../../retry/backoff';
+import { issueTexts } from '../../storage/zod-issue-text';
 import { conflictDescriptions } from './ld-conflicts';
 import { LaunchDarklyError, type LdFailure } from './ld-errors';
 import { errorBodySchema, type LdInstruction } from './ld-schemas';
@@ -194,10 +195,7 @@ export class LdClient {
     }
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
-    const issues = parsed.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`)
-      .join('; ');
+    const issues = issueTexts(parsed.error, '(answer)', 3).join('; ');
     throw this.error(
       `LaunchDarkly's answer to ${request.what} has an unexpected shape (${issues})`,
       'bad-answer',

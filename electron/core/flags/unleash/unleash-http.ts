@@ -4,6 +4,7 @@
  * message, and any echo of it in a server's answer is blanked out before the text is used.
  */
 import type { z } from 'zod';
+import { issueTexts } from '../../storage/zod-issue-text';
 import { FlagProviderError } from '../flag-provider';
 import { errorBodySchema } from './unleash-schemas';
 
@@ -105,9 +106,7 @@ export class UnleashHttp {
     }
     const parsed = options.schema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : 'the answer';
-      throw this.garbage(what, `${where}: ${issue?.message ?? 'unexpected shape'}`);
+      throw this.garbage(what, issueTexts(parsed.error, 'the answer', 1)[0] ?? 'unexpected shape');
     }
     return { status: response.status, etag, body: parsed.data };
   }
