@@ -27,6 +27,7 @@ import { defaultTenantLoads, type TenantLoad } from '../demo/publisher/tenant-lo
 import { boundedTap } from '../demo/publisher/test-kit';
 import { assembleConsole } from '../electron/core/console-core';
 import type { ConsoleCore } from '../electron/core/console-core.types';
+import { errorText } from '../electron/core/errors/error-text';
 import { OfrepGate } from '../electron/core/flags/ofrep-gate/ofrep-gate';
 import { startRabbitMq } from '../test-services/rabbitmq-instance';
 import { type BenchResult, type Figure, runIfMain, sized, withCleanups } from './bench-harness';
@@ -112,7 +113,7 @@ async function flipToDivert(amqpUrl: string, tenants: number): Promise<Measured>
       try {
         measured.rounds.push({ position, ...(await divertAndResume(core, publisher, tenantId, round)) });
       } catch (error) {
-        const failure = `round ${round} (${tenantId}): ${(error as Error).message}`;
+        const failure = `round ${round} (${tenantId}): ${errorText(error)}`;
         console.error(`  ${tenants} tenants: ${failure}`);
         measured.failures.push(failure);
         await flip(core, tenantId, true, `bench: restore after a failed round ${round}`).catch(() => {});

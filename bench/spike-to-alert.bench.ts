@@ -16,6 +16,7 @@ import { defaultTenantLoads } from '../demo/publisher/tenant-load';
 import { tenantTaps } from '../demo/publisher/test-kit';
 import type { Alert } from '../electron/core/api';
 import { assembleConsole } from '../electron/core/console-core';
+import { errorText } from '../electron/core/errors/error-text';
 import { type RabbitMq, startRabbitMq } from '../test-services/rabbitmq-instance';
 import { type BenchResult, type Figure, runIfMain, sized, withCleanups } from './bench-harness';
 import { ascending, median, quantile } from './sample-stats';
@@ -52,7 +53,7 @@ async function trials(statsIntervalMs: 1000 | 5000): Promise<Trial[]> {
     for (let trial = 1; trial <= TRIALS; trial++) {
       const label = `${statsIntervalMs / 1000} s stats, trial ${trial}/${TRIALS}`;
       const result = await spikeToAlert(broker, trial).catch(
-        (error: unknown): Trial => ({ ok: false, reason: (error as Error).message }),
+        (error: unknown): Trial => ({ ok: false, reason: errorText(error) }),
       );
       if (result.ok)
         console.log(

@@ -2,6 +2,8 @@
  * `npm run demo`: the tenant workload against a local RabbitMQ, gated per tenant by the console's
  * kill switch (OFREP). The logic is in demo/publisher/; this is the command around it.
  */
+
+import { errorText } from '../electron/core/errors/error-text';
 import { BrokerUnreachable, runDemo } from './publisher/demo';
 import { DEMO_USAGE, parseDemoOptions, UsageError } from './publisher/demo-options';
 
@@ -24,7 +26,7 @@ async function main(): Promise<number> {
   try {
     demo = await runDemo(options, say);
   } catch (error) {
-    console.error(`switchboard demo: ${(error as Error).message}`);
+    console.error(`switchboard demo: ${errorText(error)}`);
     return error instanceof BrokerUnreachable ? 69 : 1;
   }
   say('running; Ctrl-C stops');

@@ -7,6 +7,7 @@
  * starts over: one connection, one channel, always.
  */
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { errorText } from '../../electron/core/errors/error-text';
 import { backoffDelay } from '../../electron/core/retry/backoff';
 
 export interface AmqpLinkOptions {
@@ -159,7 +160,7 @@ export class AmqpLink {
       if (early.blocked) this.setBlocked(true, early.reason);
       for (const resolve of this.connectedWaiters.splice(0)) resolve();
     } catch (error) {
-      this.lastError = (error as Error).message;
+      this.lastError = errorText(error);
       if (connection) await connection.close().catch(() => {});
       this.scheduleReconnect();
     }

@@ -2,6 +2,7 @@
  * `npm run demo -- [options]`: what the demo publisher does, from flags and environment variables.
  */
 import { parseArgs } from 'node:util';
+import { errorText } from '../../electron/core/errors/error-text';
 import { defaultTenantLoads, parseTenantLoads, type SpikeOptions, type TenantLoad } from './tenant-load';
 
 export interface DemoOptions {
@@ -59,7 +60,7 @@ export function parseDemoOptions(
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorText(error));
   }
   const v = parsed.values;
   if (v.help) return 'help';
@@ -71,7 +72,7 @@ export function parseDemoOptions(
       ? defaultTenantLoads(Number(tenantsSpec), scale)
       : parseTenantLoads(tenantsSpec).map((t) => ({ ...t, rate: t.rate * scale }));
   } catch (error) {
-    throw new UsageError(`--tenants: ${(error as Error).message}`);
+    throw new UsageError(`--tenants: ${errorText(error)}`);
   }
   if (tenants.length === 0) throw new UsageError('--tenants: at least one tenant');
   // As `npm run serve`: 0 spikes at once, "off" (or --no-spike) never.

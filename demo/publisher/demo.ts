@@ -3,6 +3,7 @@
  * run the publisher, print what happens. `demo/run-demo.ts` is the command around it.
  */
 import amqp from 'amqplib';
+import { errorText } from '../../electron/core/errors/error-text';
 import { type DemoConsole, freeLocalPort, startDemoConsole } from './demo-console';
 import { type DemoOptions, redactUrl } from './demo-options';
 import { type Publisher, startPublisher } from './publisher';
@@ -23,7 +24,7 @@ export async function checkBroker(amqpUrl: string, timeoutMs = 3_000): Promise<v
     });
     await connection.close();
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0];
+    const reason = errorText(error).split('\n')[0];
     // AMQP's login refusal is ACCESS_REFUSED (reply code 403); matching a bare "403" would also match a port.
     const credentials = /ACCESS[-_]REFUSED/i.test(reason ?? '');
     throw new BrokerUnreachable(

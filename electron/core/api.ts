@@ -7,6 +7,7 @@
  * The renderer imports this file with `import type` only.
  */
 import { z } from 'zod';
+import { errorText } from './errors/error-text';
 import {
   type FlagProviderConfig,
   type Profile,
@@ -677,7 +678,7 @@ export class ApiError extends Error {
   }
   static from(error: unknown): ApiError {
     if (error instanceof ApiError) return error;
-    return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
+    return new ApiError('INTERNAL', errorText(error));
   }
 }
 

@@ -21,6 +21,7 @@ import {
 } from './console/console-session';
 import { EventBus } from './console/event-bus';
 import type { CallContext, ConsoleCore, ConsoleCoreOptions } from './console-core.types';
+import { errorText } from './errors/error-text';
 import type { FlagProvider } from './flags/flag-provider';
 import { createProvider, createProviderOrKeepConnecting } from './flags/provider-factory';
 import { testProfileInput } from './profiles/profile-check';
@@ -196,7 +197,7 @@ async function switchSession(
     const restored = await openSession(start, previous, 'keep-connecting');
     current.parts = restored.parts;
     current.stop = restored.stop;
-    throw new ApiError('PROVIDER_ERROR', `could not switch to "${name}": ${(error as Error).message}`);
+    throw new ApiError('PROVIDER_ERROR', `could not switch to "${name}": ${errorText(error)}`);
   }
 }
 

@@ -1,10 +1,10 @@
 import { ApiError, type AuditEntry } from '../api';
+import { errorText } from '../errors/error-text';
 import type { FlagProvider, ProposedChange } from '../flags/flag-provider';
 import type { AuditLog } from './audit-log';
 import { entrySubject, recordOrRefuse } from './audit-record';
 import { type ChangeOrigin, madeIn, NO_ORIGIN, originText } from './change-origin';
 import { type Now, systemNow } from './clock';
-import { errorText } from './error-text';
 
 export interface ApprovalServiceOptions {
   provider: FlagProvider;

@@ -1,6 +1,6 @@
 import type { AuditEntry, FlagValue } from '../api';
+import { errorText } from '../errors/error-text';
 import { failed, type Outcome, type RevertScheduler } from './change-steps';
-import { errorText } from './error-text';
 import { asReplaced, type PendingRevert, revertTarget } from './pending-revert';
 
 /** A change's time box, armed and saved before the provider is written. */

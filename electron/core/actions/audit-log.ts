@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry } from '../api';
+import { errorText } from '../errors/error-text';
 import { DataFileError } from '../storage/data-file-error';
 import { auditEntrySchema } from './audit-entry-schema';
 
@@ -126,7 +127,7 @@ export class AuditLog {
     try {
       json = JSON.parse(line);
     } catch (error) {
-      problem(`not valid JSON (${(error as Error).message}); line skipped`);
+      problem(`not valid JSON (${errorText(error)}); line skipped`);
       return;
     }
     const parsed = auditEntrySchema.safeParse(json);

@@ -1,6 +1,6 @@
 import { ApiError, type AuditEntry } from '../api';
+import { errorText } from '../errors/error-text';
 import type { AuditLog } from './audit-log';
-import { errorText } from './error-text';
 
 /**
  * Append one version of an entry, durably, or refuse the action: an action whose record cannot be

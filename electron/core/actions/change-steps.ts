@@ -5,8 +5,8 @@
  * what each step means.
  */
 import { ApiError, type AuditEntry, type FlagInfo, reasonSchema, timeboxMsSchema } from '../api';
+import { errorText } from '../errors/error-text';
 import { type FlagProvider, FlagProviderError, type WriteContext } from '../flags/flag-provider';
-import { errorText } from './error-text';
 import type { PendingRevert } from './pending-revert';
 
 /** The part of the time box the change paths drive (TimeBox implements it); tenant null = everyone. */

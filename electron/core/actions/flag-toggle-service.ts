@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, type AuditAction, type AuditEntry, type FlagInfo } from '../api';
+import { errorText } from '../errors/error-text';
 import type { FlagProvider } from '../flags/flag-provider';
 import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
@@ -19,7 +20,6 @@ import {
 import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
-import { errorText } from './error-text';
 import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-changes';
 import { KeyedQueue } from './keyed-queue';
 import type { PendingRevert } from './pending-revert';

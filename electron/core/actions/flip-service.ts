@@ -7,6 +7,7 @@ import {
   type FlagValue,
   type TenantAuditEntry,
 } from '../api';
+import { errorText } from '../errors/error-text';
 import type { FlagProvider } from '../flags/flag-provider';
 import { type ArmedTimeBox, armTimeBox, cancelTimeBox, failedWithTimeBox } from './armed-time-box';
 import type { AuditLog } from './audit-log';
@@ -28,7 +29,6 @@ import { whileInFlight } from './changes-in-flight';
 import { type Now, systemNow } from './clock';
 import { durationText } from './duration-text';
 import type { EffectWatch } from './effect-tracker';
-import { errorText } from './error-text';
 import { checkFlagValue } from './flag-value-check';
 import { flagValueText } from './flag-value-text';
 import { type InterruptedChangeSettler, settleInterrupted } from './interrupted-changes';

@@ -5,12 +5,12 @@
  * the provider cannot be read — with a completing record appended like any outcome.
  */
 import type { AuditEntry, FlagValue } from '../api';
+import { errorText } from '../errors/error-text';
 import type { AuditLog } from './audit-log';
 import { entrySubject, recordOrRefuse } from './audit-record';
 import { failed, type Outcome, type RevertScheduler } from './change-steps';
 import { isInFlight } from './changes-in-flight';
 import type { Now } from './clock';
-import { errorText } from './error-text';
 import { flagValueText } from './flag-value-text';
 import { revertTarget } from './pending-revert';
 

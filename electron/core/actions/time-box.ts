@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AuditEntry } from '../api';
+import { errorText } from '../errors/error-text';
 import type { DataFileError } from '../storage/data-file-error';
 import { type Now, systemNow, systemTimers, type Timers } from './clock';
 import type { PendingRevert } from './pending-revert';
@@ -172,7 +173,7 @@ export class TimeBox {
       const entry = await this.options.revert(revert);
       return entry.outcome === 'applied' ? null : (entry.error ?? `revert ended ${entry.outcome}`);
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return errorText(error);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { FlagValue } from '../api';
+import { errorText } from '../errors/error-text';
 import { type ArmedTimeBox, failedWithTimeBox } from './armed-time-box';
 import { conflictsOf, type Outcome, writeError } from './change-steps';
-import { errorText } from './error-text';
 import { flagValueText } from './flag-value-text';
 
 /** What a write that raised an error did, judged by what the provider serves afterwards. */

@@ -1,4 +1,5 @@
 import type { BrokerHealth, SourceStatus } from '../api';
+import { errorText } from '../errors/error-text';
 import type { FlagProvider } from '../flags/flag-provider';
 import { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
 import type { MetricsSample, MetricsSource, TenantGate } from '../metrics/metrics-source';
@@ -141,7 +142,7 @@ export class SourceBoard {
       slot.last = await slot.source.sample(now);
       slot.failure = null;
     } catch (error) {
-      slot.failure = error instanceof Error ? error.message : String(error);
+      slot.failure = errorText(error);
     }
   }
 

@@ -8,6 +8,7 @@
  * every view of the flags reloads.
  */
 import type { FlagEnvironmentState, FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../api';
+import { errorText } from '../errors/error-text';
 import { backoffDelay } from '../retry/backoff';
 import {
   type ApprovalRequest,
@@ -60,7 +61,7 @@ export class ConnectingFlagProvider implements FlagProvider {
   constructor(private readonly options: ConnectingFlagProviderOptions) {
     this.kind = options.kind;
     this.now = options.now ?? Date.now;
-    this.cause = causeOf(options.firstError);
+    this.cause = errorText(options.firstError);
     this.scheduleAttempt();
   }
 
@@ -187,7 +188,7 @@ export class ConnectingFlagProvider implements FlagProvider {
     } catch (error) {
       this.attempting = false;
       if (this.closed) return;
-      this.cause = causeOf(error);
+      this.cause = errorText(error);
       this.scheduleAttempt();
       return;
     }
@@ -208,8 +209,4 @@ export class ConnectingFlagProvider implements FlagProvider {
   private emit(change: { flagKeys: string[]; etag: string }): void {
     for (const listener of [...this.listeners]) listener(change);
   }
-}
-
-function causeOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

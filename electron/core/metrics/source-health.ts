@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { SourceState, SourceStatus } from '../api';
+import { errorText } from '../errors/error-text';
 import { backoffDelay } from '../retry/backoff';
 
 /** A failure worth showing as it is: the message is written for the operator, not for a log. */
@@ -156,7 +157,7 @@ function networkMessage(error: unknown, url: URL, timeoutMs: number): string {
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return `TLS certificate of ${origin} is not trusted (${code})`;
     default:
-      return `cannot reach ${origin}: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`;
+      return `cannot reach ${origin}: ${cause?.message ?? errorText(error)}`;
   }
 }
 
@@ -236,7 +237,7 @@ export class SourceHealth {
   /** A failed attempt: schedules the next one and returns the error to reject sample() with. */
   fail(now: number, error: unknown): SourceError {
     const base = error instanceof SourceError ? error : null;
-    const text = base?.message ?? (error instanceof Error ? error.message : String(error));
+    const text = base?.message ?? errorText(error);
     const delay = Math.max(this.backoff(this.failures), base?.retryAfterMs ?? 0);
     this.failures++;
     this.retryAt = now + delay;

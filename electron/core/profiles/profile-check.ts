@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
-import { errorText } from '../actions/error-text';
 import { ApiError, type ConnectionTest, type ParsedInput } from '../api';
+import { errorText } from '../errors/error-text';
 import type { FlagProvider } from '../flags/flag-provider';
 import { LaunchDarklyFlagProvider } from '../flags/launchdarkly/launchdarkly-flag-provider';
 import { createProvider } from '../flags/provider-factory';

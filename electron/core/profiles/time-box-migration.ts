@@ -6,13 +6,13 @@
  */
 import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorText } from '../actions/error-text';
 import { mergePendingReverts, type PendingRevert } from '../actions/pending-revert';
 import {
   readPendingReverts,
   removePendingReverts,
   writePendingReverts,
 } from '../actions/pending-reverts-file';
+import { errorText } from '../errors/error-text';
 import { DataFileError } from '../storage/data-file-error';
 import { legacyTimeBoxProfile, timeBoxFileName } from './flag-store';
 import { describeTimeBoxes } from './pending-time-boxes';

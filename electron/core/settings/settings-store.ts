@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ApiError, calls, type Settings } from '../api';
+import { errorText } from '../errors/error-text';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { DataFileError } from '../storage/data-file-error';
 import { readJsonDataFile } from '../storage/json-data-file';
@@ -97,10 +98,7 @@ export class SettingsStore {
     try {
       await writeFileAtomic(this.path, `${JSON.stringify(settings, null, 2)}\n`);
     } catch (error) {
-      throw new ApiError(
-        'INTERNAL',
-        `settings could not be saved to ${this.path}: ${(error as Error).message}`,
-      );
+      throw new ApiError('INTERNAL', `settings could not be saved to ${this.path}: ${errorText(error)}`);
     }
   }
 }

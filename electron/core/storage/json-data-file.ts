@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { errorText } from '../errors/error-text';
 import { DataFileError } from './data-file-error';
 import { parseJsonText } from './json-text';
 import { fieldPath } from './zod-issue-text';
@@ -20,7 +21,7 @@ export async function readJsonDataFile<T>(path: string, schema: z.ZodType<T>): P
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
-    return invalid(path, 'file', `cannot be read: ${(error as Error).message}`);
+    return invalid(path, 'file', `cannot be read: ${errorText(error)}`);
   }
   const json = parseJsonText(text);
   if (!json.ok) return invalid(path, json.where, `not valid JSON: ${json.problem}`);

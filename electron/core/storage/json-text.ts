@@ -1,3 +1,4 @@
+import { errorText } from '../errors/error-text';
 /** The result of parsing a data file's text: the value, or where it broke in terms an editor shows. */
 export type JsonText = { ok: true; value: unknown } | { ok: false; where: string; problem: string };
 
@@ -9,7 +10,7 @@ export function parseJsonText(text: string): JsonText {
   try {
     return { ok: true, value: JSON.parse(withoutBom(text)) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     return { ok: false, where: locate(withoutBom(text), message), problem: withoutPosition(message) };
   }
 }

@@ -22,6 +22,7 @@ import {
 } from 'electron';
 import { createConsoleCore } from '../../core/console-core';
 import type { ConsoleCore } from '../../core/console-core.types';
+import { errorText } from '../../core/errors/error-text';
 import { consoleCoreOptions, type ServeOptions, START_USAGE } from '../launcher/serve-args';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
 import { electronLaunch } from './electron-args';
@@ -105,10 +106,7 @@ function run(args: ServeOptions): void {
         await core.stop();
       });
     } catch (error) {
-      dialog.showErrorBox(
-        'Switchboard could not start',
-        error instanceof Error ? error.message : String(error),
-      );
+      dialog.showErrorBox('Switchboard could not start', errorText(error));
       app.exit(1);
     }
   });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ConsoleCore, ConsoleCoreOptions } from '../../core/console-core.types';
+import { errorText } from '../../core/errors/error-text';
 import { createFileSecretStore } from '../web/secret-store.file';
 import { startWebHost, type WebHost, type WebHostOptions } from '../web/server';
 import { defaultDataDir, formerDataDirNotice } from './data-dir';
@@ -117,7 +118,7 @@ function installSignalHandlers(
     running.shutdown().then(
       () => exit(0),
       (error) => {
-        err(`switchboard serve: shutdown failed: ${(error as Error).message}`);
+        err(`switchboard serve: shutdown failed: ${errorText(error)}`);
         exit(1);
       },
     );
@@ -130,5 +131,5 @@ function describeStartError(error: unknown): string {
   const e = error as NodeJS.ErrnoException & { port?: number };
   if (e?.code === 'EADDRINUSE')
     return `${e.message}: the port is taken; pass --port 0 (or --ofrep-port 0) for a free one`;
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ConsoleCoreOptions } from '../../core/console-core.types';
+import { errorText } from '../../core/errors/error-text';
 import type { SourceConfig } from '../../core/metrics/source-config';
 import { assertUsableToken } from '../../flag-server/bearer-token';
 import { parseAllowedOrigin } from '../../flag-server/cors';
@@ -216,7 +217,7 @@ function checked<T>(flag: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorText(error);
     throw new ArgsError(message.startsWith(flag) ? message : `${flag}: ${message}`);
   }
 }
@@ -235,6 +236,6 @@ function parseSources(values: Record<string, unknown>, env: NodeJS.ProcessEnv): 
       env,
     );
   } catch (error) {
-    throw new ArgsError((error as Error).message);
+    throw new ArgsError(errorText(error));
   }
 }

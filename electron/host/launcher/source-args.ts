@@ -1,3 +1,4 @@
+import { errorText } from '../../core/errors/error-text';
 import { type SourceConfig, sourceConfigSchema } from '../../core/metrics/source-config';
 import { issueTexts } from '../../core/storage/zod-issue-text';
 
@@ -64,7 +65,7 @@ function parseTenantRule(text: string): { from: string; pattern: string } {
   try {
     new RegExp(pattern);
   } catch (error) {
-    throw new Error(`--rabbitmq-tenant-rule ${JSON.stringify(text)}: ${(error as Error).message}`);
+    throw new Error(`--rabbitmq-tenant-rule ${JSON.stringify(text)}: ${errorText(error)}`);
   }
   return { from: text.slice(0, colon), pattern };
 }

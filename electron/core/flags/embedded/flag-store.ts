@@ -12,6 +12,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorText } from '../../errors/error-text';
 import { writeFileAtomic } from '../../storage/atomic-file';
 import { DataFileError } from '../../storage/data-file-error';
 import { defaultFlagsDocument, serializeFlagsDocument } from './default-flags';
@@ -133,7 +134,7 @@ export class FlagStore {
     try {
       text = await readText(this.path);
     } catch (error) {
-      this.report(new DataFileError(this.path, '(file)', `cannot be read: ${(error as Error).message}`));
+      this.report(new DataFileError(this.path, '(file)', `cannot be read: ${errorText(error)}`));
       return;
     }
     // Missing: deleted, or mid-save by an editor that deletes then writes. Keep serving; the next

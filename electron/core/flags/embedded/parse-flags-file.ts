@@ -1,3 +1,4 @@
+import { errorText } from '../../errors/error-text';
 import { DataFileError } from '../../storage/data-file-error';
 import { compileSnapshot, type FlagSnapshot } from './flag-snapshot';
 import { type FlagsDocument, flagsFileSchema } from './flags-file-schema';
@@ -27,7 +28,7 @@ function parseJson(path: string, text: string): unknown {
         `line ${problem.line}, column ${problem.column}`,
         `invalid JSON: ${problem.message}`,
       );
-    throw new DataFileError(path, '(file)', `invalid JSON: ${(error as Error).message}`);
+    throw new DataFileError(path, '(file)', `invalid JSON: ${errorText(error)}`);
   }
 }
 

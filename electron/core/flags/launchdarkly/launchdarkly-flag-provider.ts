@@ -22,8 +22,8 @@
  * every message is redacted.
  */
 
-import { errorText } from '../../actions/error-text';
 import type { FlagEnvironmentState, FlagInfo, FlagValue, ProviderEvent, TenantFlag } from '../../api';
+import { errorText } from '../../errors/error-text';
 import type { ApprovalRequest, FlagProvider, ProposedChange, WriteContext } from '../flag-provider';
 import { flagReadPath } from './ld-api-paths';
 import { type ApprovalRequestResult, openApprovalRequest, requestApprovalOf } from './ld-approvals';

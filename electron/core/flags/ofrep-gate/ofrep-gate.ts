@@ -18,6 +18,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { errorText } from '../../errors/error-text';
 import type { TenantGate } from '../../metrics/metrics-source';
 import { backoffDelay } from '../../retry/backoff';
 import { readBulkAnswer } from './bulk-answer';
@@ -261,7 +262,7 @@ export class OfrepGate implements TenantGate {
       this.setValue(tenantId, answer.allowed);
       this.evaluated();
     } catch (error) {
-      if (this.isCurrent(tenantId, seq)) this.evaluationFailed(tenantId, (error as Error).message);
+      if (this.isCurrent(tenantId, seq)) this.evaluationFailed(tenantId, errorText(error));
     } finally {
       if (this.newest.get(tenantId) === seq) this.newest.delete(tenantId);
     }

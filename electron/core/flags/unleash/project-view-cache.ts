@@ -6,8 +6,8 @@
  * whoever read it. It also keeps why the project could not be read (`problem`), until a read works.
  */
 import { createHash } from 'node:crypto';
-import { errorText } from '../../actions/error-text';
 import type { FlagValue } from '../../api';
+import { errorText } from '../../errors/error-text';
 import type { ChangeListeners } from './change-listeners';
 import { type FeatureReader, withFlagRead } from './feature-reader';
 import { stableJson } from './tenant-lists';

@@ -4,7 +4,7 @@
  * because Unleash's patch is read-then-write without a lock — settled against concurrent writers,
  * and undone newest first when a later step fails.
  */
-import { errorText } from '../../actions/error-text';
+import { errorText } from '../../errors/error-text';
 import { FlagProviderError } from '../flag-provider';
 import type { FeatureReader } from './feature-reader';
 import {

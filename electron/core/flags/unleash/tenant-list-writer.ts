@@ -13,9 +13,9 @@
  * Writes to one flag from this process run one after the other (they would only race each other).
  */
 
-import { errorText } from '../../actions/error-text';
 import { KeyedQueue } from '../../actions/keyed-queue';
 import type { FlagValue } from '../../api';
+import { errorText } from '../../errors/error-text';
 import { FlagProviderError, type WriteContext } from '../flag-provider';
 import type { FeatureReader } from './feature-reader';
 import { checkForeignEdits } from './foreign-edits';
