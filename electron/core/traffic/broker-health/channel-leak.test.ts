@@ -120,15 +120,30 @@ describe('the churn rule: channels created outpace channels closed', () => {
   });
 
   it('stays quiet when the excess of created over closed is a one-off burst, not throughout', () => {
-    // 300 channels opened in two seconds, then ordinary churn again; the count stays up
+    // 300 channels opened within one sample, then ordinary churn again; the count stays up
     const points = big((s) =>
-      s < 20
-        ? {}
-        : s < 22
-          ? { channels: 2_000 + 150 * (s - 19), created: 250, closed: 100 }
-          : { channels: 2_300 },
+      s < 20 ? {} : s === 20 ? { channels: 2_300, created: 400 } : { channels: 2_300 },
     );
     expect(verdicts(points).filter((v) => v.suspected)).toEqual([]);
+  });
+
+  it('stays quiet for a burst that straddles the middle of the window, or that 5 s rates smear', () => {
+    // 300 channels over two samples, at 250 created and 100 closed a second
+    const straddling = big((s) =>
+      s < 19
+        ? {}
+        : s === 19
+          ? { channels: 2_150, created: 250 }
+          : s === 20
+            ? { channels: 2_300, created: 250 }
+            : { channels: 2_300 },
+    );
+    expect(verdicts(straddling).filter((v) => v.suspected)).toEqual([]);
+    // the same burst as a broker with 5 s stats reports it: one rate held for five samples
+    const smeared = big((s) =>
+      s < 18 ? {} : s < 23 ? { channels: 2_000 + 60 * (s - 17), created: 160 } : { channels: 2_300 },
+    );
+    expect(verdicts(smeared).filter((v) => v.suspected)).toEqual([]);
   });
 
   it('stays quiet when new connections bring the new channels with them', () => {
@@ -174,7 +189,7 @@ describe('the one-connection rule', () => {
 
 describe('LeakWatch: a raised suspicion holds through a pause', () => {
   const leak = series(-20, 20, (s) => ({ channels: s <= 0 ? 10 : 10 + 10 * s }));
-  const after = (ms: number, channels: number) => [
+  const withSampleAfter = (ms: number, channels: number) => [
     ...leak,
     { t: leak.at(-1)!.t + ms, channels, connections: 3, created: null, closed: null },
   ];
@@ -183,26 +198,26 @@ describe('LeakWatch: a raised suspicion holds through a pause', () => {
     const watch = new LeakWatch();
     expect(watch.judge(leak).suspected).toBe(true);
     // the growth pauses: the pure verdict is quiet, the watch still holds it, with the same words
-    const paused = after(30_000, 210);
+    const paused = withSampleAfter(30_000, 210);
     expect(judgeLeak(paused).suspected).toBe(false);
     expect(watch.judge(paused)).toEqual(judgeLeak(leak));
-    expect(watch.judge(after(DEFAULT_LEAK_OPTIONS.holdMs, 210)).suspected).toBe(true);
-    expect(watch.judge(after(DEFAULT_LEAK_OPTIONS.holdMs + 1_000, 210)).suspected).toBe(false);
+    expect(watch.judge(withSampleAfter(DEFAULT_LEAK_OPTIONS.holdMs, 210)).suspected).toBe(true);
+    expect(watch.judge(withSampleAfter(DEFAULT_LEAK_OPTIONS.holdMs + 1_000, 210)).suspected).toBe(false);
   });
 
   it('lets go at once when the channels fall back (the leaking publisher was restarted)', () => {
     const watch = new LeakWatch();
     watch.judge(leak);
-    expect(watch.judge(after(5_000, 20)).suspected).toBe(false);
+    expect(watch.judge(withSampleAfter(5_000, 20)).suspected).toBe(false);
     // and does not come back on its own
-    expect(watch.judge(after(10_000, 20)).suspected).toBe(false);
+    expect(watch.judge(withSampleAfter(10_000, 20)).suspected).toBe(false);
   });
 
   it('forgets a suspicion on reset', () => {
     const watch = new LeakWatch();
     watch.judge(leak);
     watch.reset();
-    expect(watch.judge(after(5_000, 210)).suspected).toBe(false);
+    expect(watch.judge(withSampleAfter(30_000, 210)).suspected).toBe(false);
   });
 });
 

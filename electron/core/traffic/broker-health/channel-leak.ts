@@ -160,13 +160,15 @@ function churnEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   const windowMs = Math.max(10_000, options.minSpanMs);
   const churn = churnRates(points, last.t - windowMs);
   if (!churn || churn.span < windowMs * 0.8) return null;
-  // Net growth, not a ratio: 120 created and 100 closed a second is a leak of 20 a second. And in
-  // both halves of the window: a burst of channels opened at once is not a leak.
+  // Net growth, not a ratio: 120 created and 100 closed a second is a leak of 20 a second. And
+  // throughout the window: a burst of channels opened at once (even one that straddles its middle,
+  // or that the broker's 5 s rates smear over several samples) is not a leak.
   if (churn.created - churn.closed < options.churnNetPerSec) return null;
-  const early = churnRates(points, last.t - windowMs, last.t - windowMs / 2);
-  const late = churnRates(points, last.t - windowMs / 2);
-  for (const half of [early, late])
-    if (!half || half.created - half.closed < options.churnNetPerSec / 2) return null;
+  for (let q = 0; q < LEAK_QUARTERS; q++) {
+    const from = last.t - windowMs + (q * windowMs) / LEAK_QUARTERS;
+    const part = churnRates(points, from, from + windowMs / LEAK_QUARTERS, 1);
+    if (!part || part.created - part.closed < options.churnNetPerSec / 2) return null;
+  }
   const first = churn.first;
   const rise = last.channels - first.channels;
   if (rise < options.minGrowth / 2) return null;
@@ -184,11 +186,18 @@ function churnEvidence(points: readonly ChannelPoint[], options: LeakOptions): E
   };
 }
 
+/**
+ * A leak shows in every quarter of its window; a burst, even one straddling the middle or smeared
+ * by the broker's 5 s rates over several samples, leaves at least one quarter without net growth.
+ */
+const LEAK_QUARTERS = 4;
+
 /** Mean created/closed per second over the points from `from` (up to `to`), when every one has both. */
 function churnRates(
   points: readonly ChannelPoint[],
   from: number,
   to = Number.POSITIVE_INFINITY,
+  minPoints = 3,
 ): { created: number; closed: number; span: number; first: ChannelPoint } | null {
   let created = 0;
   let closed = 0;
@@ -203,7 +212,7 @@ function churnRates(
     n++;
     first = p;
   }
-  if (n < 3 || !first) return null;
+  if (n < minPoints || !first) return null;
   return { created: created / n, closed: closed / n, span: points.at(-1)!.t - first.t, first };
 }
 
