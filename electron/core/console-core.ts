@@ -29,6 +29,7 @@ import { COMMAND_LINE_PROFILE_NAME, LOCAL_PROFILE, type Profile } from './profil
 import { ProfileStore } from './profiles/profile-store';
 import { trafficDetectionOptions } from './settings/detection-tuning';
 import { SettingsStore } from './settings/settings-store';
+import { DataDirLock } from './storage/data-dir-lock';
 import { TenantDirectory } from './tenants/tenant-directory';
 
 export type ConsoleParts = SharedParts & SessionParts & { profiles: ProfileStore };
@@ -42,6 +43,20 @@ export async function assembleConsole(
   options: ConsoleCoreOptions,
 ): Promise<{ core: ConsoleCore; parts: ConsoleParts }> {
   await mkdir(options.dataDir, { recursive: true });
+  // Before anything is read: a second process on this directory would undo this one's time boxes.
+  const lock = await DataDirLock.acquire(options.dataDir);
+  try {
+    return await assembleLocked(options, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function assembleLocked(
+  options: ConsoleCoreOptions,
+  lock: DataDirLock,
+): Promise<{ core: ConsoleCore; parts: ConsoleParts }> {
   const { dataDir } = options;
   const [settings, tenants, audit] = await Promise.all([
     SettingsStore.open({ dataDir }),
@@ -105,8 +120,12 @@ export async function assembleConsole(
     subscribe: (listener) => bus.subscribe(listener),
     spikingCount: () => session.parts.model.spikingCount(),
     async stop() {
-      await session.stop();
-      await audit.close();
+      try {
+        await session.stop();
+        await audit.close();
+      } finally {
+        await lock.release();
+      }
     },
   };
   const parts = new Proxy({} as ConsoleParts, {
@@ -177,7 +196,9 @@ async function openProvider(
 
 /**
  * Stop the running session and start the chosen profile's; if that fails, go back to the old one —
- * still connecting, if its flag system has gone away meanwhile.
+ * still connecting, if its flag system has gone away meanwhile. Starting the running profile again
+ * (its connection or token was just saved) keeps connecting as well: the save worked, and the flags
+ * status says why it has not connected yet.
  */
 async function switchSession(
   start: SessionStart,
@@ -190,7 +211,8 @@ async function switchSession(
   if (!next) throw new ApiError('NOT_FOUND', `no profile "${name}"`);
   await current.stop();
   try {
-    const session = await openSession(start, next, 'fail');
+    const again = name === previous.name;
+    const session = await openSession(start, next, again ? 'keep-connecting' : 'fail');
     await profiles.activate(name);
     return session;
   } catch (error) {
@@ -208,7 +230,7 @@ function dataProblems(shared: SharedParts, session: SessionParts, profiles: Prof
     shared.tenants.problem()?.message ?? null,
     shared.settings.problem()?.message ?? null,
     session.timeBox.problem()?.message ?? null,
-    profiles.problem()?.message ?? null,
+    ...profiles.problems().map((p) => p.message),
     ...shared.audit.problems().map((p) => p.message),
   ];
   return problems.filter((p): p is string => p !== null);

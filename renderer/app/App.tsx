@@ -89,12 +89,12 @@ export function App({ client }: { client: RendererClient }) {
   }, [stores]);
 
   // Another profile became active: everything shown belongs to the old one, so load it all again.
+  // Traffic reloads itself (connectTraffic), so that a paused window keeps its frozen figures.
   useEffect(() => connectProfiles(stores.profiles, client), [stores, client]);
   useEffect(
     () =>
       client.on('app.onReset', () => {
         loadSources(stores.sources, client);
-        loadTraffic(stores.traffic, client);
         loadAudit(stores.audit, client);
         loadProfiles(stores.profiles, client);
         broker.current?.load();

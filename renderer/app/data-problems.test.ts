@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SourceStatus } from '../../electron/core/api';
 import { connectSources, createSourcesStore, loadSources } from '../features/sources/sources-store';
 import { MemoryClient } from '../testing/memory-client';
 import { followDataProblems, PROBLEMS_DEBOUNCE_MS } from './data-problems';
@@ -35,6 +36,33 @@ describe('data-file problems while running', () => {
 
     off();
     expect(client.listenerCount()).toBe(1); // connectSources' own
+  });
+
+  it('does not ask again for a status whose message alone changed (a retry countdown)', async () => {
+    vi.useFakeTimers();
+    const client = new MemoryClient({ tenants: 10 });
+    const store = createSourcesStore();
+    const off = followDataProblems(store, client);
+    const down = (left: number): SourceStatus[] => [
+      {
+        id: 'rabbitmq',
+        kind: 'rabbitmq',
+        label: 'RabbitMQ',
+        state: 'down',
+        message: `connection refused, retrying in ${left} s`,
+        lastOkAt: null,
+        stale: true,
+        simulated: false,
+      },
+    ];
+    client.emit('sources.onStatus', down(9));
+    await vi.advanceTimersByTimeAsync(PROBLEMS_DEBOUNCE_MS);
+    for (const left of [8, 7, 6]) {
+      client.emit('sources.onStatus', down(left));
+      await vi.advanceTimersByTimeAsync(PROBLEMS_DEBOUNCE_MS);
+    }
+    expect(client.calls.filter((c) => c.name === 'app.info')).toHaveLength(1);
+    off();
   });
 
   it('stops asking once unsubscribed, even with a refetch pending', async () => {

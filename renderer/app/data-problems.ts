@@ -5,10 +5,8 @@
  * restores it and announces its flags (flags.onChange). The core pushes no event for the problems
  * list itself, so these are the best signals there are.
  */
-import type { EventName, SwitchboardClient } from '../../electron/core/api';
+import type { SourceStatus, SwitchboardClient } from '../../electron/core/api';
 import { loadSources, type SourcesStore } from '../features/sources/sources-store';
-
-const SIGNALS: readonly EventName[] = ['sources.onStatus', 'flags.onChange'];
 
 /** A burst of events (a save in several steps, every source changing at once) costs one request. */
 export const PROBLEMS_DEBOUNCE_MS = 300;
@@ -27,7 +25,16 @@ export function followDataProblems(
       void loadSources(store, client);
     }, debounceMs);
   };
-  const offs = SIGNALS.map((event) => client.on(event, schedule));
+  // A source's message may change every second (a countdown to its next retry): only a change of
+  // state (ok, degraded, down) can go with a file turning invalid or valid.
+  let states = '';
+  const onStatus = (statuses: SourceStatus[]) => {
+    const next = statuses.map((s) => `${s.id}:${s.state}`).join(' ');
+    if (next === states) return;
+    states = next;
+    schedule();
+  };
+  const offs = [client.on('sources.onStatus', onStatus), client.on('flags.onChange', schedule)];
   return () => {
     if (timer) clearTimeout(timer);
     timer = null;

@@ -592,8 +592,9 @@ export class MemoryClient implements RendererClient {
         id: 'flags',
         kind: 'embedded',
         label: 'flags: embedded',
-        state: 'ok',
-        message: null,
+        // As the core: a flags file that failed validation degrades the flags source.
+        state: this.opts.problems?.length ? 'degraded' : 'ok',
+        message: this.opts.problems?.length ? this.opts.problems[0]! : null,
         lastOkAt: this.now,
         stale: false,
         simulated: false,

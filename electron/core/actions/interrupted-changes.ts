@@ -68,10 +68,12 @@ export async function settleInterrupted(
 }
 
 /**
- * At a session's start: settle every entry left 'pending' by an earlier run. Those made on the active
- * profile's flag store are read back through its services (the embedded store's whichever profile made
- * them, see madeOnStore); those recorded before entries named their profile cannot be read back safely
- * and are marked 'interrupted'; other stores' wait for a profile on their store to start.
+ * At a session's start — or, when its flag system was still connecting, once it connects (see
+ * console-session: "could not be read" would be final): settle every entry left 'pending' by an
+ * earlier run. Those made on the active profile's flag store are read back through its services (the
+ * embedded store's whichever profile made them, see madeOnStore); those recorded before entries named
+ * their profile cannot be read back safely and are marked 'interrupted'; other stores' wait for a
+ * profile on their store to start.
  * Never rejects: a failure is logged and the entry stays pending for the next start.
  */
 export async function settleInterruptedChanges(

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEntry } from '../api';
 import type { PendingRevert } from './pending-revert';
 import { FakeClock } from './testing/fake-clock';
@@ -106,6 +106,55 @@ describe('TimeBox', () => {
     fx.clock.advance(5_000);
     await fx.timeBox.idle();
     expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    await fx.close();
+  });
+
+  it('retryNow runs an overdue revert waiting out its backoff at once, and leaves boxes not yet due alone', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    await fx.flips.apply(kill);
+    await fx.flips.apply({ ...kill, tenantId: 'globex', timeboxMs: 2 * fifteenMinutes });
+    fx.provider.failReads(new Error('connect ECONNREFUSED'));
+    fx.clock.advance(fifteenMinutes);
+    await fx.timeBox.idle();
+    fx.clock.advance(5_000);
+    await fx.timeBox.idle();
+    expect(fx.failures.map((f) => [f.attempt, f.retryAt - fx.clock.now()])).toEqual([
+      [1, 0],
+      [2, 15_000],
+    ]);
+
+    // the flag system is back: acme's revert does not wait the 15 s out
+    fx.provider.failReads(null);
+    fx.timeBox.retryNow();
+    fx.clock.advance(0);
+    await fx.timeBox.idle();
+    expect(await fx.provider.servedValue('publish-events', 'acme')).toBe(true);
+    expect(await fx.provider.servedValue('publish-events', 'globex')).toBe(false);
+    expect(fx.timeBox.list()).toEqual([expect.objectContaining({ tenantId: 'globex' })]);
+    expect(fx.failures).toHaveLength(2);
+    await fx.close();
+  });
+
+  it('retryNow leaves a revert that is running to finish: a failure is tried (and reported) once', async () => {
+    const fx = await openFlipFixture({ dataDir: dir });
+    await fx.flips.apply(kill);
+    const write = fx.provider.setTenantValue.bind(fx.provider);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fx.provider.setTenantValue = async () => {
+      await held;
+      throw new Error('unleash answered 503');
+    };
+    fx.clock.advance(fifteenMinutes);
+    await vi.waitFor(() => expect(fx.audit.query({ tenantId: 'acme', limit: 1 })[0]?.action).toBe('revert'));
+    fx.timeBox.retryNow();
+    fx.clock.advance(0);
+    release();
+    await fx.timeBox.idle();
+    fx.provider.setTenantValue = write;
+    expect(fx.failures).toEqual([expect.objectContaining({ attempt: 1, error: 'unleash answered 503' })]);
+    const actions = fx.audit.query({ tenantId: 'acme' }).map((e: AuditEntry) => `${e.action} ${e.outcome}`);
+    expect(actions).toEqual(['revert failed', 'set-tenant-flag applied']);
     await fx.close();
   });
 

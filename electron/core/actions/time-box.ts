@@ -43,6 +43,8 @@ export class TimeBox {
   private readonly timers = new Map<string, unknown>();
   private readonly attempts = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
+  /** the switches whose revert is being carried out now */
+  private readonly reverting = new Set<string>();
   private loadProblem: DataFileError | null = null;
   private writes: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -100,6 +102,18 @@ export class TimeBox {
     return this.persist();
   }
 
+  /**
+   * Run every overdue revert now, those waiting out a retry delay too: the flag system that refused
+   * them is back (a provider that connected), and a kill must not stay off for the rest of a backoff
+   * that can reach five minutes. Reverts not yet due keep their time; one running is left to finish.
+   */
+  retryNow(): void {
+    const now = this.now();
+    for (const [key, revert] of this.pending) {
+      if (Date.parse(revert.revertAt) <= now && !this.reverting.has(key)) this.armIn(revert, 0);
+    }
+  }
+
   /** Resolves when no revert is running (for shutdown, and for tests driving a fake clock). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
@@ -144,7 +158,11 @@ export class TimeBox {
     }
     const run = this.runRevert(key, revert);
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    this.reverting.add(key);
+    void run.finally(() => {
+      this.running.delete(run);
+      this.reverting.delete(key);
+    });
   }
 
   private async runRevert(key: string, revert: PendingRevert): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * The profile calls against the assembled core (real files, a real OFREP server, the LaunchDarkly
  * contract server): guards that follow an edit of the active profile at once, the refusal to leave
- * pending time boxes behind, URL passwords, and what "Test connection" says about writing.
+ * pending time boxes behind, URL passwords, what "Test connection" says about writing, and the
+ * active profile while its flag system is not connected yet.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { AppInfo, AuditEntry, ConnectionTest, ProfilesView } from '../api';
 import { assembleConsole, type ConsoleParts } from '../console-core';
 import type { ConsoleCore } from '../console-core.types';
 import {
+  type LdContractServer,
   READER_TOKEN,
   startLdContractServer,
   WRITER_TOKEN,
@@ -195,7 +197,7 @@ describe('passwords in URLs', () => {
     });
     const error = (await core.call('profiles.save', { profile }, actor).catch((e: Error) => e)) as Error;
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(error.message).toMatch(/sources\.0\.url: .*RabbitMQ password field/);
+    expect(error.message).toMatch(/sources\[0\]\.url: .*RabbitMQ password field/);
     await expect(readFile(join(dataDir, 'profiles.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     const flags = { kind: 'unleash', url: 'http://admin:pw@127.0.0.1:4242' };
     await expect(
@@ -321,7 +323,7 @@ describe('Test connection of a draft, before it is saved', () => {
       .call('profiles.save', { profile }, actor)
       .catch((e: Error) => e)) as Error;
     expect(refused).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(refused.message).toMatch(/profile\.sources\.0\.url: .*RabbitMQ password field/);
+    expect(refused.message).toMatch(/profile\.sources\[0\]\.url: .*RabbitMQ password field/);
     expect(refused.message.replace('profiles.test', 'profiles.save')).toBe(saveRefused.message);
     expect(refused.message).not.toContain('hunter2');
 
@@ -368,5 +370,127 @@ describe('Test connection of a draft, before it is saved', () => {
     } finally {
       await echo.stop();
     }
+  });
+});
+
+/** LaunchDarkly here is the CONTRACT SERVER (launchdarkly/testing), not the real service. */
+describe('the active profile while its flag system is not connected (LaunchDarkly = the contract server)', () => {
+  let ld: LdContractServer | null = null;
+  afterEach(async () => {
+    await ld?.close();
+    ld = null;
+  });
+
+  async function startLd(port: number): Promise<LdContractServer> {
+    ld = await startLdContractServer({ port });
+    ld.addFlag('default', {
+      key: 'publish-events',
+      tags: ['kill-switch'],
+      variations: [{ value: true }, { value: false }],
+      environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
+    });
+    return ld;
+  }
+
+  const ldProfile = (port: number, extra: object = {}) =>
+    embedded('ld', {
+      flags: {
+        kind: 'launchdarkly',
+        baseUrl: `http://127.0.0.1:${port}`,
+        project: 'default',
+        environment: 'production',
+      },
+      ...extra,
+    });
+
+  /** The core started (again) on `dataDir` with `profile` active, as a launch would. */
+  async function launchOn(profile: object, secrets: SecretStore) {
+    dataDir ||= await mkdtemp(join(tmpdir(), 'switchboard-handlers-'));
+    await writeFile(join(dataDir, 'profiles.json'), JSON.stringify({ active: 'ld', profiles: [profile] }));
+    running = await assembleConsole({
+      dataDir,
+      host: 'web',
+      tenants: 12,
+      ofrepPort: 0,
+      spikeAfterMs: null,
+      secrets,
+      flagConnectRetry: { minMs: 50, maxMs: 250 },
+    });
+    return running;
+  }
+
+  function nextReset(core: ConsoleCore): Promise<AppInfo> {
+    return new Promise((resolve) => {
+      const off = core.subscribe((event, payload) => {
+        if (event !== 'app.onReset') return;
+        off();
+        resolve(payload as AppInfo);
+      });
+    });
+  }
+
+  it('saving it with a token works, keeps connecting, and connects once LaunchDarkly listens', async () => {
+    const port = await freePort();
+    const { core } = await launchOn(ldProfile(port), memorySecrets());
+    const saved = (await core.call(
+      'profiles.save',
+      { profile: ldProfile(port), secrets: { flagToken: WRITER_TOKEN } },
+      actor,
+    )) as ProfilesView;
+    expect(saved.active).toBe('ld');
+    const info = (await core.call('app.info', {}, actor)) as AppInfo;
+    expect(info.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`127\\.0\\.0\\.1:${port}: cannot connect \\(cannot reach LaunchDarkly`),
+      ),
+    ]);
+
+    const reset = nextReset(core);
+    await startLd(port);
+    expect((await reset).problems).toEqual([]);
+    const flip = { tenantId: 'acme', publish: false, reason: 'INC-4' };
+    expect(await core.call('actions.flip', flip, actor)).toMatchObject({ outcome: 'applied' });
+  });
+
+  it('an approval request is refused like a write: read-only, or not connected; production needs no confirmation for it', async () => {
+    const port = await freePort();
+    const secrets = memorySecrets();
+    await secrets.set('ld.flagToken', WRITER_TOKEN);
+    const prod = ldProfile(port, { production: true });
+    await startLd(port);
+    const { core } = await launchOn(prod, secrets);
+    ld!.requireApprovals('production');
+    const refuse = async (tenantId: string) =>
+      (await core.call(
+        'actions.flip',
+        { tenantId, publish: false, reason: 'INC-5', confirm: tenantId },
+        actor,
+      )) as AuditEntry;
+    const [acme, globex] = [await refuse('acme'), await refuse('globex')];
+    expect(globex).toMatchObject({ outcome: 'failed', approval: { state: 'required' } });
+
+    // no typed confirmation: asking changes nothing that is served
+    const asked = (await core.call('actions.requestApproval', { auditId: acme.id }, actor)) as AuditEntry;
+    expect(asked.approval).toMatchObject({ state: 'requested' });
+
+    await core.call('profiles.save', { profile: { ...prod, readOnly: true } }, actor);
+    await expect(core.call('actions.requestApproval', { auditId: globex.id }, actor)).rejects.toMatchObject({
+      code: 'READ_ONLY',
+    });
+    await core.call('profiles.save', { profile: prod }, actor);
+
+    // the next launch finds LaunchDarkly down
+    await running!.core.stop();
+    running = null;
+    await ld!.close();
+    ld = null;
+    const again = await launchOn(prod, secrets);
+    await expect(
+      again.core.call('actions.requestApproval', { auditId: globex.id }, actor),
+    ).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringMatching(/^approval requests are refused: LaunchDarkly at .*cannot connect/),
+    });
+    expect(again.parts.audit.get(globex.id)?.approval).toMatchObject({ state: 'required' });
   });
 });

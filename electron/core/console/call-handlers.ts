@@ -105,7 +105,12 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       guardWrite(d, { flag: flagKey }, confirm);
       return s().toggles.apply({ flagKey, enabled, reason, timeboxMs, actor: ctx.actor, ignoreConflicts });
     },
-    'actions.requestApproval': async ({ auditId }, ctx) => s().approvals.request(auditId, ctx.actor),
+    // Refused like a write while the flags cannot be trusted (the service refuses read-only); no
+    // production confirmation: asking for an approval changes nothing that is served.
+    'actions.requestApproval': async ({ auditId }, ctx) => {
+      refuseWhileFlagsUntrusted(d, 'approval requests');
+      return s().approvals.request(auditId, ctx.actor);
+    },
     'audit.query': async (query) => audit.query(query),
     'audit.providerHistory': async ({ flagKey, limit }) =>
       s().provider.history({ flagKey, limit: limit ?? 100 }),
@@ -186,14 +191,8 @@ function guardWrite(
   target: { tenant: string } | { flag: string },
   confirm: string | undefined,
 ): void {
-  const { provider } = d.session();
+  refuseWhileFlagsUntrusted(d, 'flag writes');
   const profile = currentProfile(d);
-  const refusal = provider.problem?.() ?? null;
-  if (refusal) {
-    // the embedded store's own file is at fault; a remote provider could not be read
-    const code = provider.kind === 'embedded' ? 'DATA_FILE_INVALID' : 'PROVIDER_ERROR';
-    throw new ApiError(code, `flag writes are refused: ${refusal}`);
-  }
   const [noun, name] = 'tenant' in target ? ['tenant', target.tenant] : ['flag', target.flag];
   if (profile.production && !profile.readOnly && confirm !== name) {
     throw new ApiError(
@@ -201,6 +200,16 @@ function guardWrite(
       `"${profile.name}" is a production profile: confirm the change by naming the ${noun} "${name}"`,
     );
   }
+}
+
+/** `what` ("flag writes") is refused, saying why, while the provider has a problem. */
+function refuseWhileFlagsUntrusted(d: CallHandlerDeps, what: string): void {
+  const { provider } = d.session();
+  const refusal = provider.problem?.() ?? null;
+  if (!refusal) return;
+  // the embedded store's own file is at fault; a remote provider could not be read
+  const code = provider.kind === 'embedded' ? 'DATA_FILE_INVALID' : 'PROVIDER_ERROR';
+  throw new ApiError(code, `${what} are refused: ${refusal}`);
 }
 
 async function tenantDetail(d: CallHandlerDeps, tenantId: string): Promise<TenantDetail> {

@@ -7,13 +7,15 @@
 import { type OfrepServer, startOfrepServer } from '../../flag-server/ofrep-server';
 import { ApprovalService } from '../actions/approval-service';
 import type { AuditLog } from '../actions/audit-log';
+import { entrySubject } from '../actions/audit-record';
 import { originOf } from '../actions/change-origin';
 import { EffectTracker } from '../actions/effect-tracker';
 import { FlagToggleService } from '../actions/flag-toggle-service';
 import { FlipService } from '../actions/flip-service';
 import { settleInterruptedChanges } from '../actions/interrupted-changes';
 import { revertThrough } from '../actions/revert-route';
-import { TimeBox } from '../actions/time-box';
+import { type RevertFailure, TimeBox } from '../actions/time-box';
+import { ConnectingFlagProvider } from '../flags/connecting-flag-provider';
 import { KILL_SWITCH_FLAG } from '../flags/embedded/default-flags';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import type { FlagProvider } from '../flags/flag-provider';
@@ -132,7 +134,8 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   // an overdue revert can start a measurement of its own.
   await parts.effects.completeUnfinished();
   await parts.timeBox.start();
-  await settleInterruptedChanges(shared.audit, parts);
+  const earlierChanges = settleEarlierChanges(shared.audit, parts);
+  await earlierChanges.atStart;
   // The workload holds every tenant until its first evaluation: a first tick before that would
   // teach the baselines a moment of silence from everyone.
   if (gate instanceof OfrepGate) await firstEvaluations(gate);
@@ -140,6 +143,7 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
   return {
     parts,
     async stop() {
+      await earlierChanges.stop();
       parts.loop.stop();
       // Before the events stop, so the windows still hear of each entry completed as not measured.
       await parts.effects.stop();
@@ -149,6 +153,61 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
       await provider.close();
     },
   };
+}
+
+/**
+ * Settle the changes an earlier run left pending, by what the provider serves now. A flag system that
+ * is still connecting cannot say, and marking them interrupted would be final (nothing looks again):
+ * they wait for it, settled the moment it connects — ahead of anything else on their switches — and
+ * then the time boxes it kept from reverting run at once rather than after the rest of their backoff.
+ * `atStart` is the settling a start waits for; `stop` cancels one not begun and waits for one under way.
+ */
+function settleEarlierChanges(
+  audit: AuditLog,
+  parts: SessionParts,
+): { atStart: Promise<unknown>; stop(): Promise<unknown> } {
+  const { provider } = parts;
+  if (!isConnecting(provider)) {
+    const settled = settleInterruptedChanges(audit, parts);
+    return { atStart: settled, stop: () => settled };
+  }
+  let stopped = false;
+  let settling: Promise<unknown> = Promise.resolve();
+  void provider.whenConnected().then(() => {
+    if (stopped) return;
+    settling = settleInterruptedChanges(audit, parts).then(() => parts.timeBox.retryNow());
+  });
+  return {
+    atStart: Promise.resolve(),
+    stop: () => {
+      stopped = true;
+      return settling;
+    },
+  };
+}
+
+/**
+ * A failed revert is retried until it lands, and a person hears of the first failure. While the flag
+ * system is still connecting, each retry fails for the reason the flags status already shows, and
+ * they all run at once when it connects: a critical alert per retry would only repeat the first.
+ */
+export function revertFailureReporter(
+  provider: FlagProvider,
+  alert: (failure: RevertFailure) => void,
+): (failure: RevertFailure) => void {
+  return (failure) => {
+    if (failure.attempt > 1 && isConnecting(provider)) {
+      console.warn(
+        `switchboard: time-box revert of ${entrySubject(failure.revert)} failed again (attempt ${failure.attempt}) while ${provider.label} is not connected; it runs as soon as it is`,
+      );
+      return;
+    }
+    alert(failure);
+  };
+}
+
+function isConnecting(provider: FlagProvider): provider is ConnectingFlagProvider {
+  return provider instanceof ConnectingFlagProvider && provider.connected() === null;
 }
 
 function listedSimulatedTenants(source: SimulatedSource): TenantSeed[] {
@@ -187,7 +246,7 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
       () => flips!,
       () => toggles!,
     ),
-    onRevertFailed: (failure) => events!.revertFailed(failure),
+    onRevertFailed: revertFailureReporter(provider, (failure) => events!.revertFailed(failure)),
   });
   // Read per write, so that saving the active profile as read-only refuses the very next write.
   const isReadOnly = () => (options.current?.() ?? profile).readOnly;

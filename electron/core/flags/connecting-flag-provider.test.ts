@@ -71,7 +71,7 @@ describe('a flag provider that keeps connecting', () => {
     const problem = provider.problem?.() ?? '';
     expect(problem).toMatch(
       new RegExp(
-        `^LaunchDarkly at http://127\\.0\\.0\\.1:${port}: cannot connect \\(cannot reach LaunchDarkly .*\\) — (retrying in \\d+ s|trying again now)$`,
+        `^LaunchDarkly at http://127\\.0\\.0\\.1:${port}: cannot connect \\(cannot reach LaunchDarkly .*\\) — (next attempt at \\d\\d:\\d\\d:\\d\\d|trying again now)$`,
       ),
     );
     expect(problem).not.toContain(WRITER_TOKEN);
@@ -85,10 +85,17 @@ describe('a flag provider that keeps connecting', () => {
     await expect(provider.tenantFlags('acme')).rejects.toThrow(/is not connected/);
     expect(provider.valuesFor('publish-events', ['acme']).size).toBe(0);
 
+    const order: string[] = [];
+    const whenConnected = (provider as ConnectingFlagProvider).whenConnected();
+    void whenConnected.then(() => order.push('whenConnected'));
     const change = nextChange(provider);
+    void change.then(() => order.push('listeners'));
     server = await startServerOn(port);
     expect((await change).flagKeys).toEqual(['publish-events']);
     expect(connected).toHaveLength(1);
+    // What waited for the connection runs first: it is queued before anything the listeners start.
+    expect(order).toEqual(['whenConnected', 'listeners']);
+    expect(await whenConnected).toBe(connected[0]);
     expect(provider.problem?.()).toBeNull();
     expect(((await provider.listFlags()) as FlagInfo[]).map((flag) => flag.key)).toEqual(['publish-events']);
 
@@ -147,8 +154,9 @@ describe('a flag provider that keeps connecting', () => {
     expect(provider.problem?.()).toBeNull();
   });
 
-  it('backs off between attempts, and stops trying once closed', async () => {
+  it('backs off between attempts, says when the next one is, and stops trying once closed', async () => {
     vi.useFakeTimers();
+    vi.setSystemTime(new Date(2025, 2, 14, 14, 5, 30)); // local time
     let attempts = 0;
     const connecting = new ConnectingFlagProvider({
       kind: 'unleash',
@@ -163,15 +171,18 @@ describe('a flag provider that keeps connecting', () => {
       random: () => 1,
     });
     expect(connecting.problem()).toBe(
-      'Unleash at https://flags.example.test: cannot connect (connect ECONNREFUSED) — retrying in 1 s',
+      'Unleash at https://flags.example.test: cannot connect (connect ECONNREFUSED) — next attempt at 14:05:31',
     );
     await vi.advanceTimersByTimeAsync(1_000);
     expect(attempts).toBe(1);
     // doubled: the next attempt is 2 s away, and the latest cause is the one shown
-    expect(connecting.problem()).toBe(
-      'Unleash at https://flags.example.test: cannot connect (still refused (1)) — retrying in 2 s',
-    );
-    await vi.advanceTimersByTimeAsync(1_999);
+    const waiting =
+      'Unleash at https://flags.example.test: cannot connect (still refused (1)) — next attempt at 14:05:33';
+    expect(connecting.problem()).toBe(waiting);
+    // The text stays put while it waits: no status change (and no reload in every window) each second.
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(connecting.problem()).toBe(waiting);
+    await vi.advanceTimersByTimeAsync(499);
     expect(attempts).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(attempts).toBe(2);

@@ -57,11 +57,14 @@ export class ConnectingFlagProvider implements FlagProvider {
   private readonly listeners = new Set<ChangeListener>();
   private unsubscribeReal: (() => void) | null = null;
   private readonly now: () => number;
+  private readonly connection: Promise<FlagProvider>;
+  private resolveConnection: (provider: FlagProvider) => void = () => undefined;
 
   constructor(private readonly options: ConnectingFlagProviderOptions) {
     this.kind = options.kind;
     this.now = options.now ?? Date.now;
     this.cause = errorText(options.firstError);
+    this.connection = new Promise((resolve) => (this.resolveConnection = resolve));
     this.scheduleAttempt();
   }
 
@@ -72,6 +75,15 @@ export class ConnectingFlagProvider implements FlagProvider {
   /** The real provider once connected, else null. */
   connected(): FlagProvider | null {
     return this.real;
+  }
+
+  /**
+   * Resolves with the real provider the moment it takes over — before the change listeners are told,
+   * so that what waited for it (changes an earlier run left unsettled) is queued ahead of anything a
+   * listener or a timer starts. Never resolves when the stand-in is closed first.
+   */
+  whenConnected(): Promise<FlagProvider> {
+    return this.connection;
   }
 
   problem(): string | null {
@@ -165,10 +177,11 @@ export class ConnectingFlagProvider implements FlagProvider {
     );
   }
 
+  // The same text from one attempt to the next (no countdown): every change of problem() is a
+  // status change, and every window reloads the app info on each one.
   private retryText(): string {
     if (this.attempting) return 'trying again now';
-    const seconds = Math.max(1, Math.ceil((this.nextAttemptAt - this.now()) / 1000));
-    return `retrying in ${seconds} s`;
+    return `next attempt at ${clockTime(this.nextAttemptAt)}`;
   }
 
   private scheduleAttempt(): void {
@@ -196,6 +209,7 @@ export class ConnectingFlagProvider implements FlagProvider {
     // Closed while connecting (the profile was switched or the console stopped): not ours to keep.
     if (this.closed) return void (await provider.close());
     this.real = provider;
+    this.resolveConnection(provider);
     this.unsubscribeReal = provider.onChange((change) => this.emit(change));
     const flagKeys = await provider.listFlags().then(
       (flags) => flags.map((flag) => flag.key),
@@ -209,4 +223,12 @@ export class ConnectingFlagProvider implements FlagProvider {
   private emit(change: { flagKeys: string[]; etag: string }): void {
     for (const listener of [...this.listeners]) listener(change);
   }
+}
+
+/** HH:MM:SS in local time: a moment within the next minute, said the way a clock on the wall says it. */
+function clockTime(at: number): string {
+  const time = new Date(at);
+  return [time.getHours(), time.getMinutes(), time.getSeconds()]
+    .map((part) => String(part).padStart(2, '0'))
+    .join(':');
 }

@@ -58,7 +58,8 @@ export function timeBoxFileName(flags: FlagProviderConfig): string {
 
 /**
  * The profile whose time boxes an older version kept in this file (`pending-reverts.<profile>.json`),
- * or null when it is not one. (The local profile's was `pending-reverts.json`, the embedded store's now.)
+ * or null when it is not one. (The local profile's was `pending-reverts.json`, the embedded store's now:
+ * see foldLocalTimeBoxes, which moves it once when local is not on the embedded store.)
  */
 export function legacyTimeBoxProfile(fileName: string): string | null {
   const match = /^pending-reverts\.([A-Za-z0-9][A-Za-z0-9._-]{0,47})\.json$/.exec(fileName);

@@ -153,7 +153,9 @@ describe('ProfileStore', () => {
     const bad = '{"active":"nope","profiles":[{"name":"a","flags":{"kind":"embedded"}}]}';
     await writeFile(join(dir, 'profiles.json'), bad);
     const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
-    expect(store.problem()?.message).toMatch(/profiles\.json: active: active must name one of the profiles/);
+    expect(store.problems().map((p) => p.message)).toEqual([
+      expect.stringMatching(/profiles\.json: active: active must name one of the profiles/),
+    ]);
     expect(store.activeProfile().name).toBe('local');
     await expect(store.save(unleash)).rejects.toMatchObject({ code: 'DATA_FILE_INVALID' });
     expect(await readFile(join(dir, 'profiles.json'), 'utf8')).toBe(bad);
@@ -208,6 +210,23 @@ describe('profiles and their flag system’s time boxes', () => {
     expect(await exists(file)).toBe(false);
   });
 
+  it('refuses moving a profile with time boxes pending to another flag system before touching its token', async () => {
+    const secrets = memorySecrets();
+    const store = await ProfileStore.open({ dataDir: dir, secrets });
+    await store.save(unleash, { flagToken: 'production-writer' });
+    await writeReverts(timeBoxFileName(unleash.flags), [revert('a1', 'acme', 12)]);
+    const profilesBefore = await readFile(join(dir, 'profiles.json'), 'utf8');
+
+    const staging = { ...unleash, flags: { ...unleash.flags, environment: 'staging' } };
+    await expect(store.save(staging, { flagToken: 'staging-writer' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    // the pending time box still reverts through production, with production's token
+    expect(secrets.values.get('production.flagToken')).toBe('production-writer');
+    expect(await readFile(join(dir, 'profiles.json'), 'utf8')).toBe(profilesBefore);
+    expect(store.get('production')?.flags).toEqual(unleash.flags);
+  });
+
   it('deletes a profile whose flag system another profile still runs, leaving its time boxes to that one', async () => {
     const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
     await store.save({ ...LOCAL_PROFILE, name: 'sim-eu' });
@@ -244,9 +263,11 @@ describe('profiles and their flag system’s time boxes', () => {
     }
     // a deleted profile's: set aside (a new profile of that name must not inherit them), and reported
     expect(await readReverts('pending-reverts.gone.json.orphaned')).toEqual([revert('gone-1', 'acme', 1)]);
-    expect(store.problem()?.message).toMatch(
-      /pending-reverts\.gone\.json\.orphaned: \(file\): time boxes of the profile "gone", which no longer exists, were not run: acme's time box \(publish-events\) ends in 1 min/,
-    );
+    expect(store.problems().map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /pending-reverts\.gone\.json\.orphaned: \(file\): time boxes of the profile "gone", which no longer exists, were not run: acme's time box \(publish-events\) ends in 1 min/,
+      ),
+    ]);
     await store.save({ ...LOCAL_PROFILE, name: 'saving-still-works' });
   });
 
@@ -265,9 +286,118 @@ describe('profiles and their flag system’s time boxes', () => {
     await writeFile(join(dir, 'pending-reverts.command-line.json'), '{"reverts": [');
     const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
     expect(await readFile(join(dir, 'pending-reverts.command-line.json'), 'utf8')).toBe('{"reverts": [');
-    expect(store.problem()?.message).toMatch(
-      /pending-reverts\.command-line\.json: .*not valid JSON.* left untouched, so its time boxes are not running/,
-    );
+    expect(store.problems().map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /pending-reverts\.command-line\.json: .*not valid JSON.* left untouched, so its time boxes are not running/,
+      ),
+    ]);
+  });
+});
+
+describe('the local profile’s time boxes of older versions', () => {
+  const NOW = Date.now();
+  const revert = (auditId: string, tenantId: string | null, minutesLeft: number) => ({
+    auditId,
+    flagKey: 'publish-events',
+    tenantId,
+    revertTo: true,
+    revertAt: new Date(NOW + minutesLeft * 60_000).toISOString(),
+    timeboxMs: 60 * 60_000,
+  });
+  const writeReverts = (file: string, reverts: object[]) =>
+    writeFile(join(dir, file), JSON.stringify({ reverts }));
+  const readReverts = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8')).reverts;
+  const localOnUnleash = { ...unleash, name: 'local' };
+  const writeProfiles = (profiles: Profile[]) =>
+    writeFile(join(dir, 'profiles.json'), JSON.stringify({ active: 'local', profiles }));
+
+  it('moves pending-reverts.json to local’s flag store when local is not embedded, once', async () => {
+    // an older version kept local's time boxes in pending-reverts.json, whatever its flag system
+    await writeProfiles([localOnUnleash, { ...LOCAL_PROFILE, name: 'sim' }]);
+    await writeReverts('pending-reverts.json', [revert('local-1', 'acme', 10)]);
+    await writeReverts('pending-reverts.sim.json', [revert('sim-1', 'globex', 20)]);
+
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(store.problems()).toEqual([]);
+    expect(await readReverts(timeBoxFileName(unleash.flags))).toEqual([revert('local-1', 'acme', 10)]);
+    // sim's (embedded) were folded in after local's had left: they stay on the embedded store
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('sim-1', 'globex', 20)]);
+
+    // pending-reverts.json is the embedded store's from now on: a later launch leaves it there
+    await writeReverts('pending-reverts.json', [revert('sim-2', 'globex', 30)]);
+    await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('sim-2', 'globex', 30)]);
+    expect(await readReverts(timeBoxFileName(unleash.flags))).toEqual([revert('local-1', 'acme', 10)]);
+  });
+
+  it('leaves pending-reverts.json to the embedded store when local is embedded, and never moves it later', async () => {
+    await writeReverts('pending-reverts.json', [revert('local-1', 'acme', 10)]);
+    await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('local-1', 'acme', 10)]);
+
+    // local later pointed at Unleash (profiles.json edited by hand): the embedded store's boxes stay put
+    await writeProfiles([localOnUnleash]);
+    await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('local-1', 'acme', 10)]);
+  });
+
+  it('tries again at the next start when local’s store file is invalid, reporting it meanwhile', async () => {
+    await writeProfiles([localOnUnleash]);
+    await writeReverts('pending-reverts.json', [revert('local-1', 'acme', 10)]);
+    await writeFile(join(dir, timeBoxFileName(unleash.flags)), '{"reverts": [');
+
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(store.problems().map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /pending-reverts\.json: \(file\): its time boxes could not be moved into .*which is invalid/,
+      ),
+    ]);
+    expect(await readReverts('pending-reverts.json')).toEqual([revert('local-1', 'acme', 10)]);
+
+    await writeReverts(timeBoxFileName(unleash.flags), []);
+    const again = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(again.problems()).toEqual([]);
+    expect(await readReverts(timeBoxFileName(unleash.flags))).toEqual([revert('local-1', 'acme', 10)]);
+  });
+});
+
+describe('time box files set aside for deleted profiles', () => {
+  const NOW = Date.now();
+  const revert = (auditId: string, tenantId: string, minutesLeft: number) => ({
+    auditId,
+    flagKey: 'publish-events',
+    tenantId,
+    revertTo: true,
+    revertAt: new Date(NOW + minutesLeft * 60_000).toISOString(),
+    timeboxMs: 60 * 60_000,
+  });
+  const writeReverts = (file: string, reverts: object[]) =>
+    writeFile(join(dir, file), JSON.stringify({ reverts }));
+  const readReverts = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8')).reverts;
+
+  it('are reported on every start, each of them, and an earlier one is never overwritten', async () => {
+    // a profile "gone" deleted once already left a set-aside file; an older version's file of a second "gone"
+    await writeReverts('pending-reverts.gone.json.orphaned', [revert('first', 'acme', 10)]);
+    await writeReverts('pending-reverts.gone.json', [revert('second', 'globex', 20)]);
+    await writeReverts('pending-reverts.other.json', [revert('third', 'initech', 30)]);
+
+    const store = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(await readReverts('pending-reverts.gone.json.orphaned')).toEqual([revert('first', 'acme', 10)]);
+    expect(await readReverts('pending-reverts.gone.json.2.orphaned')).toEqual([
+      revert('second', 'globex', 20),
+    ]);
+    expect(await readReverts('pending-reverts.other.json.orphaned')).toEqual([
+      revert('third', 'initech', 30),
+    ]);
+    const reported = [
+      expect.stringMatching(/pending-reverts\.gone\.json\.2\.orphaned: .*profile "gone".*globex's time box/),
+      expect.stringMatching(/pending-reverts\.gone\.json\.orphaned: .*profile "gone".*acme's time box/),
+      expect.stringMatching(/pending-reverts\.other\.json\.orphaned: .*profile "other".*initech's time box/),
+    ];
+    expect(store.problems().map((p) => p.message)).toEqual(reported);
+
+    const later = await ProfileStore.open({ dataDir: dir, secrets: memorySecrets() });
+    expect(later.problems().map((p) => p.message)).toEqual(reported);
   });
 });
 

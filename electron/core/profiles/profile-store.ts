@@ -21,7 +21,7 @@ import {
   profilesFileSchema,
   secretKey,
 } from './profile-schema';
-import { foldProfileTimeBoxes } from './time-box-migration';
+import { migrateTimeBoxes } from './time-box-migration';
 
 export interface ProfileStoreOptions {
   dataDir: string;
@@ -41,7 +41,7 @@ export interface ProfileStoreOptions {
 export class ProfileStore {
   private file: ProfilesFile = { active: LOCAL_PROFILE.name, profiles: [LOCAL_PROFILE] };
   private loadProblem: DataFileError | null = null;
-  /** time box files of older versions that could not be folded into their flag store's */
+  /** time box files of older versions that could not be folded into their flag store's, or were set aside */
   private timeBoxProblems: DataFileError[] = [];
   private active: string;
   private readonly transient: Profile | undefined;
@@ -63,9 +63,9 @@ export class ProfileStore {
     this.active = this.transient?.name ?? LOCAL_PROFILE.name;
   }
 
-  /** profiles.json is invalid, or else the first time box file that could not be moved to its flag store */
-  problem(): DataFileError | null {
-    return this.loadProblem ?? this.timeBoxProblems[0] ?? null;
+  /** profiles.json is invalid, or else every time box file that could not be moved to its flag store or was set aside */
+  problems(): DataFileError[] {
+    return this.loadProblem ? [this.loadProblem] : this.timeBoxProblems;
   }
 
   activeProfile(): Profile {
@@ -106,21 +106,27 @@ export class ProfileStore {
     return profile;
   }
 
+  /**
+   * Everything that could refuse the save is checked before anything is written: a refused change
+   * must not leave the profile's new token in the secret store, where its old flag system's pending
+   * time boxes would be sent with it.
+   */
   async save(input: Profile, secrets: Partial<Record<ProfileSecret, string>> = {}): Promise<void> {
     this.refuseWhenInvalid();
     const profile = this.validate(input);
     if (Object.keys(secrets).length > 0 && !this.options.secrets) {
       throw new ApiError('INVALID_INPUT', 'this host has no secret store: secrets cannot be saved');
     }
-    for (const [name, value] of Object.entries(secrets)) {
-      if (value) await this.options.secrets!.set(secretKey(profile.name, name as ProfileSecret), value);
-    }
     const saved = this.file.profiles.find((p) => p.name === profile.name);
     if (saved && !sameFlagStore(saved.flags, profile.flags)) {
       await this.refuseStranding(saved, 'change its flag system');
     }
     const others = this.file.profiles.filter((p) => p.name !== profile.name);
-    await this.write({ ...this.file, profiles: [...others, profile] });
+    const next = profilesFileSchema.parse({ ...this.file, profiles: [...others, profile] });
+    for (const [name, value] of Object.entries(secrets)) {
+      if (value) await this.options.secrets!.set(secretKey(profile.name, name as ProfileSecret), value);
+    }
+    await this.write(next);
   }
 
   /**
@@ -196,7 +202,7 @@ export class ProfileStore {
   private async foldTimeBoxes(): Promise<void> {
     // Without a readable profiles.json no saved profile's flag system is known: try again next start.
     if (this.loadProblem) return;
-    this.timeBoxProblems = await foldProfileTimeBoxes(this.options.dataDir, (name) => {
+    this.timeBoxProblems = await migrateTimeBoxes(this.options.dataDir, (name) => {
       const profile = this.get(name);
       if (profile) return profile.flags;
       // An earlier launch's command-line profile: always the embedded flags (see console-core).

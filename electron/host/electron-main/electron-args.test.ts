@@ -22,6 +22,15 @@ describe('the Electron app’s command line', () => {
     ).toEqual(['--data-dir=/tmp/a', '--rabbitmq', 'http://127.0.0.1:15672', '--tenants', '7', '--no-spike']);
   });
 
+  it('finds the console’s options after the switches npm start puts before the app’s path', () => {
+    expect(
+      electronLaunch(
+        ['/opt/electron', '--no-sandbox', '--ozone-platform=wayland', '/app/main.cjs', '--tenants', '9'],
+        env,
+      ),
+    ).toMatchObject({ kind: 'run', args: { tenants: 9 } });
+  });
+
   it('runs with what npm start was given, parsed as npm run serve parses it', () => {
     const launch = electronLaunch(
       ['/opt/electron', '/app/main.cjs', '--rabbitmq', 'http://guest@127.0.0.1:15672', '--data-dir', 'rel'],

@@ -1,12 +1,12 @@
-import { parseArgs } from 'node:util';
-import { ArgsError, CONSOLE_OPTIONS, parseServeArgs, type ServeOptions } from '../launcher/serve-args';
+import { ArgsError, parseServeArgs, type ServeOptions } from '../launcher/serve-args';
+import { sortArgs } from '../launcher/start-args';
 
 /**
  * The Electron app takes the console's command line (`npm start -- --rabbitmq …`, which the launcher
- * has already checked strictly) and the same SWITCHBOARD_* variables as the web host. Electron's
- * argv also carries its own and Chromium's switches (`--no-sandbox`, `--inspect=0`, the app's path),
- * so only the console's options are picked out of it; those are then parsed exactly as
- * `npm run serve` parses them.
+ * has already checked strictly: start-args.ts) and the same SWITCHBOARD_* variables as the web
+ * host. Electron's argv also carries its own and Chromium's switches (`--no-sandbox`, `--inspect=0`,
+ * the app's path), so only the console's options are picked out of it; those are then parsed
+ * exactly as `npm run serve` parses them.
  */
 export type ElectronLaunch =
   | { kind: 'run'; args: ServeOptions }
@@ -25,20 +25,5 @@ export function electronLaunch(argv: readonly string[], env: NodeJS.ProcessEnv):
 
 /** The console's options with their values, in order; everything else is Electron's or Chromium's. */
 export function consoleArgs(argv: readonly string[]): string[] {
-  const { tokens } = parseArgs({
-    args: [...argv],
-    options: CONSOLE_OPTIONS,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const picked: string[] = [];
-  for (const token of tokens) {
-    if (token.kind !== 'option' || !(token.name in CONSOLE_OPTIONS)) continue;
-    picked.push(argv[token.index]!);
-    const takesValue = CONSOLE_OPTIONS[token.name as keyof typeof CONSOLE_OPTIONS].type === 'string';
-    // `--tenants 5`: the value is the next argument (`--tenants=5` carries it inline)
-    if (takesValue && !token.inlineValue && token.value !== undefined) picked.push(argv[token.index + 1]!);
-  }
-  return picked;
+  return sortArgs(argv).consoleArgs;
 }

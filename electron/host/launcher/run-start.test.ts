@@ -7,6 +7,7 @@ import {
   NO_ELECTRON_NOTICE,
   runStart,
   type StartDeps,
+  unusedSwitchesNotice,
 } from './run-start';
 
 function harness(overrides: Partial<StartDeps>) {
@@ -98,6 +99,55 @@ describe('runStart', () => {
     ]);
   });
 
+  it('passes Electron’s and Chromium’s switches to Electron, before the app’s path', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/e' }) });
+    await runStart(['--no-sandbox', '--tenants', '7', '--ozone-platform=wayland', '--inspect=9229'], deps);
+    expect(h.err).toEqual([]);
+    expect(h.commands[1]).toEqual([
+      '/e',
+      '--no-sandbox',
+      '--ozone-platform=wayland',
+      '--inspect=9229',
+      join('/project', 'dist', 'electron', 'main.cjs'),
+      '--tenants',
+      '7',
+    ]);
+    expect(h.exits).toEqual([0]);
+  });
+
+  it('serves the browser console with the console’s options only, and says the switches are unused', async () => {
+    let servedTenants: number | undefined;
+    const { h, deps } = harness({
+      findElectron: () => ({ path: null, reason: 'none' }),
+      createCore: async (options) => {
+        servedTenants = options.tenants;
+        return createFakeCore();
+      },
+    });
+    const running = await runStart(['--no-sandbox', '--port', '0', '--tenants', '3', '--disable-gpu'], deps);
+    expect(h.err).toEqual([]);
+    expect(h.out[0]).toBe(NO_ELECTRON_NOTICE);
+    expect(h.out[1]).toBe(unusedSwitchesNotice(['--no-sandbox', '--disable-gpu']));
+    expect(h.out[2]).toMatch(/^Switchboard console: http:\/\/127\.0\.0\.1:\d+\/#token=/);
+    expect(servedTenants).toBe(3);
+    await running?.shutdown();
+  });
+
+  it('refuses a typo the same way where there is no Electron binary', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: null, reason: 'none' }) });
+    expect(await runStart(['--no-sandbox', '--rabit', 'x'], deps)).toBeNull();
+    expect(h.err).toEqual(['switchboard start: unknown option --rabit (--help lists the options)']);
+    expect(h.exits).toEqual([2]);
+    expect(h.out).toEqual([]);
+  });
+
+  it('prints its usage for --help among Electron switches', async () => {
+    const { h, deps } = harness({ findElectron: () => ({ path: '/e' }) });
+    expect(await runStart(['--no-sandbox', '--help'], deps)).toBeNull();
+    expect(h.out[0]).toMatch(/^Usage: npm start -- \[options\]/);
+    expect(h.commands).toEqual([]);
+  });
+
   it('does not launch Electron when the build fails', async () => {
     const { h, deps } = harness({ findElectron: () => ({ path: '/e' }), runBuild: async () => 3 });
     await runStart([], deps);
@@ -117,7 +167,8 @@ describe('runStart', () => {
       env: {},
     });
     deps.spawnElectron = electronThat(h, 400, { code: 1, signalled: false });
-    const running = await runStart(['--port', '0'], deps);
+    // Electron had its switches; the browser console that follows gets the console's options only
+    const running = await runStart(['--no-sandbox', '--port', '0'], deps);
     expect(h.out[0]).toBe(
       'Electron exited at start-up (exit code 1); no display (DISPLAY and WAYLAND_DISPLAY are unset) — serving the console in your browser instead.',
     );

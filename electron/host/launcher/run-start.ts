@@ -4,6 +4,7 @@ import { type ElectronBinary, findElectronBinary } from './electron-binary';
 import { type RunCommand, runToStderr } from './ensure-renderer-build';
 import { type RunningServe, runServe, type ServeDeps } from './run-serve';
 import { ArgsError, parseServeArgs, START_USAGE } from './serve-args';
+import { type StartArgs, splitStartArgs } from './start-args';
 
 /**
  * `npm start`: the desktop app when an Electron binary exists, otherwise the same console in the
@@ -45,10 +46,13 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
   const err = deps.err ?? ((line) => process.stderr.write(`${line}\n`));
   const exit = deps.exit ?? ((code) => process.exit(code));
   const now = deps.now ?? (() => performance.now());
-  // The same arguments as `npm run serve`, checked before anything is built or launched: Electron
-  // reads them too (electron-args.ts), and a typo must not be a console silently without it.
+  // The same options as `npm run serve` and Electron's own switches (start-args.ts), checked before
+  // anything is built or launched: Electron reads ours too (electron-args.ts), and a typo must not
+  // be a console silently without it.
+  let args: StartArgs;
   try {
-    if (parseServeArgs(argv, deps.env ?? process.env).help) {
+    args = splitStartArgs(argv);
+    if (parseServeArgs(args.consoleArgs, deps.env ?? process.env).help) {
       out(START_USAGE);
       return null;
     }
@@ -64,7 +68,8 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
 
   if (binary.path === null) {
     out(NO_ELECTRON_NOTICE);
-    return runServe(argv, deps);
+    if (args.electronSwitches.length > 0) out(unusedSwitchesNotice(args.electronSwitches));
+    return runServe(args.consoleArgs, deps);
   }
   const runBuild = deps.runBuild ?? runToStderr;
   const built = await runBuild('npm', ['run', 'build'], deps.projectDir);
@@ -75,14 +80,15 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
   }
   const spawnElectron = deps.spawnElectron ?? spawnForwardingSignals;
   const startedAt = now();
+  // Switches before the app's path: Node's (`--inspect`) count only there, Chromium's anywhere.
   const ended = await spawnElectron(
     binary.path,
-    [join(deps.projectDir, ELECTRON_MAIN), ...argv],
+    [...args.electronSwitches, join(deps.projectDir, ELECTRON_MAIN), ...args.consoleArgs],
     deps.projectDir,
   );
   if (failedToStart(ended, now() - startedAt)) {
     out(fallbackNotice(ended, deps.env ?? process.env));
-    return runServe(argv, deps);
+    return runServe(args.consoleArgs, deps);
   }
   exit(ended.code);
   return null;
@@ -91,6 +97,11 @@ export async function runStart(argv: readonly string[], deps: StartDeps): Promis
 function failedToStart(ended: ElectronExit, elapsedMs: number): boolean {
   if (ended.spawnError !== undefined) return true;
   return !ended.signalled && ended.code !== 0 && elapsedMs < ELECTRON_STARTUP_WINDOW_MS;
+}
+
+/** Said, not refused: the same command line works where Electron runs and where it does not. */
+export function unusedSwitchesNotice(switches: readonly string[]): string {
+  return `Electron's switches have no effect in the browser and are not used: ${switches.join(' ')}`;
 }
 
 /** One line: what happened and, where we can tell, the likely cause. */

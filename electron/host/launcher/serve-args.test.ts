@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArgsError, consoleCoreOptions, parseServeArgs, START_USAGE } from './serve-args';
+import { ArgsError, consoleCoreOptions, parseServeArgs, SERVE_USAGE, START_USAGE } from './serve-args';
 
 const env = { XDG_CONFIG_HOME: '/xdg' };
 
@@ -133,6 +133,8 @@ describe('serve arguments', () => {
   it('says what npm start does in its usage', () => {
     expect(START_USAGE).toMatch(/^Usage: npm start -- \[options\]/);
     expect(START_USAGE).toContain('--rabbitmq <url>');
+    expect(START_USAGE).toMatch(/--no-sandbox, --disable-gpu/);
+    expect(SERVE_USAGE).not.toMatch(/--no-sandbox/);
   });
 
   it.each([

@@ -41,6 +41,15 @@ export function consoleUsage(command: ConsoleCommand): string {
       ? 'Runs the Switchboard desktop app, or, where Electron cannot run, serves the same console\non http://127.0.0.1 for a browser.'
       : 'Serves the Switchboard console on http://127.0.0.1 for a browser.';
   const port = command === 'npm start' ? ' (browser only)' : '';
+  const electron =
+    command === 'npm start'
+      ? `
+
+Electron's, Chromium's and Node's own switches (--no-sandbox, --disable-gpu, --enable-logging,
+--ozone-platform=wayland, --inspect=9229, --remote-debugging-port=9222, …) are passed on to
+Electron, their values after "="; the browser console does not use them. Any other option is
+refused.`
+      : '';
   return `Usage: ${command} -- [options]
 
 ${what}
@@ -61,7 +70,7 @@ Options:
                       SWITCHBOARD_SPIKE_AFTER, "off" for none)
   --no-spike          do not script the demo spike
 ${SOURCE_USAGE}
-  --help              show this help`;
+  --help              show this help${electron}`;
 }
 
 function defaultDataDirText(): string {

@@ -101,6 +101,43 @@ describe('traffic store wired to a client', () => {
     expect(resumed.overview.t.length).toBeGreaterThan(points);
   });
 
+  it('reloads the snapshot on an app reset, but leaves a paused window frozen until it resumes', async () => {
+    const client = new MemoryClient({ tenants: 20, historyTicks: 30, spikeAfterTicks: null });
+    const store = createTrafficStore();
+    connectTraffic(store, client);
+    await loadTraffic(store, client);
+    const snapshots = () => client.calls.filter((c) => c.name === 'traffic.snapshot').length;
+    const reset = async () => {
+      client.emit('app.onReset', await client.call('app.info', {}));
+      await flush();
+    };
+    await reset();
+    expect(snapshots()).toBe(2);
+
+    await client.call('traffic.setPaused', { paused: true });
+    await flush();
+    client.step();
+    const { model, overview } = store.getState();
+    const frozen = {
+      seq: model.seq,
+      rates: Array.from(model.rate.subarray(0, model.size)),
+      points: overview.t.length,
+    };
+    await reset();
+    expect(snapshots()).toBe(2);
+    expect({
+      seq: model.seq,
+      rates: Array.from(model.rate.subarray(0, model.size)),
+      points: overview.t.length,
+    }).toEqual(frozen);
+
+    await client.call('traffic.setPaused', { paused: false });
+    await flush();
+    await flush();
+    expect(snapshots()).toBe(3);
+    expect(store.getState().model.seq).toBeGreaterThan(frozen.seq);
+  });
+
   it('a switch flipped back and forth while paused ends in its current state', () => {
     const store = createTrafficStore();
     applySnapshot(store, { ...snapshot(tick(0, [row('acme', 100), row('globex', 5)])), paused: true });

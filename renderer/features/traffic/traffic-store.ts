@@ -189,8 +189,9 @@ export function moveSelection(store: TrafficStore, delta: number): number {
 
 /**
  * Wire the store to the client: ticks, pause changes, the snapshot reload on resume (however it
- * came: this window, the palette, another window), and the overview refetch when the top set
- * changes (one request in flight; changes during it trigger one more). Returns the unsubscribe.
+ * came: this window, the palette, another window) and on an app reset, and the overview refetch
+ * when the top set changes (one request in flight; changes during it trigger one more). Returns
+ * the unsubscribe.
  */
 export function connectTraffic(store: TrafficStore, client: SwitchboardClient): () => void {
   let inFlight = false;
@@ -230,11 +231,17 @@ export function connectTraffic(store: TrafficStore, client: SwitchboardClient): 
   const offResume = store.subscribe((state, previous) => {
     if (previous.paused && !state.paused && !disposed) void loadTraffic(store, client);
   });
+  // A reset (another profile active, the flag system back) reloads the snapshot, but not into a
+  // paused window: its figures stay as the reader froze them, and the resume reloads anyway.
+  const offReset = client.on('app.onReset', () => {
+    if (!store.getState().paused) void loadTraffic(store, client);
+  });
   return () => {
     disposed = true;
     offTick();
     offPaused();
     offResume();
+    offReset();
   };
 }
 
