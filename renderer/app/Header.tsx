@@ -22,11 +22,11 @@ const SHORT_LABELS: Record<string, string> = {
   prometheus: 'Prometheus',
   rabbitmq: 'RabbitMQ',
   scrape: 'scrape',
-  simulated: 'simulated',
+  simulated: 'workload',
   embedded: 'flags',
   unleash: 'Unleash',
   launchdarkly: 'LaunchDarkly',
-  'ofrep-client': 'workload',
+  'ofrep-client': 'flag client',
 };
 
 export function shortSourceLabel(source: Pick<SourceStatus, 'kind' | 'label'>): string {
@@ -48,6 +48,7 @@ function SourceDot({ source }: { source: SourceStatus }) {
       title={title}
       data-testid={`source-status-${source.id}`}
       data-state={state}
+      data-kind={source.kind}
       data-simulated={source.simulated ? 'true' : 'false'}
     >
       <span className="dot" aria-hidden="true" />
@@ -55,7 +56,14 @@ function SourceDot({ source }: { source: SourceStatus }) {
       <span className="source__label source__label--short" aria-hidden="true">
         {shortSourceLabel(source)}
       </span>
-      {source.simulated ? <span className="tag tag--sim">SIMULATED</span> : null}
+      {source.simulated ? (
+        <span className="tag tag--sim" title="simulated: not a real system">
+          <span className="tag__long">SIMULATED</span>
+          <span className="tag__short" aria-hidden="true">
+            SIM
+          </span>
+        </span>
+      ) : null}
       {state !== 'ok' ? <span className="visually-hidden">{state}</span> : null}
     </span>
   );
