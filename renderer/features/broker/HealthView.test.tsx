@@ -3,38 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { BrokerHealth, SourceStatus } from '../../../electron/core/api';
 import { AppContext, createAppStores } from '../../app/context';
+import { brokerHealthSample } from '../../testing/broker-health-sample';
 import { MemoryClient } from '../../testing/memory-client';
 import type { SourcesState } from '../sources/sources-store';
 import { BrokerStrip } from './BrokerStrip';
 import type { BrokerState } from './broker-store';
 import { HealthView } from './HealthView';
 
-const health = (extra: Partial<BrokerHealth> = {}): BrokerHealth => ({
-  sourceId: 'rabbitmq',
-  label: 'RabbitMQ test',
-  t: Date.now() - 60_000,
-  version: '3.13.2',
-  statsIntervalMs: 5000,
-  memory: { used: 0.4e9, limit: 2e9, alarm: false, bytesPerSec: null, alarmInSec: null },
-  diskAlarm: false,
-  alarms: [],
-  connections: 3,
-  channels: 12,
-  channelsPerConnection: 4,
-  channelsCreatedPerSec: null,
-  channelsClosedPerSec: null,
-  leak: { suspected: false, why: '' },
-  nearChannelMax: [],
-  blocked: [],
-  blockedConnectionsTotal: 0,
-  blockingConnectionsTotal: 0,
-  queues: { count: 1, messages: 0, deepest: [] },
-  publishRate: 100,
-  deliverRate: 100,
-  fd: null,
-  warnings: [],
-  ...extra,
-});
+const health = (extra: Partial<BrokerHealth> = {}): BrokerHealth =>
+  brokerHealthSample({
+    t: Date.now() - 60_000,
+    statsIntervalMs: 5000,
+    memory: { used: 0.4e9, limit: 2e9, alarm: false, bytesPerSec: null, alarmInSec: null },
+    ...extra,
+  });
 
 const source = (state: SourceStatus['state'], stale: boolean): SourceStatus => ({
   id: 'rabbitmq',

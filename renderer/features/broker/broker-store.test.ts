@@ -1,34 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerHealth, BrokerHistory, EventName, EventPayload } from '../../../electron/core/api';
+import { brokerHealthSample } from '../../testing/broker-health-sample';
 import { applyHealth, applyLoaded, BROKER_WINDOW_MS, connectBroker, createBrokerStore } from './broker-store';
 
 function health(t: number, extra: Partial<BrokerHealth> = {}): BrokerHealth {
-  return {
-    sourceId: 'rabbitmq',
-    label: 'RabbitMQ test',
+  return brokerHealthSample({
     t,
-    version: '3.13.2',
-    statsIntervalMs: 1000,
     memory: { used: 1e9 + t, limit: 2e9, alarm: false, bytesPerSec: null, alarmInSec: null },
-    diskAlarm: false,
-    alarms: [],
     connections: 12,
     channels: 40 + t / 1000,
     channelsPerConnection: 3,
-    channelsCreatedPerSec: null,
-    channelsClosedPerSec: null,
-    leak: { suspected: false, why: '' },
-    nearChannelMax: [],
-    blocked: [],
-    blockedConnectionsTotal: 0,
-    blockingConnectionsTotal: 0,
-    queues: { count: 1, messages: 0, deepest: [] },
-    publishRate: 100,
-    deliverRate: 100,
-    fd: null,
-    warnings: [],
     ...extra,
-  };
+  });
 }
 
 function history(ts: number[]): BrokerHistory {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerHealth, SourceStatus } from '../../../electron/core/api';
+import { brokerHealthSample } from '../../testing/broker-health-sample';
 import { BrokerSeries } from './broker-store';
 import {
   activeAlarms,
@@ -17,35 +18,18 @@ import {
   statsIntervalText,
 } from './broker-view';
 
-const h = (
-  extra: Partial<BrokerHealth> = {},
-  memory: Partial<BrokerHealth['memory']> = {},
-): BrokerHealth => ({
-  sourceId: 'rabbitmq',
-  label: 'RabbitMQ test',
-  t: 1000,
-  version: null,
-  statsIntervalMs: null,
-  memory: { used: 1.24e9, limit: 2e9, alarm: false, bytesPerSec: null, alarmInSec: null, ...memory },
-  diskAlarm: false,
-  alarms: [],
-  connections: 3,
-  channels: 6013,
-  channelsPerConnection: 2004.3,
-  channelsCreatedPerSec: null,
-  channelsClosedPerSec: null,
-  leak: { suspected: false, why: '' },
-  nearChannelMax: [],
-  blocked: [],
-  blockedConnectionsTotal: 0,
-  blockingConnectionsTotal: 0,
-  queues: { count: 0, messages: 0, deepest: [] },
-  publishRate: 0,
-  deliverRate: 0,
-  fd: null,
-  warnings: [],
-  ...extra,
-});
+const h = (extra: Partial<BrokerHealth> = {}, memory: Partial<BrokerHealth['memory']> = {}): BrokerHealth =>
+  brokerHealthSample({
+    version: null,
+    statsIntervalMs: null,
+    memory: { used: 1.24e9, limit: 2e9, alarm: false, bytesPerSec: null, alarmInSec: null, ...memory },
+    channels: 6013,
+    channelsPerConnection: 2004.3,
+    queues: { count: 0, messages: 0, deepest: [] },
+    publishRate: 0,
+    deliverRate: 0,
+    ...extra,
+  });
 
 const source = (id: string, kind: string, state: SourceStatus['state'] = 'ok'): SourceStatus => ({
   id,
