@@ -14,6 +14,7 @@ import type {
 } from './api';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
+import { killSwitchSeed } from './flags/launchdarkly/testing/kill-switch-seed';
 import {
   type LdContractServer,
   startLdContractServer,
@@ -339,12 +340,7 @@ describe('console core, assembled over real files and a real OFREP server', () =
   it('drives LaunchDarkly through a profile — against the contract server that stands in for the SaaS', async () => {
     const ld = await startLdContractServer({ startAt: Date.now() });
     try {
-      ld.addFlag('default', {
-        key: 'publish-events',
-        tags: ['kill-switch'],
-        variations: [{ value: true }, { value: false }],
-        environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
-      });
+      ld.addFlag('default', killSwitchSeed());
       dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
       const values = new Map<string, string>();
       running = await assembleConsole({
@@ -472,12 +468,7 @@ describe('console core whose flag system is unreachable at launch (LaunchDarkly 
 
   async function startLd(port: number): Promise<LdContractServer> {
     ld = await startLdContractServer({ port });
-    ld.addFlag('default', {
-      key: 'publish-events',
-      tags: ['kill-switch'],
-      variations: [{ value: true }, { value: false }],
-      environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
-    });
+    ld.addFlag('default', killSwitchSeed());
     return ld;
   }
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LaunchDarklyFlagProvider } from '../flags/launchdarkly/launchdarkly-flag-provider';
+import { killSwitchSeed } from '../flags/launchdarkly/testing/kill-switch-seed';
 import {
   type LdContractServer,
   startLdContractServer,
@@ -33,12 +34,7 @@ let remove: () => Promise<void>;
 beforeEach(async () => {
   const clock = new FakeClock();
   server = await startLdContractServer({ startAt: clock.now() });
-  server.addFlag(PROJECT, {
-    key: 'publish-events',
-    tags: ['kill-switch'],
-    variations: [{ value: true }, { value: false }],
-    environments: { production: { on: true, fallthrough: 0, offVariation: 0 } },
-  });
+  server.addFlag(PROJECT, killSwitchSeed({ offVariation: 0 }));
   // enough flags for the listing to take several pages
   for (let i = 0; i < 250; i++) {
     server.addFlag(PROJECT, { key: `other-${i}`, variations: [{ value: true }, { value: false }] });

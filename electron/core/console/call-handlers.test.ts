@@ -12,6 +12,7 @@ import { freePort } from '../../../test-services/free-ports';
 import type { AppInfo, AuditEntry, ConnectionTest, ProfilesView } from '../api';
 import { assembleConsole, type ConsoleParts } from '../console-core';
 import type { ConsoleCore } from '../console-core.types';
+import { killSwitchSeed } from '../flags/launchdarkly/testing/kill-switch-seed';
 import {
   type LdContractServer,
   READER_TOKEN,
@@ -210,12 +211,7 @@ describe('a change LaunchDarkly refuses over pending changes', () => {
   it('fails listing them; "apply anyway" passes ignoreConflicts through and still needs the production confirmation', async () => {
     const ld = await startLdContractServer({ startAt: Date.now() });
     try {
-      ld.addFlag('default', {
-        key: 'publish-events',
-        tags: ['kill-switch'],
-        variations: [{ value: true }, { value: false }],
-        environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
-      });
+      ld.addFlag('default', killSwitchSeed());
       ld.addPendingChange('default', 'publish-events', 'production', {
         reason: 'scheduled turnFlagOff by alex@example.com',
       });
@@ -383,12 +379,7 @@ describe('the active profile while its flag system is not connected (LaunchDarkl
 
   async function startLd(port: number): Promise<LdContractServer> {
     ld = await startLdContractServer({ port });
-    ld.addFlag('default', {
-      key: 'publish-events',
-      tags: ['kill-switch'],
-      variations: [{ value: true }, { value: false }],
-      environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
-    });
+    ld.addFlag('default', killSwitchSeed());
     return ld;
   }
 

@@ -14,6 +14,7 @@ import { assembleConsole, type ConsoleParts } from '../console-core';
 import type { ConsoleCore, ConsoleCoreOptions } from '../console-core.types';
 import { ConnectingFlagProvider } from '../flags/connecting-flag-provider';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
+import { killSwitchSeed } from '../flags/launchdarkly/testing/kill-switch-seed';
 import {
   type LdContractServer,
   startLdContractServer,
@@ -195,12 +196,7 @@ describe('a start while the flag system is unreachable (LaunchDarkly = the contr
   async function startLd(port: number, killed: string[] = []) {
     ld = await startLdContractServer({ port });
     const contextTargets = killed.length ? [{ contextKind: 'tenant', values: killed, variation: 1 }] : [];
-    ld.addFlag('default', {
-      key: 'publish-events',
-      tags: ['kill-switch'],
-      variations: [{ value: true }, { value: false }],
-      environments: { production: { on: true, fallthrough: 0, offVariation: 1, contextTargets } },
-    });
+    ld.addFlag('default', killSwitchSeed({ contextTargets }));
   }
 
   async function startOnLaunchDarkly(port: number) {

@@ -4,6 +4,7 @@ import { freePort } from '../../../test-services/free-ports';
 import type { FlagInfo } from '../api';
 import { ConnectingFlagProvider } from './connecting-flag-provider';
 import { type FlagProvider, FlagProviderError } from './flag-provider';
+import { killSwitchSeed } from './launchdarkly/testing/kill-switch-seed';
 import {
   type LdContractServer,
   startLdContractServer,
@@ -36,12 +37,7 @@ const ldConfig = (port: number) =>
 
 async function startServerOn(port: number): Promise<LdContractServer> {
   const started = await startLdContractServer({ port });
-  started.addFlag('default', {
-    key: 'publish-events',
-    tags: ['kill-switch'],
-    variations: [{ value: true }, { value: false }],
-    environments: { production: { on: true, fallthrough: 0, offVariation: 1 } },
-  });
+  started.addFlag('default', killSwitchSeed());
   return started;
 }
 
