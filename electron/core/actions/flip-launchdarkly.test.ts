@@ -48,7 +48,8 @@ beforeEach(async () => {
     sleep: async () => {},
     now: clock.now,
     pollMs: 600_000,
-    timeoutMs: 200,
+    // short, for the answer that never comes; not so short that a loaded CI machine misses one
+    timeoutMs: 1500,
   });
   await provider.listFlags(); // as the provider factory does before the first tick
   let dir: string;
@@ -145,7 +146,7 @@ describe('flips over LaunchDarkly (contract server)', () => {
     const entry = await fx.flips.apply({ ...kill, timeboxMs: hour });
     expect(entry.outcome).toBe('applied');
     expect(entry.error).toMatch(
-      /^the write reported an error, yet false is served as asked: LaunchDarkly did not answer .* within 200 ms; the change may or may not have been applied$/,
+      /^the write reported an error, yet false is served as asked: LaunchDarkly did not answer .* within [^;]+; the change may or may not have been applied$/,
     );
     expect(fx.timeBox.pendingFor('publish-events', 'acme')).toMatchObject({
       auditId: entry.id,
