@@ -12,6 +12,7 @@ import type {
   TenantDetail,
   TrafficSnapshot,
 } from './api';
+import { nextReset } from './console/testing/next-reset';
 import { assembleConsole, type ConsoleParts } from './console-core';
 import type { ConsoleCore } from './console-core.types';
 import { killSwitchSeed } from './flags/launchdarkly/testing/kill-switch-seed';
@@ -470,16 +471,6 @@ describe('console core whose flag system is unreachable at launch (LaunchDarkly 
     ld = await startLdContractServer({ port });
     ld.addFlag('default', killSwitchSeed());
     return ld;
-  }
-
-  function nextReset(core: ConsoleCore): Promise<AppInfo> {
-    return new Promise((resolve) => {
-      const off = core.subscribe((event, payload) => {
-        if (event !== 'app.onReset') return;
-        off();
-        resolve(payload as AppInfo);
-      });
-    });
   }
 
   const info = async (core: ConsoleCore) => (await core.call('app.info', {}, actor)) as AppInfo;

@@ -22,6 +22,7 @@ import {
 import type { OfrepGate } from '../flags/ofrep-gate/ofrep-gate';
 import { LocalServer } from '../metrics/scrape/testing/local-server';
 import type { SecretStore } from '../secrets/secret-store';
+import { nextReset } from './testing/next-reset';
 
 const actor = { actor: 'oncall' };
 const FIFTEEN_MIN = 15 * 60_000;
@@ -408,16 +409,6 @@ describe('the active profile while its flag system is not connected (LaunchDarkl
       flagConnectRetry: { minMs: 50, maxMs: 250 },
     });
     return running;
-  }
-
-  function nextReset(core: ConsoleCore): Promise<AppInfo> {
-    return new Promise((resolve) => {
-      const off = core.subscribe((event, payload) => {
-        if (event !== 'app.onReset') return;
-        off();
-        resolve(payload as AppInfo);
-      });
-    });
   }
 
   it('saving it with a token works, keeps connecting, and connects once LaunchDarkly listens', async () => {
