@@ -11,6 +11,7 @@ import type {
   Settings,
   TenantDetail,
   TrafficSnapshot,
+  TrafficTick,
 } from './api';
 import { nextReset } from './console/testing/next-reset';
 import { assembleConsole, type ConsoleParts } from './console-core';
@@ -22,6 +23,7 @@ import {
   WRITER_TOKEN,
 } from './flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
+import { tickRows } from './traffic/tick-columns';
 
 const actor = { actor: 'oncall' };
 let running: { core: ConsoleCore; parts: ConsoleParts } | null = null;
@@ -138,8 +140,8 @@ describe('console core, assembled over real files and a real OFREP server', () =
     const { core } = await start();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const snapshot = (await core.call('traffic.snapshot', {}, actor)) as TrafficSnapshot;
-    expect(snapshot.tick.tenants.length).toBe(12);
-    expect(snapshot.tick.tenants.filter((row) => !row.known)).toHaveLength(2);
+    expect(snapshot.tick.tenants.id).toHaveLength(12);
+    expect(tickRows(snapshot.tick).filter((row) => !row.known)).toHaveLength(2);
     const detail = (await core.call('tenants.detail', { tenantId: 'acme' }, actor)) as TenantDetail;
     expect(detail.tenant.name).toBe('Acme Corp');
     expect(detail.flags.map((f) => f.key)).toContain('publish-events');
@@ -235,7 +237,7 @@ describe('console core, assembled over real files and a real OFREP server', () =
     const totals: number[] = [];
     const off = core.subscribe((event, payload) => {
       if (event !== 'traffic.onTick') return;
-      ticks.push((payload as { tenants: unknown[] }).tenants.length);
+      ticks.push((payload as TrafficTick).tenants.id.length);
       totals.push((payload as { total: number }).total);
     });
     await new Promise((resolve) => setTimeout(resolve, 2_300));

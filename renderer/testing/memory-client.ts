@@ -30,6 +30,7 @@ import type {
   TrafficTick,
 } from '../../electron/core/api';
 import { flagExceptions } from '../../electron/core/flags/flag-exceptions';
+import { findTickRow, toTenantColumns } from '../../electron/core/traffic/tick-columns';
 import {
   alwaysConnected,
   CallError,
@@ -483,7 +484,7 @@ export class MemoryClient implements RendererClient {
       total,
       spiking,
       top,
-      tenants: rows,
+      tenants: toTenantColumns(rows),
     };
   }
 
@@ -504,7 +505,8 @@ export class MemoryClient implements RendererClient {
   private recordOverview(tick: TrafficTick): void {
     this.overviewT.push(tick.t);
     this.overviewTotal.push(tick.total);
-    const rates = new Map(tick.tenants.filter((r) => tick.top.includes(r.id)).map((r) => [r.id, r.rate]));
+    const { id: ids, rate: tickRates } = tick.tenants;
+    const rates = new Map(tick.top.map((id) => [id, tickRates[ids.indexOf(id)] ?? 0]));
     if (tick.top.join() !== this.lastTop.join()) {
       // a new member of the top gets its history from its spark (older points synthesised)
       for (const id of tick.top) {
@@ -654,7 +656,7 @@ export class MemoryClient implements RendererClient {
         });
         const detail: TenantDetail = {
           tenant: t.info,
-          row: this.buildTick().tenants.find((r) => r.id === t.info.id) ?? null,
+          row: findTickRow(this.buildTick(), t.info.id) ?? null,
           series: { t: ts, rate, baseline: ts.map(() => t.baseline) },
           markers: this.markers.filter((m) => m.tenantId === t.info.id),
           flags: this.tenantFlags(t.info.id),

@@ -128,7 +128,7 @@ describe('consoleTick', () => {
     expect(opened.model.tenantIds()).toHaveLength(5);
     expect(opened.model.tenantIds().slice(0, 2)).toEqual(['acme', 'globex']);
     const last = opened.ticks.at(-1)!;
-    expect(last.tenants).toHaveLength(5);
+    expect(last.tenants.id).toHaveLength(5);
     expect(last.total).toBe(3_020); // ignored tenants' events still count
     const capAlerts = opened.alerts.filter((a) => a.message.includes('more than 5 tenants'));
     expect(capAlerts).toHaveLength(1);

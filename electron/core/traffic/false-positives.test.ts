@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TenantStatus } from '../api';
 import { SimulatedSource } from '../metrics/simulated/simulated-source';
+import { tickRows } from './tick-columns';
 import { TrafficModel } from './traffic-model';
 
 /**
@@ -19,7 +20,7 @@ describe('no false positives', () => {
     const marked = new Map<TenantStatus, Set<string>>();
     for (let k = 0; k < 15 * 60; k++) {
       const tick = model.ingest(await source.sample(t0 + k * 1_000), 1_000);
-      for (const row of tick.tenants) {
+      for (const row of tickRows(tick)) {
         if (row.status === 'normal') continue;
         const ids = marked.get(row.status) ?? new Set<string>();
         marked.set(row.status, ids.add(row.id));

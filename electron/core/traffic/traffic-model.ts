@@ -22,6 +22,7 @@ import { type Level, NORMAL, SPIKE, SpikeDetector } from './spike-detector';
 import { TenantRegistry } from './tenant-registry';
 import { type SeriesWindow, TenantSeries } from './tenant-series';
 import { statusOf, whyOf } from './tenant-status';
+import { limitUseOf, shareOf, toTenantColumns, wireFigure } from './tick-columns';
 import { TopTenants } from './top-tenants';
 import { AlertQueue } from './traffic-alerts';
 import { withRoom } from './typed-array-growth';
@@ -49,8 +50,9 @@ export type PublishingLookup = (tenantId: string) => boolean;
  * alerts on transitions and chart markers.
  *
  * One `ingest` is one pass over the tenants with flat per-tenant arrays: no sorting (top-N by
- * partial selection), no per-tick typed-array allocation; the only allocations are the batch the UI
- * receives (one row object per tenant) and the reasons of non-normal tenants.
+ * partial selection), no per-tick typed-array allocation; the only allocations are the tick's rows
+ * (kept for `latestRow`), the columns the UI receives (tick-columns.ts) and the reasons of non-normal
+ * tenants.
  *
  * Tenants listed but absent from a sample count as rate 0 that tick: a source reports the tenants
  * that sent something, and "sent nothing" is what absence means.
@@ -74,6 +76,8 @@ export class TrafficModel {
   private publishing: PublishingLookup = () => true;
   private seq = 0;
   private lastTick: TrafficTick | null = null;
+  /** the last tick's tenants as rows, by tenant index */
+  private lastRows: TenantRow[] = [];
   /** tenants that existed at the last ingest (later ones have no rate yet) */
   private ingested = 0;
 
@@ -142,9 +146,10 @@ export class TrafficModel {
       total,
       spiking,
       top,
-      tenants: rows,
+      tenants: toTenantColumns(rows),
     };
     this.lastTick = tick;
+    this.lastRows = rows;
     return tick;
   }
 
@@ -168,7 +173,11 @@ export class TrafficModel {
   snapshot(): Omit<TrafficSnapshot, 'paused'> {
     const sparks: Record<string, number[]> = {};
     for (let i = 0; i < this.registry.size; i++) {
-      sparks[this.registry.ids[i]!] = this.series.rates(i, this.sparkLength);
+      // Float32 history printed in full is 17 digits a value: rounded like the tick, the 10,000-tenant
+      // snapshot shrinks severalfold
+      const values = this.series.rates(i, this.sparkLength);
+      for (let k = 0; k < values.length; k++) values[k] = wireFigure(values[k]!);
+      sparks[this.registry.ids[i]!] = values;
     }
     return { tick: this.lastTick ?? this.idleTick(), sparks, overview: this.overview() };
   }
@@ -210,7 +219,7 @@ export class TrafficModel {
 
   latestRow(id: string): TenantRow | null {
     const i = this.registry.indexOf(id);
-    return i === undefined ? null : (this.lastTick?.tenants[i] ?? null);
+    return i === undefined ? null : (this.lastRows[i] ?? null);
   }
 
   spikingCount(): number {
@@ -302,7 +311,7 @@ export class TrafficModel {
   ): TenantRow {
     const baseline = this.baselines.value(i);
     const limit = this.registry.limits[i]!;
-    const share = total > 0 ? rate / total : 0;
+    const share = shareOf(rate, total);
     const status = statusOf(publishing, level, overLimit);
     return {
       id: this.registry.ids[i]!,
@@ -313,7 +322,7 @@ export class TrafficModel {
       baseline,
       ratio: ready && baseline >= NEAR_ZERO_BASELINE ? rate / baseline : 1,
       share,
-      limitUse: limit !== null && limit > 0 ? rate / limit : null,
+      limitUse: limitUseOf(rate, limit),
       status,
       why: status === 'normal' ? '' : whyOf(status, { rate, baseline, share, limit, overLimit }),
       publishing,
@@ -344,6 +353,6 @@ export class TrafficModel {
       const publishing = this.publishing(this.registry.ids[i]!);
       rows[i] = this.row(i, 0, 0, publishing, NORMAL, false, false);
     }
-    return { seq: 0, t: 0, intervalMs: 0, total: 0, spiking: 0, top: [], tenants: rows };
+    return { seq: 0, t: 0, intervalMs: 0, total: 0, spiking: 0, top: [], tenants: toTenantColumns(rows) };
   }
 }

@@ -15,6 +15,7 @@ import type {
 import { errorText } from '../../client/client';
 import { upsertEntry } from '../audit/audit-store';
 import { OVERVIEW_WINDOW_MS } from '../traffic/overview';
+import { tickRow } from '../traffic/tick-row';
 
 export interface TenantDetailState {
   tenantId: string | null;
@@ -84,7 +85,7 @@ export function openTenant(
     const s = store.getState();
     const d = s.detail;
     if (!current() || !d) return;
-    const row = tick.tenants.find((r) => r.id === tenantId);
+    const row = tickRow(tick, tenantId);
     if (!row) return;
     if (paused()) {
       if (!tick.stale) keepSwitchCurrent(store, d, row);

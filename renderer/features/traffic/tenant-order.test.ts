@@ -23,8 +23,8 @@ describe('sorting and filtering', () => {
   const m = model([
     row('globex', 310, { name: 'Globex' }),
     row('acme', 8400, { name: 'Acme', status: 'spike' }),
-    row('initech', 12, { name: 'Initech', status: 'off', limitUse: 0.03 }),
-    row('hooli', 310, { name: 'Hooli', status: 'elevated', limitUse: 0.9 }),
+    row('initech', 12, { name: 'Initech', status: 'off', limit: 400 }),
+    row('hooli', 310, { name: 'Hooli', status: 'elevated', limit: 344 }),
   ]);
 
   it('sorts by rate descending with name as the tie-break', () => {
@@ -130,7 +130,7 @@ describe('the comparator with cached name ranks', () => {
       row(`t${i % 7}-${i}`, Math.floor(rand() * 4) * 10, {
         name: names[Math.floor(rand() * names.length)]!,
         status: statuses[Math.floor(rand() * statuses.length)]!,
-        limitUse: rand() < 0.3 ? null : Math.floor(rand() * 3) / 2,
+        limit: rand() < 0.3 ? null : [10, 20, 40][Math.floor(rand() * 3)]!,
         publishing: rand() < 0.8,
       }),
     );

@@ -70,7 +70,7 @@ describe('TrafficModel spark ring buffers', () => {
       snapshot(
         tick(1, [
           row('a', 1, { status: 'spike', publishing: false, why: '14× baseline' }),
-          row('b', 1, { limitUse: 0.5 }),
+          row('b', 1, { limit: 2 }),
         ]),
       ),
     );
@@ -80,5 +80,15 @@ describe('TrafficModel spark ring buffers', () => {
     expect(m.why[a]).toBe('14× baseline');
     expect(Number.isNaN(m.limitUse[a]!)).toBe(true);
     expect(m.limitUse[m.slotOf('b')]).toBe(0.5);
+  });
+
+  it('clears a reason when its tenant is back to normal, and takes share from the tick total', () => {
+    const m = new TrafficModel();
+    m.applySnapshot(snapshot(tick(1, [row('a', 3, { status: 'spike', why: '14× baseline' }), row('b', 1)])));
+    m.applyTick(tick(2, [row('a', 1), row('b', 3, { status: 'elevated', why: '3× baseline' })]));
+    expect(m.why[m.slotOf('a')]).toBe('');
+    expect(m.statusOf(m.slotOf('a'))).toBe('normal');
+    expect(m.why[m.slotOf('b')]).toBe('3× baseline');
+    expect(m.share[m.slotOf('b')]).toBe(0.75);
   });
 });

@@ -10,18 +10,18 @@
  * The model is mutated in place; the store bumps a sequence number after each change, and components
  * re-render from that number (see traffic-store.ts).
  */
-import type { TenantRow, TenantStatus, TrafficSnapshot, TrafficTick } from '../../../electron/core/api';
+import type {
+  TenantColumns,
+  TenantStatus,
+  TenantStatusOrder,
+  TrafficSnapshot,
+  TrafficTick,
+} from '../../../electron/core/api';
 
 export const SPARK_POINTS = 60;
 
-export const STATUS_CODES: readonly TenantStatus[] = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
-const STATUS_INDEX: Record<TenantStatus, number> = {
-  normal: 0,
-  elevated: 1,
-  spike: 2,
-  'over-limit': 3,
-  off: 4,
-};
+/** The tick's status codes (TenantColumns.status): the contract's type holds this list to its order. */
+export const STATUS_CODES: TenantStatusOrder = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
 /** How alarming a status is, for sorting by status (descending puts spikes first). */
 export const STATUS_SEVERITY: readonly number[] = [0, 2, 4, 3, 1];
 export const STATUS_LABEL: Record<TenantStatus, string> = {
@@ -87,7 +87,7 @@ export class TrafficModel {
     this.size = 0;
     this.namesVersion++;
     // the sparks are (almost always) for the same tenants as the tick; a few more grow the arrays
-    this.grow(Math.max(64, snapshot.tick.tenants.length, Object.keys(snapshot.sparks).length));
+    this.grow(Math.max(64, snapshot.tick.tenants.id.length, Object.keys(snapshot.sparks).length));
     this.spark.fill(Number.NaN);
     this.sparkHead = SPARK_POINTS - 1;
     this.seq = -1;
@@ -117,13 +117,16 @@ export class TrafficModel {
    * and the tick's seq stay as they were. Returns whether any tenant changed.
    */
   applySwitches(tick: TrafficTick): boolean {
+    const c = tick.tenants;
+    const why = new Map(c.why);
     let changed = false;
-    for (const row of tick.tenants) {
-      const slot = this.slotOf(row.id);
-      if (slot < 0 || (this.publishing[slot] === 1) === row.publishing) continue;
-      this.publishing[slot] = row.publishing ? 1 : 0;
-      this.status[slot] = STATUS_INDEX[row.status] ?? 0;
-      this.why[slot] = row.why;
+    for (let r = 0; r < c.id.length; r++) {
+      const slot = this.slotOf(c.id[r]!);
+      const publishing = c.publishing[r] === 1 ? 1 : 0;
+      if (slot < 0 || this.publishing[slot] === publishing) continue;
+      this.publishing[slot] = publishing;
+      this.status[slot] = statusCode(c.status[r]);
+      this.why[slot] = why.get(r) ?? '';
       changed = true;
     }
     return changed;
@@ -144,32 +147,47 @@ export class TrafficModel {
       const spark = this.spark;
       for (let s = 0, i = head; s < this.size; s++, i += SPARK_POINTS) spark[i] = Number.NaN;
     }
-    const rows = tick.tenants;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const slot = this.ensureSlot(row.id, row.name, row.known);
-      this.writeRow(slot, row);
-      if (advanceSpark) this.spark[slot * SPARK_POINTS + head] = row.rate;
+    const c = tick.tenants;
+    const slots = this.writeColumns(c, tick.total);
+    for (const [r, why] of c.why) {
+      const slot = slots[r];
+      if (slot !== undefined) this.why[slot] = why;
+    }
+    if (advanceSpark) {
+      for (let r = 0; r < slots.length; r++) this.spark[slots[r]! * SPARK_POINTS + head] = c.rate[r]!;
     }
   }
 
-  private writeRow(slot: number, row: TenantRow): void {
-    if (this.names[slot] !== row.name) {
-      this.names[slot] = row.name;
-      this.namesVersion++;
-      this.searchText[slot] = `${row.name} ${row.id}`.toLowerCase();
+  /** Write every tenant's figures (its `why` cleared: the sparse list sets the others); returns the slots. */
+  private writeColumns(c: TenantColumns, total: number): Int32Array {
+    const n = c.id.length;
+    const slots = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      const id = c.id[r]!;
+      const name = c.name[r]!;
+      const slot = this.ensureSlot(id, name, c.known[r] === 1);
+      slots[r] = slot;
+      if (this.names[slot] !== name) {
+        this.names[slot] = name;
+        this.namesVersion++;
+        this.searchText[slot] = `${name} ${id}`.toLowerCase();
+      }
+      const rate = c.rate[r]!;
+      const limit = c.limit[r] ?? null;
+      this.rate[slot] = rate;
+      this.baseline[slot] = c.baseline[r]!;
+      this.ratio[slot] = c.ratio[r]!;
+      // as TenantRow defines them: rate / total and rate / limit
+      this.share[slot] = total > 0 ? rate / total : 0;
+      this.limit[slot] = limit ?? Number.NaN;
+      this.limitUse[slot] = limit !== null && limit > 0 ? rate / limit : Number.NaN;
+      this.status[slot] = statusCode(c.status[r]);
+      this.publishing[slot] = c.publishing[r] === 1 ? 1 : 0;
+      this.known[slot] = c.known[r] === 1 ? 1 : 0;
+      this.why[slot] = '';
+      this.present[slot] = 1;
     }
-    this.rate[slot] = row.rate;
-    this.baseline[slot] = row.baseline;
-    this.ratio[slot] = row.ratio;
-    this.share[slot] = row.share;
-    this.limit[slot] = row.limit ?? Number.NaN;
-    this.limitUse[slot] = row.limitUse ?? Number.NaN;
-    this.status[slot] = STATUS_INDEX[row.status] ?? 0;
-    this.publishing[slot] = row.publishing ? 1 : 0;
-    this.known[slot] = row.known ? 1 : 0;
-    this.why[slot] = row.why;
-    this.present[slot] = 1;
+    return slots;
   }
 
   private ensureSlot(id: string, name: string, known: boolean): number {
@@ -245,4 +263,9 @@ export class TrafficModel {
   statusOf(slot: number): TenantStatus {
     return STATUS_CODES[this.status[slot]!] ?? 'normal';
   }
+}
+
+/** A status code from the tick, `normal` for one this build does not know. */
+function statusCode(code: number | undefined): number {
+  return code !== undefined && code >= 0 && code < STATUS_CODES.length ? code : 0;
 }
