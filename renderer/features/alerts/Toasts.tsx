@@ -1,4 +1,4 @@
-/** Alerts as toasts, bottom-right. Critical ones stay until dismissed. */
+/** Alerts as toasts, bottom-left (clear of the kill switches). Critical ones stay until dismissed. */
 import { useApp, useSlice } from '../../app/context';
 import { formatClock } from '../../app/format';
 import { dismissToast, MAX_VISIBLE } from './alerts-store';
