@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TenantRow, TrafficTick } from '../api';
+import { tenantRow } from './testing/tenant-row';
 import { findTickRow, tickRows, toTenantColumns, wireFigure } from './tick-columns';
 
-const row = (id: string, rate: number, extra: Partial<TenantRow> = {}): TenantRow => ({
-  id,
-  name: id.toUpperCase(),
-  known: true,
-  limit: null,
-  rate,
-  baseline: rate,
-  ratio: 1,
-  share: 0,
-  limitUse: null,
-  status: 'normal',
-  why: '',
-  publishing: true,
-  ...extra,
-});
+const row = (id: string, rate: number, extra: Partial<TenantRow> = {}) =>
+  tenantRow(id, rate, { name: id.toUpperCase(), ...extra });
 
 const tickOf = (rows: TenantRow[]): TrafficTick => ({
   seq: 1,

@@ -2,26 +2,12 @@
  * Small tick builders for the traffic tests. A row's `share` and `limitUse` do not reach the tick (the
  * contract sends neither): set `limit` and the rates, and the model computes them.
  */
-import type { TenantRow, TenantStatus, TrafficSnapshot, TrafficTick } from '../../../electron/core/api';
+import type { TenantRow, TrafficSnapshot, TrafficTick } from '../../../electron/core/api';
+import { tenantRow } from '../../../electron/core/traffic/testing/tenant-row';
 import { toTenantColumns } from '../../../electron/core/traffic/tick-columns';
 
-export function row(id: string, rate: number, extra: Partial<TenantRow> = {}): TenantRow {
-  return {
-    id,
-    name: extra.name ?? id,
-    known: true,
-    limit: null,
-    rate,
-    baseline: rate,
-    ratio: 1,
-    share: 0,
-    limitUse: null,
-    status: 'normal' as TenantStatus,
-    why: '',
-    publishing: true,
-    ...extra,
-  };
-}
+/** A normal, publishing, known tenant at `rate` (name = id unless `extra` says otherwise). */
+export const row = tenantRow;
 
 export function tick(seq: number, rows: TenantRow[], top: string[] = []): TrafficTick {
   const total = rows.reduce((a, r) => a + r.rate, 0);
