@@ -23,7 +23,7 @@ export default async function run(): Promise<BenchResult> {
   model.setTenants(source.tenants().map((t) => ({ ...t, known: true })));
 
   // Two passes over the same workload: the model alone, then model + frame. Measured in one loop, the
-  // 2 MB strings' garbage collection would land inside the next tick's ingest and blur both figures.
+  // 0.5 MB strings' garbage collection would land inside the next tick's ingest and blur both figures.
   const durations: number[] = [];
   for (let k = 0; k < WARMUP_TICKS + MEASURED_TICKS; k++) {
     const sample = await source.sample(t0 + k * INTERVAL_MS);

@@ -5,7 +5,10 @@
 import type { TenantColumns, TenantRow, TenantStatus, TenantStatusOrder, TrafficTick } from '../api';
 
 export const TENANT_STATUS_ORDER: TenantStatusOrder = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
-const STATUS_CODE = new Map<TenantStatus, number>(TENANT_STATUS_ORDER.map((status, i) => [status, i]));
+const STATUS_CODE = Object.fromEntries(TENANT_STATUS_ORDER.map((status, i) => [status, i])) as Record<
+  TenantStatus,
+  number
+>;
 
 /** Rates, baselines and ratios on the wire: 3 decimals, more than any view shows (it shows one). */
 export function wireFigure(value: number): number {
@@ -22,9 +25,9 @@ export function limitUseOf(rate: number, limit: number | null): number | null {
   return limit !== null && limit > 0 ? rate / limit : null;
 }
 
-export function toTenantColumns(rows: readonly TenantRow[]): TenantColumns {
-  const n = rows.length;
-  const columns: TenantColumns = {
+/** Columns for n tenants, to be filled by `setTenantColumns`. */
+export function emptyColumns(n: number): TenantColumns {
+  return {
     id: new Array(n),
     name: new Array(n),
     known: new Array(n),
@@ -36,19 +39,25 @@ export function toTenantColumns(rows: readonly TenantRow[]): TenantColumns {
     publishing: new Array(n),
     why: [],
   };
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
-    columns.id[i] = row.id;
-    columns.name[i] = row.name;
-    columns.known[i] = row.known ? 1 : 0;
-    columns.limit[i] = row.limit;
-    columns.rate[i] = wireFigure(row.rate);
-    columns.baseline[i] = wireFigure(row.baseline);
-    columns.ratio[i] = wireFigure(row.ratio);
-    columns.status[i] = STATUS_CODE.get(row.status) ?? 0;
-    columns.publishing[i] = row.publishing ? 1 : 0;
-    if (row.why) columns.why.push([i, row.why]);
-  }
+}
+
+/** Tenant i's row into the columns: the one place that rounds and encodes. */
+export function setTenantColumns(c: TenantColumns, i: number, row: TenantRow): void {
+  c.id[i] = row.id;
+  c.name[i] = row.name;
+  c.known[i] = row.known ? 1 : 0;
+  c.limit[i] = row.limit;
+  c.rate[i] = wireFigure(row.rate);
+  c.baseline[i] = wireFigure(row.baseline);
+  c.ratio[i] = wireFigure(row.ratio);
+  c.status[i] = STATUS_CODE[row.status] ?? 0;
+  c.publishing[i] = row.publishing ? 1 : 0;
+  if (row.why) c.why.push([i, row.why]);
+}
+
+export function toTenantColumns(rows: readonly TenantRow[]): TenantColumns {
+  const columns = emptyColumns(rows.length);
+  for (let i = 0; i < rows.length; i++) setTenantColumns(columns, i, rows[i]!);
   return columns;
 }
 

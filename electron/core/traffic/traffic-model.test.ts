@@ -317,6 +317,7 @@ describe('TrafficModel views', () => {
     expect(model.latestRate('late')).toBeNull();
     expect(model.tenantIds()).toEqual(['a', 'late']);
     expect(model.tenantInfo('late')).toMatchObject({ known: true, name: 'LATE' });
+    expect(model.latestRow('late')).toBeNull();
   });
 
   it('keeps markers while their time is on the charts', () => {

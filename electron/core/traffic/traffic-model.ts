@@ -1,8 +1,10 @@
 import type {
   Alert,
   OverviewSeries,
+  TenantColumns,
   TenantInfo,
   TenantRow,
+  TenantStatus,
   TrafficMarker,
   TrafficSnapshot,
   TrafficTick,
@@ -22,7 +24,14 @@ import { type Level, NORMAL, SPIKE, SpikeDetector } from './spike-detector';
 import { TenantRegistry } from './tenant-registry';
 import { type SeriesWindow, TenantSeries } from './tenant-series';
 import { statusOf, whyOf } from './tenant-status';
-import { limitUseOf, shareOf, toTenantColumns, wireFigure } from './tick-columns';
+import {
+  emptyColumns,
+  limitUseOf,
+  setTenantColumns,
+  shareOf,
+  tickRowAt,
+  toTenantColumns,
+} from './tick-columns';
 import { TopTenants } from './top-tenants';
 import { AlertQueue } from './traffic-alerts';
 import { withRoom } from './typed-array-growth';
@@ -50,9 +59,8 @@ export type PublishingLookup = (tenantId: string) => boolean;
  * alerts on transitions and chart markers.
  *
  * One `ingest` is one pass over the tenants with flat per-tenant arrays: no sorting (top-N by
- * partial selection), no per-tick typed-array allocation; the only allocations are the tick's rows
- * (kept for `latestRow`), the columns the UI receives (tick-columns.ts) and the reasons of non-normal
- * tenants.
+ * partial selection), no per-tick typed-array allocation; the only allocations are the columns the
+ * UI receives (tick-columns.ts), a short-lived row per tenant and the reasons of non-normal tenants.
  *
  * Tenants listed but absent from a sample count as rate 0 that tick: a source reports the tenants
  * that sent something, and "sent nothing" is what absence means.
@@ -76,8 +84,6 @@ export class TrafficModel {
   private publishing: PublishingLookup = () => true;
   private seq = 0;
   private lastTick: TrafficTick | null = null;
-  /** the last tick's tenants as rows, by tenant index */
-  private lastRows: TenantRow[] = [];
   /** tenants that existed at the last ingest (later ones have no rate yet) */
   private ingested = 0;
 
@@ -126,15 +132,15 @@ export class TrafficModel {
     const slot = this.series.advance(sample.t, total);
     const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
     const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
-    const rows = new Array<TenantRow>(size);
+    const columns = emptyColumns(size);
     let spiking = 0;
     this.top.begin();
     for (let i = 0; i < size; i++) {
-      const row = this.judge(i, sample.t, total, alpha, relearnTicks);
-      this.series.write(slot, i, row.rate, row.baseline);
-      this.top.offer(i, row.rate);
-      if (row.status === 'spike') spiking++;
-      rows[i] = row;
+      const status = this.judge(i, sample.t, total, alpha, relearnTicks, columns);
+      const rate = this.rates[i]!;
+      this.series.write(slot, i, rate, this.baselines.value(i));
+      this.top.offer(i, rate);
+      if (status === 'spike') spiking++;
     }
     const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
     this.markerLog.pruneBefore(this.series.oldestT());
@@ -146,10 +152,9 @@ export class TrafficModel {
       total,
       spiking,
       top,
-      tenants: toTenantColumns(rows),
+      tenants: columns,
     };
     this.lastTick = tick;
-    this.lastRows = rows;
     return tick;
   }
 
@@ -173,11 +178,7 @@ export class TrafficModel {
   snapshot(): Omit<TrafficSnapshot, 'paused'> {
     const sparks: Record<string, number[]> = {};
     for (let i = 0; i < this.registry.size; i++) {
-      // Float32 history printed in full is 17 digits a value: rounded like the tick, the 10,000-tenant
-      // snapshot shrinks severalfold
-      const values = this.series.rates(i, this.sparkLength);
-      for (let k = 0; k < values.length; k++) values[k] = wireFigure(values[k]!);
-      sparks[this.registry.ids[i]!] = values;
+      sparks[this.registry.ids[i]!] = this.series.rates(i, this.sparkLength);
     }
     return { tick: this.lastTick ?? this.idleTick(), sparks, overview: this.overview() };
   }
@@ -217,9 +218,11 @@ export class TrafficModel {
     return i === undefined || i >= this.ingested ? null : this.rates[i]!;
   }
 
+  /** The tenant's row in the last tick, as the UI received it (figures rounded: tick-columns.ts). */
   latestRow(id: string): TenantRow | null {
     const i = this.registry.indexOf(id);
-    return i === undefined ? null : (this.lastRows[i] ?? null);
+    const tick = this.lastTick;
+    return i === undefined || !tick || i >= tick.tenants.id.length ? null : tickRowAt(tick, i);
   }
 
   spikingCount(): number {
@@ -276,8 +279,15 @@ export class TrafficModel {
     this.series.ensureTenants(size);
   }
 
-  /** Detection, learning and transitions for tenant i on this tick; returns its row. */
-  private judge(i: number, t: number, total: number, alpha: number, relearnTicks: number): TenantRow {
+  /** Detection, learning and transitions for tenant i on this tick, written to `out`; returns its status. */
+  private judge(
+    i: number,
+    t: number,
+    total: number,
+    alpha: number,
+    relearnTicks: number,
+    out: TenantColumns,
+  ): TenantStatus {
     const id = this.registry.ids[i]!;
     const rate = this.rates[i]!;
     const publishing = this.publishing(id);
@@ -296,8 +306,9 @@ export class TrafficModel {
       this.limitWatch.reset(i);
     }
     const row = this.row(i, rate, total, publishing, level, over, ready);
+    setTenantColumns(out, i, row);
     if (wasLevel !== level || wasOver !== over) this.transition(row, t, wasLevel === SPIKE, wasOver, over);
-    return row;
+    return row.status;
   }
 
   private row(
