@@ -1,8 +1,8 @@
 /**
  * Toasts: alerts pushed by the core (spike started, flip failed, revert, source trouble) and notices
  * the UI raises itself (a call that failed outside a dialog). Critical ones stay until dismissed;
- * the rest leave after a while. Nothing is dropped silently: the newest MAX_VISIBLE are shown and the
- * rest are counted.
+ * the rest leave after a while, and a spike's leaves when its end is announced. Nothing is dropped
+ * silently: the newest MAX_VISIBLE are shown and the rest are counted.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Alert, SwitchboardClient } from '../../../electron/core/api';
@@ -32,10 +32,21 @@ export function createAlertsStore(): AlertsStore {
 
 let localId = 0;
 
+/**
+ * The toasts an alert answers for its tenant: they leave when it arrives (the history keeps them).
+ * A spike's toast is critical and would otherwise stay after the spike ended — after the very kill
+ * switch that ended it — beside the toast that says so.
+ */
+const ANSWERS: Partial<Record<Toast['kind'], readonly Toast['kind'][]>> = {
+  'spike-ended': ['spike'],
+};
+
 export function pushToast(store: AlertsStore, toast: Toast): void {
   const { toasts, history } = store.getState();
   if (toasts.some((t) => t.id === toast.id)) return;
-  store.setState({ toasts: [toast, ...toasts], history: [toast, ...history].slice(0, 200) });
+  const answered = ANSWERS[toast.kind] ?? [];
+  const open = toasts.filter((t) => !(t.tenantId === toast.tenantId && answered.includes(t.kind)));
+  store.setState({ toasts: [toast, ...open], history: [toast, ...history].slice(0, 200) });
 }
 
 /** A UI-side error (a call that failed outside a dialog): shown like a warning alert. */

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { AUTO_DISMISS_MS, createAlertsStore, expireToasts, pushToast, type Toast } from './alerts-store';
+
+const toast = (
+  id: string,
+  kind: Toast['kind'],
+  tenantId: string | null,
+  extra: Partial<Toast> = {},
+): Toast => ({
+  id,
+  at: 1_000,
+  kind,
+  severity: kind === 'spike' ? 'critical' : 'info',
+  tenantId,
+  message: `${kind} ${tenantId ?? ''}`,
+  ...extra,
+});
+
+describe('alert toasts', () => {
+  it('retires a tenant’s spike toast when its spike ends, and keeps it in the history', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('s1', 'spike', 'acme'));
+    pushToast(store, toast('s2', 'spike', 'globex'));
+    pushToast(store, toast('o1', 'over-limit', 'acme', { severity: 'warning' }));
+    pushToast(store, toast('e1', 'spike-ended', 'acme'));
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['e1', 'o1', 's2']);
+    expect(store.getState().history.map((t) => t.id)).toEqual(['e1', 'o1', 's2', 's1']);
+  });
+
+  it('shows each alert once, newest first', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('a', 'flip-failed', 'acme', { severity: 'critical' }));
+    pushToast(store, toast('a', 'flip-failed', 'acme', { severity: 'critical' }));
+    pushToast(store, toast('b', 'source', null, { severity: 'warning' }));
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['b', 'a']);
+  });
+
+  it('lets non-critical toasts expire and keeps critical ones until dismissed', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('crit', 'spike', 'acme'));
+    pushToast(store, toast('info', 'revert', 'acme'));
+    expireToasts(store, 1_000 + AUTO_DISMISS_MS - 1);
+    expect(store.getState().toasts).toHaveLength(2);
+    expireToasts(store, 1_000 + AUTO_DISMISS_MS);
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['crit']);
+  });
+});
