@@ -3,7 +3,7 @@
  * table reads the columns directly (traffic-model.ts).
  */
 import type { TenantRow, TrafficTick } from '../../../electron/core/api';
-import { STATUS_CODES } from './traffic-model';
+import { limitUseOf, STATUS_CODES, shareOf } from './traffic-model';
 
 export function tickRow(tick: TrafficTick, tenantId: string): TenantRow | null {
   const c = tick.tenants;
@@ -19,9 +19,8 @@ export function tickRow(tick: TrafficTick, tenantId: string): TenantRow | null {
     rate,
     baseline: c.baseline[i]!,
     ratio: c.ratio[i]!,
-    // as TenantRow defines them
-    share: tick.total > 0 ? rate / tick.total : 0,
-    limitUse: limit !== null && limit > 0 ? rate / limit : null,
+    share: shareOf(rate, tick.total),
+    limitUse: limitUseOf(rate, limit),
     status: STATUS_CODES[c.status[i]!] ?? 'normal',
     why: c.why.find(([k]) => k === i)?.[1] ?? '',
     publishing: c.publishing[i] === 1,

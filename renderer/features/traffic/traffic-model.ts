@@ -177,10 +177,9 @@ export class TrafficModel {
       this.rate[slot] = rate;
       this.baseline[slot] = c.baseline[r]!;
       this.ratio[slot] = c.ratio[r]!;
-      // as TenantRow defines them: rate / total and rate / limit
-      this.share[slot] = total > 0 ? rate / total : 0;
+      this.share[slot] = shareOf(rate, total);
       this.limit[slot] = limit ?? Number.NaN;
-      this.limitUse[slot] = limit !== null && limit > 0 ? rate / limit : Number.NaN;
+      this.limitUse[slot] = limitUseOf(rate, limit) ?? Number.NaN;
       this.status[slot] = statusCode(c.status[r]);
       this.publishing[slot] = c.publishing[r] === 1 ? 1 : 0;
       this.known[slot] = c.known[r] === 1 ? 1 : 0;
@@ -263,6 +262,18 @@ export class TrafficModel {
   statusOf(slot: number): TenantStatus {
     return STATUS_CODES[this.status[slot]!] ?? 'normal';
   }
+}
+
+/**
+ * Share and limit use as TenantRow defines them (the tick does not carry them). The core has the same
+ * two lines (core/traffic/tick-columns.ts): the renderer imports only types from the core.
+ */
+export function shareOf(rate: number, total: number): number {
+  return total > 0 ? rate / total : 0;
+}
+
+export function limitUseOf(rate: number, limit: number | null): number | null {
+  return limit !== null && limit > 0 ? rate / limit : null;
 }
 
 /** A status code from the tick, `normal` for one this build does not know. */
