@@ -326,7 +326,16 @@ export interface SourceStatus {
 export interface Alert {
   id: string;
   at: number;
-  kind: 'spike' | 'spike-ended' | 'over-limit' | 'flip-failed' | 'revert' | 'effect' | 'source' | 'flag';
+  kind:
+    | 'spike'
+    | 'spike-ended'
+    | 'over-limit'
+    | 'over-limit-ended'
+    | 'flip-failed'
+    | 'revert'
+    | 'effect'
+    | 'source'
+    | 'flag';
   severity: 'info' | 'warning' | 'critical';
   tenantId: string | null;
   message: string;

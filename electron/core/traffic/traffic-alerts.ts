@@ -47,6 +47,18 @@ export class AlertQueue {
     });
   }
 
+  /** Only for a switch turned off: a tenant that calms down under its limit is not news. */
+  overLimitSwitchedOff(at: number, tenantId: string, name: string): void {
+    this.push({
+      id: alertId('over-limit-ended', tenantId, at),
+      at,
+      kind: 'over-limit-ended',
+      severity: 'info',
+      tenantId,
+      message: `${name} is no longer over its limit: publishing switched off`,
+    });
+  }
+
   drain(): Alert[] {
     const out = this.pending;
     this.pending = [];

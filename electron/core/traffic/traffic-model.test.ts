@@ -210,6 +210,37 @@ describe('TrafficModel detection', () => {
     expect(model.drainAlerts()).toEqual([]);
   });
 
+  it('says once that an over-limit tenant is no longer over its limit when it is switched off', () => {
+    const { model, feed, row } = harness([info('big', 4_000)]);
+    let publishing = true;
+    model.setPublishing(() => publishing);
+    steady(feed, { big: 3_000 }, 60);
+    steady(feed, { big: 8_400 }, 3, 2); // 2.8× baseline: over limit, not a spike
+    model.drainAlerts();
+
+    publishing = false;
+    expect(row(feed({ big: 8_400 }), 'big').status).toBe('off');
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({
+        kind: 'over-limit-ended',
+        severity: 'info',
+        tenantId: 'big',
+        message: 'BIG is no longer over its limit: publishing switched off',
+      }),
+    ]);
+    steady(feed, { big: 0 }, 10, 3);
+    expect(model.drainAlerts()).toEqual([]);
+  });
+
+  it('does not announce an over-limit tenant calming down under its limit', () => {
+    const { model, feed } = harness([info('big', 4_000)]);
+    steady(feed, { big: 3_000 }, 60);
+    steady(feed, { big: 8_400 }, 3, 2);
+    model.drainAlerts();
+    steady(feed, { big: 3_000 }, 30, 3);
+    expect(model.drainAlerts()).toEqual([]);
+  });
+
   it('accepts a map for publishing (unlisted tenants may publish)', () => {
     const { model, feed, row } = harness([info('a'), info('b')]);
     model.setPublishing(new Map([['a', false]]));

@@ -353,6 +353,9 @@ export class TrafficModel {
     }
     if (isOver && !wasOver && row.limit !== null) {
       this.alerts.overLimitStarted(t, row.id, row.name, whyOf('over-limit', { ...row, overLimit: true }));
+    } else if (wasOver && !row.publishing && !wasSpike) {
+      // a spike's end already says "switched off"; one answer per kill
+      this.alerts.overLimitSwitchedOff(t, row.id, row.name);
     }
   }
 

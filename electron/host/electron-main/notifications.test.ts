@@ -42,7 +42,14 @@ function setup(options: { supported?: boolean } = {}) {
 describe('spike notifications', () => {
   it('notifies on a spike, and on nothing else', () => {
     const { core, notices, spike } = setup();
-    for (const kind of ['spike-ended', 'over-limit', 'flip-failed', 'revert', 'source'] as const) {
+    for (const kind of [
+      'spike-ended',
+      'over-limit',
+      'over-limit-ended',
+      'flip-failed',
+      'revert',
+      'source',
+    ] as const) {
       core.emit('alerts.onAlert', alert(kind, 'acme'));
     }
     core.emit('traffic.onPaused', { paused: true });

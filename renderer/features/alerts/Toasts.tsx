@@ -7,6 +7,7 @@ const KIND_LABEL: Record<string, string> = {
   spike: 'Spike',
   'spike-ended': 'Spike ended',
   'over-limit': 'Over limit',
+  'over-limit-ended': 'Limit cleared',
   'flip-failed': 'Flip failed',
   revert: 'Reverted',
   effect: 'Effect',

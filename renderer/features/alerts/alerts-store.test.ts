@@ -17,14 +17,24 @@ const toast = (
 });
 
 describe('alert toasts', () => {
-  it('retires a tenant’s spike toast when its spike ends, and keeps it in the history', () => {
+  it('retires a tenant’s spike and over-limit toasts when its spike ends, and keeps them in the history', () => {
     const store = createAlertsStore();
     pushToast(store, toast('s1', 'spike', 'acme'));
     pushToast(store, toast('s2', 'spike', 'globex'));
     pushToast(store, toast('o1', 'over-limit', 'acme', { severity: 'warning' }));
+    pushToast(store, toast('o2', 'over-limit', 'globex', { severity: 'warning' }));
     pushToast(store, toast('e1', 'spike-ended', 'acme'));
-    expect(store.getState().toasts.map((t) => t.id)).toEqual(['e1', 'o1', 's2']);
-    expect(store.getState().history.map((t) => t.id)).toEqual(['e1', 'o1', 's2', 's1']);
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['e1', 'o2', 's2']);
+    expect(store.getState().history.map((t) => t.id)).toEqual(['e1', 'o2', 'o1', 's2', 's1']);
+  });
+
+  it('retires an over-limit toast when that tenant is switched off, and nothing else', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('s1', 'spike', 'acme'));
+    pushToast(store, toast('o1', 'over-limit', 'acme', { severity: 'warning' }));
+    pushToast(store, toast('o2', 'over-limit', 'globex', { severity: 'warning' }));
+    pushToast(store, toast('x1', 'over-limit-ended', 'acme'));
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['x1', 'o2', 's1']);
   });
 
   it('shows each alert once, newest first', () => {

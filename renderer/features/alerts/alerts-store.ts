@@ -35,10 +35,12 @@ let localId = 0;
 /**
  * The toasts an alert answers for its tenant: they leave when it arrives (the history keeps them).
  * A spike's toast is critical and would otherwise stay after the spike ended — after the very kill
- * switch that ended it — beside the toast that says so.
+ * switch that ended it — beside the toast that says so. A spike's end also answers the tenant's
+ * over-limit warning: the spike was what took it over, and the table still shows the status.
  */
 const ANSWERS: Partial<Record<Toast['kind'], readonly Toast['kind'][]>> = {
-  'spike-ended': ['spike'],
+  'spike-ended': ['spike', 'over-limit'],
+  'over-limit-ended': ['over-limit'],
 };
 
 export function pushToast(store: AlertsStore, toast: Toast): void {
