@@ -141,12 +141,23 @@ export interface TrafficTick {
    * the last tick's data again (same seq) — show the rates as stale, not as current.
    */
   stale?: boolean;
+  /**
+   * Chart markers about every tenant added since the last tick (absent when none): broker alarms,
+   * flags turned on or off for everyone. A tenant's own spike and flip markers reach the UI with
+   * the alert and the audit entry that announce them.
+   */
+  markers?: TrafficMarker[];
 }
 
 export interface TrafficMarker {
   t: number;
-  kind: 'spike' | 'flip' | 'revert';
-  tenantId: string;
+  /**
+   * broker-alarm: a memory or disk alarm began (publishers blocked); broker-clear: it ended;
+   * broker-warning: an early warning (a suspected channel leak) — all three for every tenant.
+   */
+  kind: 'spike' | 'flip' | 'revert' | 'broker-alarm' | 'broker-clear' | 'broker-warning';
+  /** null: about every tenant (a broker alarm, a flag turned on or off for everyone) */
+  tenantId: string | null;
   label: string;
 }
 
@@ -339,6 +350,11 @@ export interface Alert {
   severity: 'info' | 'warning' | 'critical';
   tenantId: string | null;
   message: string;
+  /**
+   * Alerts of one topic answer each other: the newer one's toast replaces the older's (a broker's
+   * memory alarm, then its end). Absent: the alert stands on its own.
+   */
+  topic?: string;
 }
 
 export interface TenantDetail {

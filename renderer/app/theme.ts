@@ -39,6 +39,8 @@ export interface Palette {
   spike: string;
   flip: string;
   revert: string;
+  /** a broker's early warning (channel leak) */
+  warning: string;
   baseline: string;
   line: string;
   sparkLine: string;
@@ -60,6 +62,7 @@ export const PALETTES: Record<ResolvedTheme, Palette> = {
     spike: '#f26b64',
     flip: '#58a6ff',
     revert: '#8b949e',
+    warning: '#d29922',
     baseline: '#8b949e',
     line: '#4c9aff',
     sparkLine: '#6ea8ef',
@@ -79,6 +82,7 @@ export const PALETTES: Record<ResolvedTheme, Palette> = {
     spike: '#cf222e',
     flip: '#0969da',
     revert: '#6e7781',
+    warning: '#9a6700',
     baseline: '#6e7781',
     line: '#2f6fd0',
     sparkLine: '#2f6fd0',

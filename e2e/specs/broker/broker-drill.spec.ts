@@ -150,6 +150,11 @@ test('channel-leak mode raises the leak warning before any memory alarm: with th
       description: `watermark ${Math.round(inUse / 1e6)} MB in use + ${LEAK_ALARM_HEADROOM_BYTES / 2 ** 20} MiB; after leak mode started: leak warning at ${sinceLeakStart(seen.leakAt!)}, memory alarm at ${sinceLeakStart(seen.alarmAt!)}`,
     });
 
+    // The traffic chart says why every tenant's rate fell: the warning, then the alarm, marked on it.
+    const overview = page.getByTestId('overview-chart');
+    await expect(overview.getByText('⚠ channel leak?')).toBeVisible({ timeout: 5_000 });
+    await expect(overview.getByText('⚠ memory alarm')).toBeVisible({ timeout: 5_000 });
+
     await page.getByTestId('nav-health').click();
     await expect(page.getByTestId('health-blocked')).toBeVisible();
     await saveScreenshot(page, testInfo, 'broker-memory-alarm');
@@ -158,6 +163,13 @@ test('channel-leak mode raises the leak warning before any memory alarm: with th
     watermarkLowered = false;
     await expect(strip.getByTestId('broker-alarm')).toHaveCount(0, { timeout: 30_000 });
     await expect(strip.getByTestId('broker-blocked')).not.toContainText(/[1-9]/, { timeout: 30_000 });
+    // The alarm's critical toast gives way to the news of its end.
+    const toasts = page.getByTestId('alert-toast');
+    await expect(toasts.filter({ hasText: 'memory alarm cleared' })).toBeVisible({ timeout: 5_000 });
+    await expect(toasts.filter({ hasText: 'memory alarm — publishers are blocked' })).toHaveCount(0);
+    await page.getByTestId('nav-traffic').click();
+    await expect(overview.getByText('✓ memory alarm cleared')).toBeVisible({ timeout: 5_000 });
+    await saveScreenshot(page, testInfo, 'broker-alarm-marked');
   } finally {
     // Whatever failed above, the broker gets its watermark back and the leak stops.
     if (watermarkLowered) await setMemoryWatermark(workload.rabbit, 'default');

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Alert, TrafficMarker } from '../api';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import { brokerHealth } from '../traffic/broker-health/testing';
 import { BrokerBoard } from './broker-board';
@@ -44,6 +45,7 @@ describe('BrokerBoard', () => {
         tenantId: null,
         severity: 'warning',
         message: expect.stringMatching(/billing-worker uses 1,640 of 2,047 channels/),
+        topic: 'rabbitmq:channel-max',
       },
     ]);
     expect(alerts[0]?.message).not.toMatch(/leak/);
@@ -70,6 +72,41 @@ describe('BrokerBoard', () => {
     };
     new BrokerBoard(bus).ingest([sample]);
     expect(messages).toContain('RabbitMQ test: 800 publishing connection(s) blocked');
+  });
+
+  it('marks a memory alarm and its end on the traffic charts, and the leak warning before it; blocked publishers not twice', () => {
+    const marks: TrafficMarker[] = [];
+    const board = new BrokerBoard(new EventBus(), (m) => marks.push(m));
+    const leak = { suspected: true, why: 'channels 1 → 181 in 5 s' };
+    const blocked = [{ name: 'pub', user: 'publisher', state: 'blocked' as const }];
+    board.ingest([brokerHealth({ t: T0 })]);
+    board.ingest([{ ...brokerHealth({ t: T0 + 1000 }), leak }]);
+    board.ingest([{ ...brokerHealth({ t: T0 + 2000, alarm: true, blocked }), leak }]);
+    board.ingest([{ ...brokerHealth({ t: T0 + 3000, alarm: true, blocked }), leak }]);
+    board.ingest([{ ...brokerHealth({ t: T0 + 4000 }), leak }]);
+    expect(marks).toEqual([
+      { t: T0 + 1000, kind: 'broker-warning', tenantId: null, label: 'channel leak?' },
+      { t: T0 + 2000, kind: 'broker-alarm', tenantId: null, label: 'memory alarm' },
+      { t: T0 + 4000, kind: 'broker-clear', tenantId: null, label: 'memory alarm cleared' },
+    ]);
+  });
+
+  it('answers a memory alarm and its blocked publishers when they clear, on the same topics', () => {
+    const bus = new EventBus();
+    const alerts: Alert[] = [];
+    bus.subscribe((event, payload) => {
+      if (event === 'alerts.onAlert') alerts.push(payload as Alert);
+    });
+    const board = new BrokerBoard(bus);
+    const blocked = [{ name: 'pub', user: 'publisher', state: 'blocked' as const }];
+    board.ingest([brokerHealth({ t: T0, alarm: true, blocked })]);
+    board.ingest([brokerHealth({ t: T0 + 1000 })]);
+    expect(alerts.map((a) => [a.severity, a.topic, a.message])).toEqual([
+      ['critical', 'rabbitmq:memory', 'RabbitMQ test: memory alarm — publishers are blocked'],
+      ['critical', 'rabbitmq:blocked', 'RabbitMQ test: 1 publishing connection(s) blocked'],
+      ['info', 'rabbitmq:memory', 'RabbitMQ test: memory alarm cleared — publishers may publish again'],
+      ['info', 'rabbitmq:blocked', 'RabbitMQ test: no publishing connection is blocked now'],
+    ]);
   });
 
   it('still starts again when time really goes back', () => {

@@ -1,4 +1,4 @@
-import type { Alert, BrokerHealth, BrokerHistory } from '../api';
+import type { Alert, BrokerHealth, BrokerHistory, TrafficMarker } from '../api';
 import { nearChannelMaxWarning } from '../traffic/broker-health/broker-health-detector';
 import { BrokerHistoryRing } from '../traffic/broker-health/broker-history';
 import type { EventBus } from './event-bus';
@@ -17,7 +17,11 @@ export class BrokerBoard {
   private readonly raised = new Map<string, Set<string>>();
   private alertSeq = 0;
 
-  constructor(private readonly bus: EventBus) {}
+  /** `mark` puts a broker's alarms and early warnings on the traffic charts. */
+  constructor(
+    private readonly bus: EventBus,
+    private readonly mark: (marker: TrafficMarker) => void = () => {},
+  ) {}
 
   ingest(brokers: BrokerHealth[]): void {
     if (brokers.length === 0 && this.current.length === 0) return;
@@ -80,17 +84,55 @@ export class BrokerBoard {
     const raised = this.raised.get(health.sourceId) ?? new Set<string>();
     this.raised.set(health.sourceId, raised);
     for (const [key, active, severity, message] of conditions) {
+      const topic = `${health.sourceId}:${key}`;
       if (active && !raised.has(key)) {
         raised.add(key);
-        this.bus.emit('alerts.onAlert', {
-          id: `broker-${++this.alertSeq}`,
-          at: health.t,
-          kind: 'source',
-          severity,
-          tenantId: null,
-          message,
-        });
-      } else if (!active) raised.delete(key);
+        this.alert(health.t, severity, message, topic);
+        this.markTransition(key, health.t, true);
+      } else if (!active && raised.delete(key)) {
+        const cleared = CLEARED_TEXT[key];
+        // its toast would stay (critical ones do) after the broker let go; the answer replaces it
+        if (cleared) this.alert(health.t, 'info', `${health.label}: ${cleared}`, topic);
+        this.markTransition(key, health.t, false);
+      }
     }
   }
+
+  private alert(at: number, severity: Alert['severity'], message: string, topic: string): void {
+    this.bus.emit('alerts.onAlert', {
+      id: `broker-${++this.alertSeq}`,
+      at,
+      kind: 'source',
+      severity,
+      tenantId: null,
+      message,
+      topic,
+    });
+  }
+
+  /**
+   * On the traffic charts: where an alarm blocked every publisher and where it let go — the reason
+   * every tenant's rate fell at once — and where the leak warning came, before any of it.
+   */
+  private markTransition(key: string, t: number, began: boolean): void {
+    const marker = CHART_MARKERS[key];
+    if (!marker) return;
+    if (began) this.mark({ t, kind: marker.kind, tenantId: null, label: marker.label });
+    else if (marker.kind === 'broker-alarm')
+      this.mark({ t, kind: 'broker-clear', tenantId: null, label: `${marker.label} cleared` });
+  }
 }
+
+/** What the end of a critical condition says (warnings leave by themselves). */
+const CLEARED_TEXT: Record<string, string> = {
+  memory: 'memory alarm cleared — publishers may publish again',
+  disk: 'disk alarm cleared — publishers may publish again',
+  blocked: 'no publishing connection is blocked now',
+};
+
+/** The broker conditions that go on the charts (blocked connections follow an alarm: not twice). */
+const CHART_MARKERS: Record<string, { kind: TrafficMarker['kind']; label: string }> = {
+  memory: { kind: 'broker-alarm', label: 'memory alarm' },
+  disk: { kind: 'broker-alarm', label: 'disk alarm' },
+  leak: { kind: 'broker-warning', label: 'channel leak?' },
+};

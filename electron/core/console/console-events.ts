@@ -109,6 +109,12 @@ export class ConsoleEvents {
       this.alert('critical', 'flip-failed', entry.tenantId, `${entrySubject(entry)} was interrupted${why}`);
       return;
     }
+    this.o.model.addMarker({
+      t: Date.parse(entry.confirmedAt ?? entry.at),
+      kind: entry.action === 'revert' ? 'revert' : 'flip',
+      tenantId: entry.tenantId,
+      label: `${entry.flagKey} → ${flipValueText(entry)}${entry.action === 'revert' ? ' (time box ended)' : ''}`,
+    });
     if (entry.tenantId === null) {
       const state = entry.value ? 'on' : 'off';
       if (entry.action === 'revert')
@@ -122,12 +128,6 @@ export class ConsoleEvents {
         );
       return;
     }
-    this.o.model.addMarker({
-      t: Date.parse(entry.confirmedAt ?? entry.at),
-      kind: entry.action === 'revert' ? 'revert' : 'flip',
-      tenantId: entry.tenantId,
-      label: `${entry.flagKey} → ${String(entry.value)}${entry.action === 'revert' ? ' (time box ended)' : ''}`,
-    });
     if (entry.action === 'revert')
       this.alert(
         'info',
@@ -165,4 +165,10 @@ export class ConsoleEvents {
       message,
     });
   }
+}
+
+/** "false" for a tenant; "off for everyone" for a flag turned off for every tenant. */
+function flipValueText(entry: AuditEntry): string {
+  if (entry.tenantId !== null) return String(entry.value);
+  return `${entry.value ? 'on' : 'off'} for everyone`;
 }

@@ -270,7 +270,7 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
     provider,
     bus,
   });
-  const brokers = new BrokerBoard(bus);
+  const brokers = new BrokerBoard(bus, (marker) => model.addMarker(marker));
   events = new ConsoleEvents({ bus, model, tenants, provider, audit, effects, sources: board });
   const tickParts: ConsoleTickParts = {
     board,

@@ -111,6 +111,34 @@ describe('audit outcomes as alerts', () => {
   });
 });
 
+describe('audit outcomes as chart markers', () => {
+  it('a flag turned off for everyone is marked for every tenant and rides on the next tick', async () => {
+    opened = await wire([new ScriptedSource('scrape')]);
+    await opened.audit.append({
+      id: 'w1',
+      at: new Date(T0).toISOString(),
+      actor: 'oncall',
+      action: 'set-flag-enabled',
+      flagKey: 'publish-events',
+      tenantId: null,
+      value: false,
+      previous: true,
+      reason: 'broker at its watermark',
+      timeboxMs: null,
+      revertAt: null,
+      provider: 'embedded',
+      outcome: 'applied',
+      error: null,
+      confirmedAt: new Date(T0).toISOString(),
+      effect: null,
+      approval: null,
+    });
+    const marker = { t: T0, kind: 'flip', tenantId: null, label: 'publish-events → off for everyone' };
+    expect(opened.model.markers()).toEqual([marker]);
+    expect(opened.model.markers('acme')).toEqual([marker]);
+  });
+});
+
 describe('consoleTick', () => {
   it('tracks at most maxTenants tenants however many fresh ids a source sends, and says so once', async () => {
     const source = new ScriptedSource('scrape');

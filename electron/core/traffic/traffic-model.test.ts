@@ -351,6 +351,20 @@ describe('TrafficModel views', () => {
     expect(model.latestRow('late')).toBeNull();
   });
 
+  it('puts a marker about every tenant on the next tick only: not on a stale copy, not in a snapshot', () => {
+    const { model, feed } = harness([info('a')]);
+    feed({ a: 10 });
+    model.addMarker({ t: T0, kind: 'broker-alarm', tenantId: null, label: 'memory alarm' });
+    model.addMarker({ t: T0, kind: 'flip', tenantId: 'a', label: 'publish-events → false' });
+    expect(feed({ a: 10 }).markers).toEqual([
+      { t: T0, kind: 'broker-alarm', tenantId: null, label: 'memory alarm' },
+    ]);
+    expect(model.markStale()?.markers).toBeUndefined();
+    expect(model.snapshot().tick.markers).toBeUndefined();
+    expect(feed({ a: 10 }).markers).toBeUndefined();
+    expect(model.markers('a')).toHaveLength(2);
+  });
+
   it('keeps markers while their time is on the charts', () => {
     const { model, feed } = harness([info('a'), info('b')], { capacity: 10 });
     feed({ a: 1, b: 1 });

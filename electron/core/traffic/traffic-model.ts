@@ -155,7 +155,9 @@ export class TrafficModel {
       tenants: columns,
     };
     this.lastTick = tick;
-    return tick;
+    // not kept in lastTick: a stale copy or a snapshot must not carry them again
+    const markers = this.markerLog.takeFresh();
+    return markers ? { ...tick, markers } : tick;
   }
 
   /**
@@ -207,7 +209,7 @@ export class TrafficModel {
     this.markerLog.add(marker);
   }
 
-  /** Markers within the history held, oldest first; one tenant's when `tenantId` is given. */
+  /** Markers within the history held, oldest first; one tenant's (and every tenant's) when `tenantId` is given. */
   markers(tenantId?: string): TrafficMarker[] {
     return this.markerLog.list(this.series.oldestT(), tenantId);
   }

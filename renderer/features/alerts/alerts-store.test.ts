@@ -37,6 +37,16 @@ describe('alert toasts', () => {
     expect(store.getState().toasts.map((t) => t.id)).toEqual(['x1', 'o2', 's1']);
   });
 
+  it('replaces a toast with a newer one of the same topic (a broker alarm by its end)', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('m1', 'source', null, { severity: 'critical', topic: 'rabbitmq:memory' }));
+    pushToast(store, toast('b1', 'source', null, { severity: 'critical', topic: 'rabbitmq:blocked' }));
+    pushToast(store, toast('x1', 'source', null, { severity: 'warning' }));
+    pushToast(store, toast('m2', 'source', null, { topic: 'rabbitmq:memory' }));
+    expect(store.getState().toasts.map((t) => t.id)).toEqual(['m2', 'x1', 'b1']);
+    expect(store.getState().history.map((t) => t.id)).toEqual(['m2', 'x1', 'b1', 'm1']);
+  });
+
   it('shows each alert once, newest first', () => {
     const store = createAlertsStore();
     pushToast(store, toast('a', 'flip-failed', 'acme', { severity: 'critical' }));

@@ -1,7 +1,8 @@
 /**
  * Toasts: alerts pushed by the core (spike started, flip failed, revert, source trouble) and notices
  * the UI raises itself (a call that failed outside a dialog). Critical ones stay until dismissed;
- * the rest leave after a while, and a spike's leaves when its end is announced. Nothing is dropped
+ * the rest leave after a while, and a spike's leaves when its end is announced, a broker alarm's
+ * when its end is (same topic). Nothing is dropped
  * silently: the newest MAX_VISIBLE are shown and the rest are counted.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -17,6 +18,8 @@ export interface Toast {
   severity: Alert['severity'];
   tenantId: string | null;
   message: string;
+  /** a newer toast of the same topic replaces this one (Alert['topic']) */
+  topic?: string;
 }
 
 export interface AlertsState {
@@ -47,7 +50,11 @@ export function pushToast(store: AlertsStore, toast: Toast): void {
   const { toasts, history } = store.getState();
   if (toasts.some((t) => t.id === toast.id)) return;
   const answered = ANSWERS[toast.kind] ?? [];
-  const open = toasts.filter((t) => !(t.tenantId === toast.tenantId && answered.includes(t.kind)));
+  const open = toasts.filter(
+    (t) =>
+      !(t.tenantId === toast.tenantId && answered.includes(t.kind)) &&
+      !(toast.topic !== undefined && t.topic === toast.topic),
+  );
   store.setState({ toasts: [toast, ...open], history: [toast, ...history].slice(0, 200) });
 }
 

@@ -21,6 +21,7 @@ import { formatFlagValue, formatPercent, formatRate, formatRateCompact, formatRa
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { openChange } from '../actions/actions-store';
 import { TenantAuditTimeline } from '../audit/TenantAuditTimeline';
+import { markerStyle } from '../traffic/marker-style';
 import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
 import { STATUS_LABEL } from '../traffic/traffic-model';
 
@@ -75,22 +76,25 @@ const RateChart = memo(function RateChart({
           dot={false}
           isAnimationActive={false}
         />
-        {shown.map((m, i) => (
-          <ReferenceLine
-            key={`${m.kind}-${m.t}`}
-            x={m.t}
-            stroke={m.kind === 'spike' ? palette.spike : m.kind === 'flip' ? palette.flip : palette.revert}
-            strokeDasharray={m.kind === 'spike' ? '3 3' : undefined}
-            ifOverflow="hidden"
-            label={{
-              value: `${m.kind === 'spike' ? '▲' : m.kind === 'flip' ? '◆' : '↺'} ${shortMarkerLabel(m)}`,
-              position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
-              offset: offsets[i],
-              fontSize: 11,
-              fill: m.kind === 'spike' ? palette.spike : palette.flip,
-            }}
-          />
-        ))}
+        {shown.map((m, i) => {
+          const style = markerStyle(m.kind, palette);
+          return (
+            <ReferenceLine
+              key={`${m.kind}-${m.t}`}
+              x={m.t}
+              stroke={style.color}
+              strokeDasharray={style.dash}
+              ifOverflow="hidden"
+              label={{
+                value: `${style.glyph} ${shortMarkerLabel(m)}`,
+                position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
+                offset: offsets[i],
+                fontSize: 11,
+                fill: style.color,
+              }}
+            />
+          );
+        })}
       </LineChart>
     </ResponsiveContainer>
   );

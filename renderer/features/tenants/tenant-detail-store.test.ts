@@ -63,6 +63,18 @@ describe('tenant detail', () => {
     expect(resumed.row!.publishing).toBe(false);
   });
 
+  it('puts a marker about every tenant (a broker alarm) from a tick on its chart, once', async () => {
+    const client = new MemoryClient({ tenants: 20, historyTicks: 10, spikeAfterTicks: null });
+    const store = createTenantDetailStore();
+    openTenant(store, client, 'globex');
+    await flush();
+    const next = client.step();
+    const alarm = { t: next.t, kind: 'broker-alarm' as const, tenantId: null, label: 'memory alarm' };
+    client.emit('traffic.onTick', { ...next, seq: next.seq + 1, t: next.t + 1000, markers: [alarm] });
+    client.emit('traffic.onTick', { ...next, seq: next.seq + 2, t: next.t + 2000, markers: [alarm] });
+    expect(store.getState().detail!.markers.filter((m) => m.kind === 'broker-alarm')).toEqual([alarm]);
+  });
+
   it('reports a tenant that does not exist', async () => {
     const client = new MemoryClient({ tenants: 20 });
     const store = createTenantDetailStore();

@@ -50,6 +50,15 @@ function flipMarker(entry: AuditEntry): TrafficMarker | null {
   };
 }
 
+/**
+ * The chart's markers with `incoming` added, oldest first. One event may reach the panel twice (an
+ * audit entry now, the core's marker on the next tick): the same kind within 2 s is that one event.
+ */
+function withMarkers(current: TrafficMarker[], incoming: readonly TrafficMarker[]): TrafficMarker[] {
+  const added = incoming.filter((m) => !current.some((x) => x.kind === m.kind && Math.abs(x.t - m.t) < 2000));
+  return added.length === 0 ? current : [...current, ...added].sort((a, b) => a.t - b.t);
+}
+
 export function markerFromEntry(entry: AuditEntry): TrafficMarker | null {
   return flipMarker(entry);
 }
@@ -103,7 +112,8 @@ export function openTenant(
       rate.splice(0, cut);
       baseline.splice(0, cut);
     }
-    store.setState({ detail: { ...d, row }, seriesSeq: s.seriesSeq + 1 });
+    const markers = tick.markers ? withMarkers(d.markers, tick.markers) : d.markers;
+    store.setState({ detail: { ...d, row, markers }, seriesSeq: s.seriesSeq + 1 });
   });
 
   const offFlags = client.on('flags.onChange', async () => {
@@ -125,10 +135,7 @@ export function openTenant(
     const d = store.getState().detail;
     if (!current() || !d || entry.tenantId !== tenantId) return;
     const marker = flipMarker(entry);
-    const markers =
-      marker && !d.markers.some((m) => m.kind === marker.kind && Math.abs(m.t - marker.t) < 2000)
-        ? [...d.markers, marker]
-        : d.markers;
+    const markers = marker ? withMarkers(d.markers, [marker]) : d.markers;
     store.setState({ detail: { ...d, audit: upsertEntry(d.audit, entry), markers } });
   });
 

@@ -19,6 +19,7 @@ import { timeAxisProps, tooltipStyle, valueAxisProps } from '../../app/chart-sty
 import { useApp, useSlice } from '../../app/context';
 import { formatClock, formatRate, formatRateCompact } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
+import { markerStyle } from './marker-style';
 import { type ChartPoint, markerOffsets, timeTicks, toChartPoints } from './overview';
 
 const MAX_POINTS = 300;
@@ -27,10 +28,6 @@ interface SeriesDef {
   key: string;
   name: string;
   color: string;
-}
-
-function markerColor(kind: TrafficMarker['kind'], p: Palette): string {
-  return kind === 'spike' ? p.spike : kind === 'flip' ? p.flip : p.revert;
 }
 
 const Chart = memo(function Chart({
@@ -83,24 +80,27 @@ const Chart = memo(function Chart({
             activeDot={false}
           />
         ))}
-        {shown.map((m, i) => (
-          <ReferenceLine
-            key={`${m.kind}-${m.tenantId}-${m.t}`}
-            x={m.t}
-            stroke={markerColor(m.kind, palette)}
-            strokeDasharray={m.kind === 'spike' ? '3 3' : undefined}
-            strokeWidth={1.5}
-            ifOverflow="hidden"
-            label={{
-              value: `${m.kind === 'spike' ? '▲' : m.kind === 'flip' ? '◆' : '↺'} ${m.label}`,
-              // labels near the right edge go left of their line so they are not cut off
-              position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
-              offset: offsets[i],
-              fill: markerColor(m.kind, palette),
-              fontSize: 11,
-            }}
-          />
-        ))}
+        {shown.map((m, i) => {
+          const style = markerStyle(m.kind, palette);
+          return (
+            <ReferenceLine
+              key={`${m.kind}-${m.tenantId}-${m.t}`}
+              x={m.t}
+              stroke={style.color}
+              strokeDasharray={style.dash}
+              strokeWidth={1.5}
+              ifOverflow="hidden"
+              label={{
+                value: `${style.glyph} ${m.label}`,
+                // labels near the right edge go left of their line so they are not cut off
+                position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
+                offset: offsets[i],
+                fill: style.color,
+                fontSize: 11,
+              }}
+            />
+          );
+        })}
       </AreaChart>
     </ResponsiveContainer>
   );

@@ -114,5 +114,12 @@ describe('shortMarkerLabel', () => {
     );
     expect(shortMarkerLabel({ t: 0, kind: 'spike', tenantId: 'a', label: 'Acme spike' })).toBe('spike');
     expect(shortMarkerLabel({ t: 0, kind: 'flip', tenantId: 'a', label: 'off' })).toBe('off');
+    // about every tenant: what it says, on a tenant's chart too
+    expect(
+      shortMarkerLabel({ t: 0, kind: 'flip', tenantId: null, label: 'publish-events → off for everyone' }),
+    ).toBe('off for everyone');
+    expect(shortMarkerLabel({ t: 0, kind: 'broker-alarm', tenantId: null, label: 'memory alarm' })).toBe(
+      'memory alarm',
+    );
   });
 });

@@ -169,9 +169,13 @@ export function markerOffsets(times: readonly number[], span: number, near = 0.0
   return out;
 }
 
-/** A marker's label for a chart that is about one tenant: "off", "on", "spike" rather than the full text. */
+/**
+ * A marker's label for a chart that is about one tenant: "off", "on", "spike" rather than the full
+ * text; a marker about every tenant keeps what it says ("memory alarm", "off for everyone").
+ */
 export function shortMarkerLabel(m: TrafficMarker): string {
   if (m.kind === 'spike') return 'spike';
+  if (m.tenantId === null) return m.label.replace(/^.*→\s*/, '');
   const v = /→\s*(\S+)\s*$/.exec(m.label)?.[1];
   const word = v === 'false' ? 'off' : v === 'true' ? 'on' : (v ?? m.label);
   return m.kind === 'revert' ? `revert ${word}` : word;

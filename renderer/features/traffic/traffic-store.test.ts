@@ -44,6 +44,20 @@ describe('traffic store wired to a client', () => {
     expect(client.calls.filter((c) => c.name === 'traffic.snapshot')).toHaveLength(1);
   });
 
+  it('puts the markers a tick carries (a broker alarm) on the overview, once', () => {
+    const store = createTrafficStore();
+    applySnapshot(store, snapshot(tick(0, [row('acme', 100)])));
+    const alarm = {
+      t: 1_700_000_000_500,
+      kind: 'broker-alarm' as const,
+      tenantId: null,
+      label: 'memory alarm',
+    };
+    applyTick(store, { ...tick(1, [row('acme', 0)]), markers: [alarm] });
+    applyTick(store, { ...tick(2, [row('acme', 0)]), markers: [{ ...alarm, t: alarm.t + 500 }] });
+    expect(store.getState().overview.markers).toEqual([alarm]);
+  });
+
   it('marks the rates stale on a stale repeat of the last tick, keeps them, and clears the mark on fresh data', () => {
     const store = createTrafficStore();
     applySnapshot(store, snapshot(tick(0, [row('acme', 100)])));

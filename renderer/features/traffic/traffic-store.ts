@@ -118,6 +118,7 @@ export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now
     const slot = model.slotOf(id);
     return slot >= 0 && model.present[slot] ? model.rate[slot]! : 0;
   });
+  for (const marker of tick.markers ?? []) s.overview.addMarker(marker);
   store.setState({
     seq: s.seq + 1,
     overviewSeq: s.overviewSeq + 1,
