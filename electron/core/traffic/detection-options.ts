@@ -46,6 +46,11 @@ export interface DetectionOptions {
    * tenant running near its limit crosses it on noise alone and each entry raises an alert
    */
   overLimitCalmTicks: number;
+  /**
+   * A tenant marked over limit again this soon after its last over-limit alert is marked, not
+   * announced: one running at its limit would otherwise raise a toast every minute or two.
+   */
+  overLimitRepeatAlertMs: number;
   /** tenants stacked in the overview (tick.top) */
   topCount: number;
   /** a challenger displaces a top tenant, or overtakes it in order, only when this much faster */
@@ -64,6 +69,7 @@ export const defaultDetectionOptions: Readonly<DetectionOptions> = Object.freeze
   relearnElevatedAfterMs: 15 * 60_000,
   overLimitEnterTicks: 2,
   overLimitCalmTicks: 15,
+  overLimitRepeatAlertMs: 10 * 60_000,
   topCount: 5,
   topMargin: 0.15,
   topSmoothing: 0.3,

@@ -170,6 +170,21 @@ describe('TrafficModel detection', () => {
     expect(alerts[0]!.message).toBe('BIG is over its limit: 210% of limit (4,000/s)');
   });
 
+  it('announces a tenant going over its limit again only after a quiet while, and marks it every time', () => {
+    const { model, feed, row } = harness([info('big', 4_000)]);
+    steady(feed, { big: 3_000 }, 60);
+    const cycle = (seed: number) => {
+      const tick = steady(feed, { big: 4_400 }, 3, seed); // over, not elevated
+      expect(row(tick, 'big').status).toBe('over-limit');
+      steady(feed, { big: 3_000 }, 60, seed + 1); // calm: the mark is left
+      return model.drainAlerts().filter((a) => a.kind === 'over-limit').length;
+    };
+    expect(cycle(2)).toBe(1);
+    expect(cycle(4)).toBe(0); // a minute later: marked, not announced
+    steady(feed, { big: 3_000 }, 10 * 60, 6);
+    expect(cycle(8)).toBe(1);
+  });
+
   it('ranks spike above over-limit, and elevated below it', () => {
     const { feed, row } = harness([info('a', 1_000), info('b', 10_000)]);
     steady(feed, { a: 200, b: 1_000 }, 60);

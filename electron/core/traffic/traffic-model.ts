@@ -81,6 +81,8 @@ export class TrafficModel {
   private rates = new Float64Array(0);
   /** limit per tenant index, NaN when none (a NaN comparison is never "over") */
   private limits = new Float64Array(0);
+  /** sample time of each tenant's last over-limit alert, 0 = none yet */
+  private overLimitAlertAt = new Float64Array(0);
   private publishing: PublishingLookup = () => true;
   private seq = 0;
   private lastTick: TrafficTick | null = null;
@@ -274,6 +276,7 @@ export class TrafficModel {
   private grow(size: number): void {
     this.rates = withRoom(this.rates, size);
     this.limits = withRoom(this.limits, size);
+    this.overLimitAlertAt = withRoom(this.overLimitAlertAt, size);
     this.baselines.ensureCapacity(size);
     this.detector.ensureCapacity(size);
     this.limitWatch.ensureCapacity(size);
@@ -309,7 +312,7 @@ export class TrafficModel {
     }
     const row = this.row(i, rate, total, publishing, level, over, ready);
     setTenantColumns(out, i, row);
-    if (wasLevel !== level || wasOver !== over) this.transition(row, t, wasLevel === SPIKE, wasOver, over);
+    if (wasLevel !== level || wasOver !== over) this.transition(i, row, t, wasLevel === SPIKE, wasOver, over);
     return row.status;
   }
 
@@ -342,7 +345,14 @@ export class TrafficModel {
     };
   }
 
-  private transition(row: TenantRow, t: number, wasSpike: boolean, wasOver: boolean, isOver: boolean): void {
+  private transition(
+    i: number,
+    row: TenantRow,
+    t: number,
+    wasSpike: boolean,
+    wasOver: boolean,
+    isOver: boolean,
+  ): void {
     const isSpike = row.status === 'spike';
     if (isSpike && !wasSpike) {
       this.alerts.spikeStarted(t, row.id, row.name, row.why);
@@ -354,6 +364,9 @@ export class TrafficModel {
       this.alerts.spikeEnded(t, row.id, row.name, end);
     }
     if (isOver && !wasOver && row.limit !== null) {
+      const last = this.overLimitAlertAt[i]!;
+      if (last !== 0 && t - last < this.options.overLimitRepeatAlertMs) return;
+      this.overLimitAlertAt[i] = t;
       this.alerts.overLimitStarted(t, row.id, row.name, whyOf('over-limit', { ...row, overLimit: true }));
     } else if (wasOver && !row.publishing && !wasSpike) {
       // a spike's end already says "switched off"; one answer per kill
