@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../actions/audit-log';
 import { EffectTracker } from '../actions/effect-tracker';
-import type { Alert, TrafficTick } from '../api';
+import type { Alert, AuditEntry, TrafficTick } from '../api';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import { TenantDirectory } from '../tenants/tenant-directory';
 import { TrafficModel } from '../traffic/traffic-model';
@@ -38,7 +38,7 @@ async function wire(sources: ScriptedSource[], maxTenants = 20_000) {
   const parts: ConsoleTickParts = {
     board,
     model,
-    brokers: new BrokerBoard(bus),
+    brokers: new BrokerBoard(bus, (marker) => model.addMarker(marker)),
     events,
     bus,
     intervalMs: () => INTERVAL,
@@ -72,6 +72,30 @@ async function wire(sources: ScriptedSource[], maxTenants = 20_000) {
   };
 }
 
+/** An audit entry of acme's kill switch turned off, pending; `patch` makes it what a test needs. */
+function killEntry(patch: Partial<AuditEntry>): AuditEntry {
+  return {
+    id: 'a1',
+    at: new Date(T0).toISOString(),
+    actor: 'oncall',
+    action: 'set-tenant-flag',
+    flagKey: 'publish-events',
+    tenantId: 'acme',
+    value: false,
+    previous: true,
+    reason: 'incident',
+    timeboxMs: null,
+    revertAt: null,
+    provider: 'embedded',
+    outcome: 'pending',
+    error: null,
+    confirmedAt: null,
+    effect: null,
+    approval: null,
+    ...patch,
+  };
+}
+
 let opened: Awaited<ReturnType<typeof wire>> | null = null;
 afterEach(async () => {
   await opened?.close();
@@ -81,25 +105,9 @@ afterEach(async () => {
 describe('audit outcomes as alerts', () => {
   it('an interrupted change (the app stopped mid-write) raises a critical alert with why, and no flip marker', async () => {
     opened = await wire([new ScriptedSource('scrape')]);
-    await opened.audit.append({
-      id: 'a1',
-      at: new Date(T0).toISOString(),
-      actor: 'oncall',
-      action: 'set-tenant-flag',
-      flagKey: 'publish-events',
-      tenantId: 'acme',
-      value: false,
-      previous: true,
-      reason: 'incident',
-      timeboxMs: null,
-      revertAt: null,
-      provider: 'embedded',
-      outcome: 'interrupted',
-      error: 'the provider could not be read at the next start',
-      confirmedAt: null,
-      effect: null,
-      approval: null,
-    });
+    await opened.audit.append(
+      killEntry({ outcome: 'interrupted', error: 'the provider could not be read at the next start' }),
+    );
     expect(opened.alerts).toEqual([
       expect.objectContaining({
         severity: 'critical',
@@ -113,29 +121,23 @@ describe('audit outcomes as alerts', () => {
 
 describe('audit outcomes as chart markers', () => {
   it('a flag turned off for everyone is marked for every tenant and rides on the next tick', async () => {
-    opened = await wire([new ScriptedSource('scrape')]);
-    await opened.audit.append({
-      id: 'w1',
-      at: new Date(T0).toISOString(),
-      actor: 'oncall',
-      action: 'set-flag-enabled',
-      flagKey: 'publish-events',
-      tenantId: null,
-      value: false,
-      previous: true,
-      reason: 'broker at its watermark',
-      timeboxMs: null,
-      revertAt: null,
-      provider: 'embedded',
-      outcome: 'applied',
-      error: null,
-      confirmedAt: new Date(T0).toISOString(),
-      effect: null,
-      approval: null,
-    });
+    const source = new ScriptedSource('scrape');
+    source.rates = new Map([['acme', 10]]);
+    opened = await wire([source]);
+    await opened.tick(0);
+    await opened.audit.append(
+      killEntry({
+        action: 'set-flag-enabled',
+        tenantId: null,
+        outcome: 'applied',
+        confirmedAt: new Date(T0).toISOString(),
+      }),
+    );
     const marker = { t: T0, kind: 'flip', tenantId: null, label: 'publish-events → off for everyone' };
-    expect(opened.model.markers()).toEqual([marker]);
     expect(opened.model.markers('acme')).toEqual([marker]);
+    await opened.tick(1);
+    await opened.tick(2);
+    expect(opened.ticks.map((t) => t.markers)).toEqual([undefined, [marker], undefined]);
   });
 });
 
