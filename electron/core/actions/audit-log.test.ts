@@ -4,29 +4,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../api';
 import { AuditLog } from './audit-log';
+import { killSwitchEntry } from './testing/audit-entry';
 import { makeTempDir } from './testing/temp-dir';
 
 function entry(id: string, patch: Partial<AuditEntry> = {}): AuditEntry {
-  return {
+  return killSwitchEntry({
     id,
     at: '2025-01-15T10:00:00.000Z',
     actor: 'ops',
-    action: 'set-tenant-flag',
-    flagKey: 'publish-events',
-    tenantId: 'acme',
-    value: false,
-    previous: true,
     reason: 'spike',
-    timeboxMs: null,
-    revertAt: null,
     provider: 'memory',
-    outcome: 'pending',
-    error: null,
-    confirmedAt: null,
-    effect: null,
-    approval: null,
     ...patch,
-  };
+  });
 }
 
 describe('AuditLog', () => {

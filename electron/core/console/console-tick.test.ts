@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../actions/audit-log';
 import { EffectTracker } from '../actions/effect-tracker';
+import { killSwitchEntry } from '../actions/testing/audit-entry';
 import type { Alert, AuditEntry, TrafficTick } from '../api';
 import { EmbeddedFlagProvider } from '../flags/embedded/embedded-flag-provider';
 import { TenantDirectory } from '../tenants/tenant-directory';
@@ -72,29 +73,8 @@ async function wire(sources: ScriptedSource[], maxTenants = 20_000) {
   };
 }
 
-/** An audit entry of acme's kill switch turned off, pending; `patch` makes it what a test needs. */
-function killEntry(patch: Partial<AuditEntry>): AuditEntry {
-  return {
-    id: 'a1',
-    at: new Date(T0).toISOString(),
-    actor: 'oncall',
-    action: 'set-tenant-flag',
-    flagKey: 'publish-events',
-    tenantId: 'acme',
-    value: false,
-    previous: true,
-    reason: 'incident',
-    timeboxMs: null,
-    revertAt: null,
-    provider: 'embedded',
-    outcome: 'pending',
-    error: null,
-    confirmedAt: null,
-    effect: null,
-    approval: null,
-    ...patch,
-  };
-}
+const killEntry = (patch: Partial<AuditEntry>) =>
+  killSwitchEntry({ at: new Date(T0).toISOString(), reason: 'incident', ...patch });
 
 let opened: Awaited<ReturnType<typeof wire>> | null = null;
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
+import { killSwitchEntry } from '../../../electron/core/actions/testing/audit-entry';
 import type { AppInfo, AuditEntry, FlagInfo } from '../../../electron/core/api';
 import { AppContext, createAppStores } from '../../app/context';
 import { MemoryClient } from '../../testing/memory-client';
@@ -74,26 +75,13 @@ describe('ChangeDialog: where the reason is kept', () => {
 
 describe('ChangeDialog: a change refused over conflicting pending changes', () => {
   const kill: ChangeIntent = { kind: 'flip', tenantId: 'acme', publish: false };
-  const failedEntry = (extra: Partial<AuditEntry>): AuditEntry => ({
-    id: 'a1',
-    at: '2026-01-01T00:00:00.000Z',
-    actor: 'oncall',
-    action: 'set-tenant-flag',
-    flagKey: 'publish-events',
-    tenantId: 'acme',
-    value: false,
-    previous: true,
-    reason: 'INC-7',
-    timeboxMs: null,
-    revertAt: null,
-    provider: 'launchdarkly',
-    outcome: 'failed',
-    error: 'LaunchDarkly refused to set publish-events: it conflicts with pending changes on the flag',
-    confirmedAt: null,
-    effect: null,
-    approval: null,
-    ...extra,
-  });
+  const failedEntry = (extra: Partial<AuditEntry>): AuditEntry =>
+    killSwitchEntry({
+      provider: 'launchdarkly',
+      outcome: 'failed',
+      error: 'LaunchDarkly refused to set publish-events: it conflicts with pending changes on the flag',
+      ...extra,
+    });
   const failed = (entry: AuditEntry, production = false) =>
     renderDialog(
       'launchdarkly',

@@ -1,31 +1,19 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { killSwitchEntry } from '../../../electron/core/actions/testing/audit-entry';
 import type { AuditEntry, FlipEffect } from '../../../electron/core/api';
 import { EffectText } from './EffectText';
 import { effectLine, MEASURED_WITHIN_MS } from './effect-line';
 
 const AT = Date.parse('2026-01-01T12:00:00.000Z');
 
-const entry = (extra: Partial<AuditEntry> = {}): AuditEntry => ({
-  id: 'a1',
-  at: new Date(AT).toISOString(),
-  actor: 'oncall',
-  action: 'set-tenant-flag',
-  flagKey: 'publish-events',
-  tenantId: 'acme',
-  value: false,
-  previous: true,
-  reason: 'INC-7',
-  timeboxMs: null,
-  revertAt: null,
-  provider: 'embedded',
-  outcome: 'applied',
-  error: null,
-  confirmedAt: new Date(AT + 200).toISOString(),
-  effect: null,
-  approval: null,
-  ...extra,
-});
+const entry = (extra: Partial<AuditEntry> = {}): AuditEntry =>
+  killSwitchEntry({
+    at: new Date(AT).toISOString(),
+    outcome: 'applied',
+    confirmedAt: new Date(AT + 200).toISOString(),
+    ...extra,
+  });
 
 const effect = (extra: Partial<FlipEffect> = {}): FlipEffect => ({
   before: 8400,
