@@ -131,26 +131,16 @@ describe('ChangeDialog: a change refused over conflicting pending changes', () =
 
 describe('ChangeDialog: what an applied change still needs said', () => {
   const kill: ChangeIntent = { kind: 'flip', tenantId: 'acme', publish: false };
-  const applied = (extra: Partial<AuditEntry>): AuditEntry => ({
-    id: 'a2',
-    at: new Date().toISOString(),
-    actor: 'oncall',
-    action: 'set-tenant-flag',
-    flagKey: 'publish-events',
-    tenantId: 'acme',
-    value: false,
-    previous: true,
-    reason: 'INC-8',
-    timeboxMs: 900_000,
-    revertAt: null,
-    provider: 'embedded',
-    outcome: 'applied',
-    error: null,
-    confirmedAt: new Date().toISOString(),
-    effect: null,
-    approval: null,
-    ...extra,
-  });
+  const applied = (extra: Partial<AuditEntry>): AuditEntry =>
+    killSwitchEntry({
+      id: 'a2',
+      at: new Date().toISOString(),
+      reason: 'INC-8',
+      timeboxMs: 900_000,
+      outcome: 'applied',
+      confirmedAt: new Date().toISOString(),
+      ...extra,
+    });
   const done = (entry: AuditEntry) => renderDialog('embedded', kill, { phase: 'done', entry });
 
   it("shows an applied change's warning (time box not saved), as a warning", () => {
