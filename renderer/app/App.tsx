@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ConnectionInfo, RendererClient } from '../client/client';
 import { ChangeDialog } from '../features/actions/ChangeDialog';
+import { AlertsPanel } from '../features/alerts/AlertsPanel';
 import { connectAlerts, expireToasts, pushError } from '../features/alerts/alerts-store';
 import { Toasts } from '../features/alerts/Toasts';
 import { AuditView } from '../features/audit/AuditView';
@@ -193,6 +194,7 @@ function Shell({ connection }: { connection: ConnectionInfo }) {
       </main>
       <ChangeDialog />
       <CommandPalette />
+      <AlertsPanel />
       <Toasts />
     </div>
   );

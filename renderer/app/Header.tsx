@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SourceStatus } from '../../electron/core/api';
 import { type ConnectionInfo, errorText } from '../client/client';
+import { AlertsToggle } from '../features/alerts/AlertsToggle';
 import { pushError } from '../features/alerts/alerts-store';
 import { INTERVAL_CHOICES, THEME_CYCLE, updateSettings } from '../features/settings/settings-store';
 import { setSort } from '../features/traffic/traffic-store';
@@ -207,6 +208,7 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
       </div>
       <div className="header__spacer" />
       <div className="header__group header__controls">
+        <AlertsToggle />
         <button
           type="button"
           className={`btn btn--small${paused ? ' btn--active' : ''}`}

@@ -1,7 +1,7 @@
 /**
  * Window-wide keys. Keyboard-first for 3 a.m.:
  *   Ctrl/⌘+K palette · `/` filter tenants · ↑/↓ move the selection · Enter open the selected tenant
- *   Esc closes the innermost thing (dialog → palette → detail panel → clears the filter)
+ *   Esc closes the innermost thing (dialog → palette → alerts panel → detail panel → clears the filter)
  *   r re-sorts the table (the order is otherwise frozen)
  * Keys typed into a text field stay there, except ↑/↓/Enter/Esc in the tenants filter, which drive
  * the table so one can type a name and press Enter.
@@ -41,6 +41,7 @@ export function useKeyboard(): void {
         if (dialogOpen) {
           if (stores.actions.getState().phase !== 'submitting') closeChange(stores.actions);
         } else if (ui.paletteOpen) stores.ui.setState({ paletteOpen: false });
+        else if (ui.alertsOpen) stores.ui.setState({ alertsOpen: false });
         else if (ui.openTenantId) stores.ui.setState({ openTenantId: null });
         else if (e.target instanceof HTMLElement && e.target.id === FILTER_INPUT_ID) {
           if (stores.traffic.getState().filter) setFilter(stores.traffic, '');

@@ -1,4 +1,4 @@
-/** Window-level UI state: which view, which tenant is open, whether the palette is open. */
+/** Window-level UI state: which view, which tenant is open, whether the palette or the alerts panel is open. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConsoleView } from '../../electron/core/api';
 import type { ConnectionState } from '../client/client';
@@ -11,6 +11,8 @@ export interface UiState {
   /** tenant shown in the detail panel */
   openTenantId: string | null;
   paletteOpen: boolean;
+  /** the alerts panel (this session's alerts) */
+  alertsOpen: boolean;
   /** bumped to ask the tenants filter to take focus */
   focusFilterSeq: number;
   /** bumped to ask the table to scroll the selection into view */
@@ -25,6 +27,7 @@ export function createUiStore(): UiStore {
     view: 'traffic',
     openTenantId: null,
     paletteOpen: false,
+    alertsOpen: false,
     focusFilterSeq: 0,
     revealSeq: 0,
     connection: 'connecting',

@@ -57,6 +57,16 @@ for (const scheme of ['dark', 'light'] as const) {
 
       await audit.open();
       await saveScreenshot(app, testInfo, `audit-${tag}`);
+
+      // this session's alerts, from the palette; Esc closes the panel
+      await app.keyboard.press('Control+k');
+      await app.getByTestId('palette-input').fill('alerts');
+      await app.keyboard.press('Enter');
+      await expect(app.getByTestId('alerts-panel')).toBeVisible();
+      await expect(app.getByTestId('alerts-toggle')).toHaveAttribute('data-unseen', '0');
+      await saveScreenshot(app, testInfo, `alerts-${tag}`);
+      await app.keyboard.press('Escape');
+      await expect(app.getByTestId('alerts-panel')).toHaveCount(0);
     }
   });
 }

@@ -44,4 +44,21 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(entry).toContainText('INC-42: acme spike, broker near watermark');
   await expect(entry).toContainText('publish-events');
   await saveScreenshot(app, testInfo, '05-audit');
+
+  // The spike's toast left when the kill ended the spike; the alerts panel keeps both.
+  await expect(app.getByTestId('alert-toast').filter({ hasText: 'is spiking' })).toHaveCount(0);
+  const toggle = app.getByTestId('alerts-toggle');
+  await expect(toggle).not.toHaveAttribute('data-unseen', '0');
+  await toggle.click();
+  const items = app.getByTestId('alerts-panel').getByTestId('alerts-panel-item');
+  await expect(items.filter({ hasText: 'Acme Corp is spiking' })).toHaveAttribute(
+    'data-severity',
+    'critical',
+  );
+  await expect(items.filter({ hasText: 'Acme Corp spike ended: publishing switched off' })).toHaveCount(1);
+  await expect(toggle).toHaveAttribute('data-unseen', '0');
+  await saveScreenshot(app, testInfo, '06-alerts');
+  await items.filter({ hasText: 'Acme Corp is spiking' }).getByRole('button', { name: 'Open acme' }).click();
+  await expect(app.getByTestId('alerts-panel')).toHaveCount(0);
+  await expect(app.getByTestId('tenant-detail')).toBeVisible();
 });

@@ -1,20 +1,8 @@
 /** Alerts as toasts, bottom-left (clear of the kill switches). Critical ones stay until dismissed. */
 import { useApp, useSlice } from '../../app/context';
 import { formatClock } from '../../app/format';
+import { KIND_LABEL } from './alert-labels';
 import { dismissToast, MAX_VISIBLE } from './alerts-store';
-
-const KIND_LABEL: Record<string, string> = {
-  spike: 'Spike',
-  'spike-ended': 'Spike ended',
-  'over-limit': 'Over limit',
-  'over-limit-ended': 'Limit cleared',
-  'flip-failed': 'Flip failed',
-  revert: 'Reverted',
-  effect: 'Effect',
-  source: 'Source',
-  flag: 'Flag changed for everyone',
-  error: 'Error',
-};
 
 export function Toasts() {
   const { stores } = useApp();
@@ -36,7 +24,7 @@ export function Toasts() {
           data-kind={t.kind}
         >
           <div className="toast__head">
-            <span className="toast__kind">{KIND_LABEL[t.kind] ?? t.kind}</span>
+            <span className="toast__kind">{KIND_LABEL[t.kind]}</span>
             <span className="toast__time">{formatClock(t.at)}</span>
             <button
               type="button"

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_DISMISS_MS, createAlertsStore, expireToasts, pushToast, type Toast } from './alerts-store';
+import {
+  AUTO_DISMISS_MS,
+  createAlertsStore,
+  dismissToast,
+  expireToasts,
+  HISTORY_LIMIT,
+  markSeen,
+  pushToast,
+  type Toast,
+} from './alerts-store';
 
 const toast = (
   id: string,
@@ -45,6 +54,29 @@ describe('alert toasts', () => {
     pushToast(store, toast('m2', 'source', null, { topic: 'rabbitmq:memory' }));
     expect(store.getState().toasts.map((t) => t.id)).toEqual(['m2', 'x1', 'b1']);
     expect(store.getState().history.map((t) => t.id)).toEqual(['m2', 'x1', 'b1', 'm1']);
+  });
+
+  it('counts the alerts not yet looked at in the panel, and the worst of them', () => {
+    const store = createAlertsStore();
+    pushToast(store, toast('a', 'revert', 'acme'));
+    pushToast(store, toast('b', 'spike', 'acme'));
+    pushToast(store, toast('c', 'source', null, { severity: 'warning' }));
+    expect(store.getState()).toMatchObject({ unseen: 3, unseenSeverity: 'critical' });
+    dismissToast(store, 'b');
+    expect(store.getState().unseen).toBe(3); // dismissing a toast is not reading the history
+    markSeen(store);
+    expect(store.getState()).toMatchObject({ unseen: 0, unseenSeverity: null });
+    pushToast(store, toast('d', 'revert', 'acme'));
+    expect(store.getState()).toMatchObject({ unseen: 1, unseenSeverity: 'info' });
+    expect(store.getState().history.map((t) => t.id)).toEqual(['d', 'c', 'b', 'a']);
+  });
+
+  it('keeps the last HISTORY_LIMIT alerts', () => {
+    const store = createAlertsStore();
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) pushToast(store, toast(`t${i}`, 'revert', 'acme'));
+    const { history } = store.getState();
+    expect(history).toHaveLength(HISTORY_LIMIT);
+    expect(history[0]!.id).toBe(`t${HISTORY_LIMIT + 4}`);
   });
 
   it('shows each alert once, newest first', () => {

@@ -22,15 +22,31 @@ export interface Toast {
   topic?: string;
 }
 
+export const HISTORY_LIMIT = 200;
+
 export interface AlertsState {
   toasts: Toast[];
-  /** every alert this session, newest first (bounded) */
+  /** every alert this session, newest first (the last HISTORY_LIMIT): the alerts panel */
   history: Toast[];
+  /** alerts since the panel was last looked at, and the worst of them (for the header's badge) */
+  unseen: number;
+  unseenSeverity: Toast['severity'] | null;
 }
 export type AlertsStore = StoreApi<AlertsState>;
 
 export function createAlertsStore(): AlertsStore {
-  return createStore<AlertsState>(() => ({ toasts: [], history: [] }));
+  return createStore<AlertsState>(() => ({ toasts: [], history: [], unseen: 0, unseenSeverity: null }));
+}
+
+const SEVERITY_RANK: Record<Toast['severity'], number> = { info: 0, warning: 1, critical: 2 };
+
+function worse(a: Toast['severity'] | null, b: Toast['severity']): Toast['severity'] {
+  return a !== null && SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+/** The panel is open: everything in the history has been seen. */
+export function markSeen(store: AlertsStore): void {
+  if (store.getState().unseen !== 0) store.setState({ unseen: 0, unseenSeverity: null });
 }
 
 let localId = 0;
@@ -47,7 +63,7 @@ const ANSWERS: Partial<Record<Toast['kind'], readonly Toast['kind'][]>> = {
 };
 
 export function pushToast(store: AlertsStore, toast: Toast): void {
-  const { toasts, history } = store.getState();
+  const { toasts, history, unseen, unseenSeverity } = store.getState();
   if (toasts.some((t) => t.id === toast.id)) return;
   const answered = ANSWERS[toast.kind] ?? [];
   const open = toasts.filter(
@@ -55,7 +71,12 @@ export function pushToast(store: AlertsStore, toast: Toast): void {
       !(t.tenantId === toast.tenantId && answered.includes(t.kind)) &&
       !(toast.topic !== undefined && t.topic === toast.topic),
   );
-  store.setState({ toasts: [toast, ...open], history: [toast, ...history].slice(0, 200) });
+  store.setState({
+    toasts: [toast, ...open],
+    history: [toast, ...history].slice(0, HISTORY_LIMIT),
+    unseen: unseen + 1,
+    unseenSeverity: worse(unseenSeverity, toast.severity),
+  });
 }
 
 /** A UI-side error (a call that failed outside a dialog): shown like a warning alert. */

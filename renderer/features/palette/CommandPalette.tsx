@@ -116,6 +116,9 @@ export function CommandPalette() {
         ui.setState({ view: 'traffic' });
         setSort(stores.traffic, { key: 'status', dir: 'desc' });
         break;
+      case 'alerts':
+        ui.setState({ alertsOpen: true });
+        break;
     }
   };
 

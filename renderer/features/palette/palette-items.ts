@@ -10,7 +10,8 @@ export type PaletteAction =
   | { type: 'theme' }
   | { type: 'pause'; paused: boolean }
   | { type: 'resort' }
-  | { type: 'spikes-first' };
+  | { type: 'spikes-first' }
+  | { type: 'alerts' };
 
 export interface PaletteItem {
   key: string;
@@ -84,6 +85,14 @@ function commands(ctx: PaletteContext): PaletteItem[] {
       hint: 'sort by status',
       group: 'command',
       action: { type: 'spikes-first' },
+    },
+    {
+      key: 'alerts',
+      label: 'Show this session’s alerts',
+      hint: '',
+      group: 'command',
+      action: { type: 'alerts' },
+      keywords: 'notifications history toasts',
     },
     {
       key: 'resort',

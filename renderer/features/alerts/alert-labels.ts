@@ -1,0 +1,15 @@
+import type { Toast } from './alerts-store';
+
+/** What kind of alert a toast or a line of the alerts panel is, in a word or two. */
+export const KIND_LABEL: Record<Toast['kind'], string> = {
+  spike: 'Spike',
+  'spike-ended': 'Spike ended',
+  'over-limit': 'Over limit',
+  'over-limit-ended': 'Limit cleared',
+  'flip-failed': 'Flip failed',
+  revert: 'Reverted',
+  effect: 'Effect',
+  source: 'Source',
+  flag: 'Flag changed for everyone',
+  error: 'Error',
+};
