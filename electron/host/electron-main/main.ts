@@ -25,9 +25,10 @@ import type { ConsoleCore } from '../../core/console-core.types';
 import { errorText } from '../../core/errors/error-text';
 import { consoleCoreOptions, type ServeOptions, START_USAGE } from '../launcher/serve-args';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
+import { createBrokerNotifier } from './broker-notifications';
 import { electronLaunch } from './electron-args';
 import { registerIpc } from './ipc';
-import { createSpikeNotifier } from './notifications';
+import { createSpikeNotifier, type SpikeNotice } from './notifications';
 import { createSafeStorageSecretStore, plainTextOptIn } from './secret-store.safe-storage';
 import { createSpikeTray } from './tray';
 import { createMainWindow, hardenWebContents, type MainWindow } from './window';
@@ -132,16 +133,21 @@ function startTray(core: ConsoleCore, showWindow: () => void): () => void {
   return () => tray.dispose();
 }
 
+/** Spikes, and a broker blocking every publisher (or leaking channels): worth interrupting for. */
 function startNotifications(core: ConsoleCore, showWindow: () => void): () => void {
-  return createSpikeNotifier({
-    subscribe: (listener) => core.subscribe(listener),
+  const wiring = {
+    subscribe: (listener: Parameters<ConsoleCore['subscribe']>[0]) => core.subscribe(listener),
     isSupported: () => Notification.isSupported(),
-    notify: ({ title, body }) => {
+    notify: ({ title, body }: SpikeNotice) => {
       const notification = new Notification({ title, body, icon: ICON, urgency: 'critical' });
       notification.on('click', showWindow);
       notification.show();
     },
-  });
+  };
+  const stops = [createSpikeNotifier(wiring), createBrokerNotifier(wiring)];
+  return () => {
+    for (const stop of stops) stop();
+  };
 }
 
 /** Hold the first quit until the window size is saved and the core has stopped, then quit for real. */

@@ -1,0 +1,53 @@
+import type { Alert } from '../../core/api';
+import type { ConsoleCore } from '../../core/console-core.types';
+import type { SpikeNotice } from './notifications';
+
+/**
+ * A desktop notification when a broker blocks every publisher (a memory or disk alarm) or shows the
+ * early warning of the original incident (a suspected channel leak): the product goes read-only for
+ * every tenant, which is worth interrupting someone for as much as one tenant's spike. Each condition
+ * of each broker is announced at most once per cooldown, so an alarm that flaps at the watermark
+ * does not ring every few seconds. The end of a condition is not announced (the window says so).
+ */
+
+export interface BrokerNotifierOptions {
+  subscribe: ConsoleCore['subscribe'];
+  notify: (notice: SpikeNotice) => void;
+  isSupported?: () => boolean;
+  now?: () => number;
+  /** the same condition of the same broker is announced at most once in this window (default 5 min) */
+  cooldownMs?: number;
+}
+
+/** The conditions announced, by the last part of the alert's topic (core/console/broker-board.ts). */
+const TITLES: Record<string, string> = {
+  memory: 'Broker memory alarm: publishers blocked',
+  disk: 'Broker disk alarm: publishers blocked',
+  leak: 'Broker: channel leak suspected',
+};
+
+export function createBrokerNotifier(options: BrokerNotifierOptions): () => void {
+  const now = options.now ?? Date.now;
+  const cooldown = options.cooldownMs ?? 5 * 60_000;
+  const lastByTopic = new Map<string, number>();
+
+  const onAlert = (alert: Alert) => {
+    const title = conditionTitle(alert);
+    if (!title || (options.isSupported && !options.isSupported())) return;
+    const topic = alert.topic!;
+    const t = now();
+    if (t - (lastByTopic.get(topic) ?? Number.NEGATIVE_INFINITY) < cooldown) return;
+    lastByTopic.set(topic, t);
+    options.notify({ title, body: alert.message, tenantId: null });
+  };
+
+  return options.subscribe((event, payload) => {
+    if (event === 'alerts.onAlert') onAlert(payload as Alert);
+  });
+}
+
+/** The title of a broker condition worth a notification, or null for any other alert (and any end). */
+function conditionTitle(alert: Alert): string | null {
+  if (alert.kind !== 'source' || alert.severity === 'info' || !alert.topic) return null;
+  return TITLES[alert.topic.slice(alert.topic.lastIndexOf(':') + 1)] ?? null;
+}
