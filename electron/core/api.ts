@@ -227,6 +227,18 @@ export interface TenantFlag extends FlagInfo {
   source: FlagValueSource;
 }
 
+/** A time box still running: at `revertAt` the switch goes back to `revertTo` by itself. */
+export interface TimeBoxInfo {
+  flagKey: string;
+  /** null: the flag for everyone (revertTo is then its on/off state) */
+  tenantId: string | null;
+  revertTo: FlagValue;
+  /** ISO time */
+  revertAt: string;
+  /** the audit entry of the time-boxed change */
+  auditId: string;
+}
+
 export interface FlipEffect {
   /** events/s just before the flip */
   before: number;
@@ -593,6 +605,8 @@ export const calls = {
     input: z.object({ auditId: z.string().min(1).max(128) }).strict(),
     output: output<AuditEntry>(),
   },
+  /** The active flag store's running time boxes (also pushed as `actions.onTimeBoxes`). */
+  'actions.timeBoxes': { input: empty, output: output<TimeBoxInfo[]>() },
   'audit.query': {
     input: z
       .object({
@@ -657,6 +671,8 @@ export const events = {
   /** Every broker source's health, once per tick. */
   'broker.onHealth': output<BrokerHealth[]>(),
   'traffic.onPaused': output<{ paused: boolean }>(),
+  /** Every running time box, whenever one starts, ends or is replaced. */
+  'actions.onTimeBoxes': output<TimeBoxInfo[]>(),
 } as const satisfies Record<string, Output<unknown>>;
 
 // ── Types derived from the contract ──────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import type {
   ProviderEvent,
   Settings,
   TenantDetail,
+  TimeBoxInfo,
   TrafficSnapshot,
   TrafficTick,
 } from './api';
@@ -134,6 +135,33 @@ describe('console core, assembled over real files and a real OFREP server', () =
     await expect(
       core.call('actions.setFlagEnabled', { flagKey: 'publish-events', enabled: 'no', reason: 'x' }, actor),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('tells of a running time box when asked and as it starts and ends', async () => {
+    const { core } = await start();
+    const pushed: TimeBoxInfo[][] = [];
+    core.subscribe((event, payload) => {
+      if (event === 'actions.onTimeBoxes') pushed.push(payload as TimeBoxInfo[]);
+    });
+    expect(await core.call('actions.timeBoxes', {}, actor)).toEqual([]);
+    const kill = (await core.call(
+      'actions.flip',
+      { tenantId: 'acme', publish: false, reason: 'acme flood', timeboxMs: 15 * 60_000 },
+      actor,
+    )) as AuditEntry;
+    const box = {
+      flagKey: 'publish-events',
+      tenantId: 'acme',
+      revertTo: true,
+      revertAt: kill.revertAt,
+      auditId: kill.id,
+    };
+    expect(await core.call('actions.timeBoxes', {}, actor)).toEqual([box]);
+    expect(pushed.at(-1)).toEqual([box]);
+    // switched back on by hand: the time box has nothing left to do
+    await core.call('actions.flip', { tenantId: 'acme', publish: true, reason: 'calm again' }, actor);
+    expect(await core.call('actions.timeBoxes', {}, actor)).toEqual([]);
+    expect(pushed.at(-1)).toEqual([]);
   });
 
   it('answers snapshot, detail and info with the seeded tenants, and marks unlisted ones unknown', async () => {

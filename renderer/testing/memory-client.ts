@@ -26,6 +26,7 @@ import type {
   TenantInfo,
   TenantRow,
   TenantStatus,
+  TimeBoxInfo,
   TrafficMarker,
   TrafficTick,
 } from '../../electron/core/api';
@@ -711,6 +712,8 @@ export class MemoryClient implements RendererClient {
         );
       case 'actions.requestApproval':
         return this.requestApproval(String(input.auditId));
+      case 'actions.timeBoxes':
+        return this.timeBoxes();
       case 'audit.query': {
         let list = [...this.audit].reverse();
         if (typeof input.tenantId === 'string') list = list.filter((a) => a.tenantId === input.tenantId);
@@ -928,7 +931,10 @@ export class MemoryClient implements RendererClient {
     this.flagMap(flagKey).set(tenantId, value);
     entry.outcome = 'applied';
     entry.confirmedAt = new Date(this.now + 120).toISOString();
+    // one time box per switch, as in the core: a new change replaces or ends the running one
+    this.reverts = this.reverts.filter((r) => r.flagKey !== flagKey || r.tenantId !== tenantId);
     if (box) this.reverts.push({ entryId: entry.id, at: this.now + box, tenantId, flagKey, value: previous });
+    queueMicrotask(() => this.emit('actions.onTimeBoxes', this.timeBoxes()));
     if (flagKey === 'publish-events') {
       this.markers.push({
         t: this.now,
@@ -999,10 +1005,21 @@ export class MemoryClient implements RendererClient {
     return { ...entry };
   }
 
+  private timeBoxes(): TimeBoxInfo[] {
+    return this.reverts.map((r) => ({
+      flagKey: r.flagKey,
+      tenantId: r.tenantId,
+      revertTo: r.value,
+      revertAt: new Date(r.at).toISOString(),
+      auditId: r.entryId,
+    }));
+  }
+
   private runReverts(): void {
     const due = this.reverts.filter((r) => r.at <= this.now);
     if (!due.length) return;
     this.reverts = this.reverts.filter((r) => r.at > this.now);
+    this.emit('actions.onTimeBoxes', this.timeBoxes());
     for (const r of due) {
       this.flagMap(r.flagKey).set(r.tenantId, r.value);
       const entry: AuditEntry = {

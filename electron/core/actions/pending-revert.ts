@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type FlagValue, flagKeySchema, flagValueSchema, tenantIdSchema } from '../api';
+import { type FlagValue, flagKeySchema, flagValueSchema, type TimeBoxInfo, tenantIdSchema } from '../api';
 import { switchKey } from './tenant-switch';
 
 /** A time box waiting to expire: at `revertAt` the switch goes back to `revertTo`. */
@@ -40,6 +40,11 @@ const pendingRevertSchema = replacedRevertSchema
 
 /** `pending-reverts.json`: `{"reverts":[...]}`. */
 export const pendingRevertsFileSchema = z.object({ reverts: z.array(pendingRevertSchema) }).strict();
+
+/** What the UI is told of a running time box (not what it replaced: that is for recovery only). */
+export function timeBoxInfo({ flagKey, tenantId, revertTo, revertAt, auditId }: PendingRevert): TimeBoxInfo {
+  return { flagKey, tenantId, revertTo, revertAt, auditId };
+}
 
 /** The revert as a record of what was replaced (one level deep: older ones are long settled). */
 export function asReplaced({ replaces: _, ...revert }: PendingRevert): ReplacedRevert {

@@ -45,6 +45,32 @@ describe('TimeBox', () => {
     await second.close();
   });
 
+  it('announces the running time boxes whenever they change: loaded, scheduled, replaced, done', async () => {
+    const clock = new FakeClock();
+    const provider = new MemoryFlagProvider(testFlags);
+    const first = await openFlipFixture({ dataDir: dir, clock, provider });
+    expect(first.timeBoxChanges).toEqual([]); // start: nothing persisted, nothing to say
+    const flip = await first.flips.apply(kill);
+    expect(first.timeBoxChanges.at(-1)).toEqual([
+      expect.objectContaining({
+        auditId: flip.id,
+        flagKey: 'publish-events',
+        tenantId: 'acme',
+        revertTo: true,
+      }),
+    ]);
+    await first.close();
+
+    const second = await openFlipFixture({ dataDir: dir, clock, provider });
+    expect(second.timeBoxChanges).toEqual([[expect.objectContaining({ auditId: flip.id })]]);
+    const longer = await second.flips.apply({ ...kill, timeboxMs: 2 * fifteenMinutes });
+    expect(second.timeBoxChanges.at(-1)).toEqual([expect.objectContaining({ auditId: longer.id })]);
+    clock.advance(2 * fifteenMinutes);
+    await second.timeBox.idle();
+    expect(second.timeBoxChanges.at(-1)).toEqual([]);
+    await second.close();
+  });
+
   it('runs an overdue revert at start', async () => {
     const clock = new FakeClock();
     const provider = new MemoryFlagProvider(testFlags);

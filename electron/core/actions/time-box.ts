@@ -26,6 +26,8 @@ export interface TimeBoxOptions {
   timers?: Timers;
   /** Waits between attempts of a failing revert; the last one repeats. Default 5 s, 15 s, 1 min, 5 min. */
   retryDelaysMs?: readonly number[];
+  /** The pending reverts changed (loaded, scheduled, cancelled, done): every one now. */
+  onChange?(reverts: PendingRevert[]): void;
 }
 
 // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days); longer waits are re-armed on firing.
@@ -66,6 +68,7 @@ export class TimeBox {
       this.pending.set(switchKey(revert.flagKey, revert.tenantId), revert);
       this.armAt(revert);
     }
+    this.changed();
   }
 
   /** Why time boxes are not being persisted (the file is invalid and left untouched), or null. */
@@ -90,6 +93,7 @@ export class TimeBox {
     this.pending.set(key, revert);
     this.attempts.delete(key);
     this.armAt(revert);
+    this.changed();
     return this.persist();
   }
 
@@ -99,6 +103,7 @@ export class TimeBox {
     if (!this.pending.delete(key)) return Promise.resolve();
     this.disarm(key);
     this.attempts.delete(key);
+    this.changed();
     return this.persist();
   }
 
@@ -201,6 +206,14 @@ export class TimeBox {
       report(failure);
     } catch (error) {
       console.error('revert failure listener failed:', error);
+    }
+  }
+
+  private changed(): void {
+    try {
+      this.options.onChange?.(this.list());
+    } catch (error) {
+      console.error('time box listener failed:', error);
     }
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { timeBoxInfo } from '../actions/pending-revert';
 import {
   ApiError,
   type AppInfo,
@@ -111,6 +112,7 @@ export function createCallHandlers(d: CallHandlerDeps): CallHandlers {
       refuseWhileFlagsUntrusted(d, 'approval requests');
       return s().approvals.request(auditId, ctx.actor);
     },
+    'actions.timeBoxes': async () => s().timeBox.list().map(timeBoxInfo),
     'audit.query': async (query) => audit.query(query),
     'audit.providerHistory': async ({ flagKey, limit }) =>
       s().provider.history({ flagKey, limit: limit ?? 100 }),

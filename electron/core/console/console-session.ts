@@ -13,6 +13,7 @@ import { EffectTracker } from '../actions/effect-tracker';
 import { FlagToggleService } from '../actions/flag-toggle-service';
 import { FlipService } from '../actions/flip-service';
 import { settleInterruptedChanges } from '../actions/interrupted-changes';
+import { timeBoxInfo } from '../actions/pending-revert';
 import { revertThrough } from '../actions/revert-route';
 import { type RevertFailure, TimeBox } from '../actions/time-box';
 import { ConnectingFlagProvider } from '../flags/connecting-flag-provider';
@@ -247,6 +248,7 @@ function assembleParts(shared: SharedParts, options: SessionOptions, built: Buil
       () => toggles!,
     ),
     onRevertFailed: revertFailureReporter(provider, (failure) => events!.revertFailed(failure)),
+    onChange: (reverts) => bus.emit('actions.onTimeBoxes', reverts.map(timeBoxInfo)),
   });
   // Read per write, so that saving the active profile as read-only refuses the very next write.
   const isReadOnly = () => (options.current?.() ?? profile).readOnly;

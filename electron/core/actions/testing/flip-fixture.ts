@@ -7,6 +7,7 @@ import { EffectTracker } from '../effect-tracker';
 import { FlagToggleService } from '../flag-toggle-service';
 import { FlipService } from '../flip-service';
 import { settleInterruptedChanges } from '../interrupted-changes';
+import type { PendingRevert } from '../pending-revert';
 import { revertThrough } from '../revert-route';
 import { type RevertFailure, TimeBox } from '../time-box';
 import { FakeClock } from './fake-clock';
@@ -39,6 +40,8 @@ export async function openFlipFixture<P extends FlagProvider = MemoryFlagProvide
   const rates = options.rates ?? new Map<string, number>();
   const state = { readOnly: options.readOnly ?? false };
   const failures: RevertFailure[] = [];
+  /** every list the time box announced, in order */
+  const timeBoxChanges: PendingRevert[][] = [];
   let ids = 0;
   const isReadOnly = () => state.readOnly;
   const newId = () => `a${++ids}-${clock.now()}`;
@@ -53,6 +56,7 @@ export async function openFlipFixture<P extends FlagProvider = MemoryFlagProvide
       () => toggles,
     ),
     onRevertFailed: (failure) => failures.push(failure),
+    onChange: (reverts) => timeBoxChanges.push(reverts),
   });
   const flips: FlipService = new FlipService({
     provider,
@@ -88,6 +92,7 @@ export async function openFlipFixture<P extends FlagProvider = MemoryFlagProvide
     rates,
     state,
     failures,
+    timeBoxChanges,
     audit,
     effects,
     timeBox,
