@@ -178,6 +178,8 @@ export interface TrafficSnapshot {
 }
 
 export type FlagKind = 'kill-switch' | 'release' | 'operational';
+/** The per-tenant kill switch's key (true = the tenant may publish): one name for core and UI. */
+export type KillSwitchFlag = 'publish-events';
 export type FlagValueSource = 'tenant-override' | 'rule' | 'default' | 'flag-off';
 
 export interface FlagInfo {

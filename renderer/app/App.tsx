@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ConnectionInfo, RendererClient } from '../client/client';
 import { ChangeDialog } from '../features/actions/ChangeDialog';
+import { connectTimeBoxes, loadTimeBoxes } from '../features/actions/time-boxes-store';
 import { AlertsPanel } from '../features/alerts/AlertsPanel';
 import { connectAlerts, expireToasts, pushError } from '../features/alerts/alerts-store';
 import { Toasts } from '../features/alerts/Toasts';
@@ -51,6 +52,7 @@ export function App({ client }: { client: RendererClient }) {
   useEffect(() => followDataProblems(stores.sources, client), [stores, client]);
   useEffect(() => connectSettings(stores.settings, client), [stores, client]);
   useEffect(() => connectAudit(stores.audit, client), [stores, client]);
+  useEffect(() => connectTimeBoxes(stores.timeBoxes, client), [stores, client]);
   // broker health: appended from events; loaded (below) on every connect
   const broker = useRef<ReturnType<typeof connectBroker> | null>(null);
   useEffect(() => {
@@ -97,6 +99,7 @@ export function App({ client }: { client: RendererClient }) {
       client.on('app.onReset', () => {
         loadSources(stores.sources, client);
         loadAudit(stores.audit, client);
+        loadTimeBoxes(stores.timeBoxes, client);
         loadProfiles(stores.profiles, client);
         broker.current?.load();
       }),
@@ -114,6 +117,7 @@ export function App({ client }: { client: RendererClient }) {
     loadSources(stores.sources, client);
     loadTraffic(stores.traffic, client);
     loadAudit(stores.audit, client);
+    loadTimeBoxes(stores.timeBoxes, client);
     broker.current?.load();
     loadSettings(stores.settings, client).then((settings) => {
       if (!settings || restored.current) return;

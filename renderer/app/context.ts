@@ -7,6 +7,7 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { RendererClient } from '../client/client';
 import { type ActionsStore, createActionsStore } from '../features/actions/actions-store';
+import { createTimeBoxesStore, type TimeBoxesStore } from '../features/actions/time-boxes-store';
 import { type AlertsStore, createAlertsStore } from '../features/alerts/alerts-store';
 import { type AuditStore, createAuditStore } from '../features/audit/audit-store';
 import { type BrokerStore, createBrokerStore } from '../features/broker/broker-store';
@@ -24,6 +25,7 @@ export interface AppStores {
   audit: AuditStore;
   alerts: AlertsStore;
   actions: ActionsStore;
+  timeBoxes: TimeBoxesStore;
   detail: TenantDetailStore;
   broker: BrokerStore;
   profiles: ProfilesStore;
@@ -38,6 +40,7 @@ export function createAppStores(): AppStores {
     audit: createAuditStore(),
     alerts: createAlertsStore(),
     actions: createActionsStore(),
+    timeBoxes: createTimeBoxesStore(),
     detail: createTenantDetailStore(),
     broker: createBrokerStore(),
     profiles: createProfilesStore(),

@@ -30,6 +30,10 @@ test('a flag off for everyone from the Flags view, time-boxed: the dialog says w
   await expect(dialog.result()).toContainText('publish-events turned off for everyone, reverts at');
   await dialog.close();
   await expect(flags.row('publish-events')).toHaveAttribute('data-enabled', 'false');
+  // the Flags view says when it comes back on by itself
+  await expect(flags.row('publish-events').getByTestId('flag-wide-timebox')).toHaveText(
+    /on for everyone in 1[45] min/,
+  );
   await traffic.open();
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'on');
 
@@ -38,6 +42,8 @@ test('a flag off for everyone from the Flags view, time-boxed: the dialog says w
   await dialog.confirm('review done');
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
   await dialog.close();
+  // turned back on by hand: the time box has nothing left to do
+  await expect(flags.row('publish-events').getByTestId('flag-wide-timebox')).toHaveCount(0);
   await traffic.open();
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
 

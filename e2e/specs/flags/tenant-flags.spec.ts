@@ -23,6 +23,7 @@ test('customer success turns a release flag on for one account, with a time box,
   await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
   await dialog.close();
   await expect(row).toHaveAttribute('data-source', 'tenant-override');
+  await expect(row.getByTestId('flag-timebox-new-dashboard')).toHaveText(/off in (1 h|59 min)/);
   await expect(detail.getByTestId('tenant-audit-row').first()).toContainText('CS-118');
   await saveScreenshot(app, testInfo, 'tenant-flag-override');
 
@@ -54,4 +55,30 @@ test('customer success turns a release flag on for one account, with a time box,
   await expect(differ).toContainText('Globex');
   await differ.getByRole('button', { name: /Globex/ }).click();
   await expect(app.getByTestId('tenant-detail')).toContainText('globex');
+});
+
+test('a kill switch turned off for 15 minutes says in its row and its panel when it comes back on', async ({
+  app,
+}, testInfo) => {
+  const traffic = new TrafficPage(app);
+  await expect(traffic.row('initech')).toHaveAttribute('data-publishing', 'on', { timeout: 20_000 });
+  await traffic.killSwitch('initech').click();
+  const dialog = new FlipDialogPage(app);
+  await dialog.confirm('INC-9: initech retry storm', '15m');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
+  await dialog.close();
+  await expect(traffic.row('initech').getByTestId('timebox-initech')).toHaveText(/on in 1[45] min/);
+  await expect(traffic.row('globex').getByTestId('timebox-globex')).toHaveCount(0);
+  await traffic.row('initech').click();
+  const detail = app.getByTestId('tenant-detail');
+  await expect(detail.getByTestId('flag-timebox-publish-events')).toHaveText(/on in 1[45] min/);
+  await saveScreenshot(app, testInfo, 'kill-switch-time-box');
+
+  // switched back on by hand: nothing comes back by itself any more
+  await detail.getByTestId('detail-kill-switch').click();
+  await dialog.confirm('INC-9: fixed');
+  await expect(dialog.result()).toHaveAttribute('data-outcome', 'applied');
+  await dialog.close();
+  await expect(traffic.row('initech').getByTestId('timebox-initech')).toHaveCount(0);
+  await expect(detail.getByTestId('flag-timebox-publish-events')).toHaveCount(0);
 });

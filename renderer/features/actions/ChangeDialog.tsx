@@ -29,6 +29,7 @@ import { ProductionConfirm } from './ProductionConfirm';
 import { productionConfirmed } from './production-confirm';
 import { reasonNote } from './reason-note';
 import './change-dialog.css';
+import { KILL_SWITCH_FLAG } from './kill-switch';
 
 function useTenantFigures(tenantId: string) {
   const { stores } = useApp();
@@ -186,7 +187,7 @@ function Outcome({ confirmText }: { confirmText: string }) {
   const what =
     tenantId === null
       ? `${current.flagKey} turned ${current.value ? 'on' : 'off'}`
-      : current.flagKey === 'publish-events'
+      : current.flagKey === KILL_SWITCH_FLAG
         ? `publishing ${current.value === false ? 'stopped' : 'resumed'}`
         : `${current.flagKey} → ${formatFlagValue(current.value)}`;
   // applied, but with something the person should still know (the time box was not saved, an
@@ -211,7 +212,7 @@ function Outcome({ confirmText }: { confirmText: string }) {
           {current.error}
         </div>
       ) : null}
-      {current.flagKey === 'publish-events' && tenantId !== null ? (
+      {current.flagKey === KILL_SWITCH_FLAG && tenantId !== null ? (
         <EffectText entry={current} className="outcome__effect" testId="flip-effect" />
       ) : null}
     </div>

@@ -5,6 +5,7 @@
  */
 import type { AuditEntry, FlipEffect } from '../../../electron/core/api';
 import { formatEffect } from '../../app/format';
+import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
 
 export type EffectTone = 'ok' | 'warn' | 'pending' | 'muted';
 
@@ -34,7 +35,7 @@ const UNWATCHED_DETAIL =
 export function effectLine(entry: AuditEntry, now: number): EffectLine | null {
   if (entry.tenantId === null) return null;
   if (entry.effect) return measuredLine(entry.tenantId, entry.effect);
-  if (entry.flagKey !== 'publish-events' || entry.outcome !== 'applied') return null;
+  if (entry.flagKey !== KILL_SWITCH_FLAG || entry.outcome !== 'applied') return null;
   if (typeof entry.measuringFrom === 'number') return MEASURING;
   const since = Date.parse(entry.confirmedAt ?? entry.at);
   if (Number.isFinite(since) && now - since > MEASURED_WITHIN_MS) {

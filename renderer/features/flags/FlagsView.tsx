@@ -8,6 +8,8 @@ import type { FlagEnvironmentState, FlagExceptions, FlagInfo } from '../../../el
 import { useApp, useSlice } from '../../app/context';
 import { formatFlagValue } from '../../app/format';
 import { openChange } from '../actions/actions-store';
+import { TimeBoxNote } from '../actions/TimeBoxNote';
+import { timeBoxOf } from '../actions/time-boxes-store';
 import { stopsEveryone, useFlagList } from './flag-list';
 
 function offText(flag: FlagInfo): string {
@@ -72,6 +74,10 @@ function FlagRow({
   readOnly: boolean;
 }) {
   const { stores } = useApp();
+  const box = useSlice(
+    (s) => s.timeBoxes,
+    (s) => timeBoxOf(s, flag.key, null),
+  );
   const turnOff = flag.enabled;
   return (
     <tr data-testid="flag-row" data-flag={flag.key} data-enabled={flag.enabled ? 'true' : 'false'}>
@@ -86,6 +92,7 @@ function FlagRow({
         <span className={`outcome-chip outcome-chip--${flag.enabled ? 'applied' : 'failed'}`}>
           {flag.enabled ? 'ON' : 'OFF'}
         </span>
+        <TimeBoxNote box={box} testId="flag-wide-timebox" />
       </td>
       <td className="fv-value mono">{formatFlagValue(flag.variants[flag.defaultVariant] ?? null)}</td>
       <td className="fv-value mono">{offText(flag)}</td>

@@ -20,6 +20,9 @@ import { useApp, useSlice } from '../../app/context';
 import { formatFlagValue, formatPercent, formatRate, formatRateCompact, formatRatio } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { openChange } from '../actions/actions-store';
+import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
+import { TimeBoxNote } from '../actions/TimeBoxNote';
+import { timeBoxOf } from '../actions/time-boxes-store';
 import { TenantAuditTimeline } from '../audit/TenantAuditTimeline';
 import { markerStyle } from '../traffic/marker-style';
 import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
@@ -113,7 +116,7 @@ function FlagControl({
   const disabled = readOnly || !flag.enabled;
   const why = readOnly ? 'read-only profile' : !flag.enabled ? 'this flag is off for everyone' : undefined;
   const open = (value: FlagValue) => {
-    if (flag.key === 'publish-events' && typeof value === 'boolean') {
+    if (flag.key === KILL_SWITCH_FLAG && typeof value === 'boolean') {
       openChange(stores.actions, { kind: 'flip', tenantId, publish: value });
     } else {
       openChange(stores.actions, { kind: 'flag', tenantId, flagKey: flag.key, value, previous: flag.value });
@@ -196,6 +199,10 @@ export function TenantDetailPanel({ tenantId }: { tenantId: string }) {
     (s) => s.settings?.theme ?? 'system',
   );
   const palette = PALETTES[useResolvedTheme(theme)];
+  const timeBoxes = useSlice(
+    (s) => s.timeBoxes,
+    (s) => s,
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the series is appended in place; `seriesSeq` marks changes
   const points = useMemo(() => {
@@ -321,6 +328,10 @@ export function TenantDetailPanel({ tenantId }: { tenantId: string }) {
                       <span className="flag__variant"> {flag.variant}</span>
                     ) : null}
                     <div className={`src src--${flag.source}`}>{SOURCE_LABEL[flag.source]}</div>
+                    <TimeBoxNote
+                      box={timeBoxOf(timeBoxes, flag.key, tenantId) ?? timeBoxOf(timeBoxes, flag.key, null)}
+                      testId={`flag-timebox-${flag.key}`}
+                    />
                   </td>
                   <td className="td-control">
                     <FlagControl flag={flag} tenantId={tenantId} readOnly={readOnly} />

@@ -13,6 +13,7 @@ import type {
   TrafficMarker,
 } from '../../../electron/core/api';
 import { errorText } from '../../client/client';
+import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
 import { upsertEntry } from '../audit/audit-store';
 import { OVERVIEW_WINDOW_MS } from '../traffic/overview';
 import { tickRow } from '../traffic/tick-row';
@@ -40,7 +41,7 @@ export function createTenantDetailStore(): TenantDetailStore {
 }
 
 function flipMarker(entry: AuditEntry): TrafficMarker | null {
-  if (entry.outcome !== 'applied' || entry.flagKey !== 'publish-events' || entry.tenantId === null)
+  if (entry.outcome !== 'applied' || entry.flagKey !== KILL_SWITCH_FLAG || entry.tenantId === null)
     return null;
   return {
     t: Date.parse(entry.confirmedAt ?? entry.at),

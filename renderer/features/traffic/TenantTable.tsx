@@ -5,11 +5,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { TimeBoxInfo } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
-import { formatCount, formatNumber, formatPercent, formatRate, formatRatio } from '../../app/format';
+import {
+  formatClock,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatRate,
+  formatRatio,
+} from '../../app/format';
 import { FILTER_INPUT_ID } from '../../app/keyboard';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
 import { openChange } from '../actions/actions-store';
+import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
+import { timeBoxOf, timeBoxText } from '../actions/time-boxes-store';
 import { TenantsImportButton, TenantsImportResult, useTenantsImport } from '../tenants/TenantsImport';
 import { assignKeys, createKeyPool, spareKeys } from './recycle';
 import { SparkLayer } from './Sparkline';
@@ -45,6 +55,8 @@ interface RowProps {
   start: number;
   selected: boolean;
   readOnly: boolean;
+  /** the kill switch's running time box, if any */
+  timeBox: TimeBoxInfo | null;
   /** a recycled row not in the window: kept mounted for reuse, hidden, without ids or test ids */
   spare?: boolean;
   onOpen: (id: string) => void;
@@ -57,6 +69,7 @@ const TenantRowView = memo(function TenantRowView({
   start,
   selected,
   readOnly,
+  timeBox,
   spare = false,
   onOpen,
   onFlip,
@@ -125,8 +138,13 @@ const TenantRowView = memo(function TenantRowView({
       >
         {Number.isNaN(limitUse) ? '—' : formatPercent(limitUse)}
       </div>
-      <div className="cell c-status" title={why || STATUS_LABEL[status]}>
+      <div className="cell c-status" title={statusTitle(why || STATUS_LABEL[status], timeBox)}>
         <span className={`chip chip--${status}`}>{STATUS_LABEL[status]}</span>
+        {timeBox ? (
+          <span className="timebox" data-testid={live ? `timebox-${id}` : undefined}>
+            ↺ {timeBoxText(timeBox, Date.now())}
+          </span>
+        ) : null}
         {why && status !== 'normal' ? <span className="why">{why}</span> : null}
       </div>
       <div className="cell c-publish">
@@ -159,6 +177,12 @@ const TenantRowView = memo(function TenantRowView({
     </div>
   );
 });
+
+function statusTitle(text: string, timeBox: TimeBoxInfo | null): string {
+  if (!timeBox) return text;
+  const at = formatClock(Date.parse(timeBox.revertAt));
+  return `${text} — time box: publishing turns ${timeBox.revertTo === false ? 'off' : 'back on'} at ${at}`;
+}
 
 /** The filter, the count, the re-sort notice and the import control. Not re-rendered on scroll frames. */
 const TableToolbar = memo(function TableToolbar() {
@@ -303,6 +327,10 @@ function TableBody({ palette }: { palette: Palette }) {
     (s) => s.ui,
     useShallow((s) => ({ revealSeq: s.revealSeq, openTenantId: s.openTenantId, connection: s.connection })),
   );
+  const timeBoxes = useSlice(
+    (s) => s.timeBoxes,
+    (s) => s,
+  );
   const model = stores.traffic.getState().model;
   const bodyRef = useRef<HTMLDivElement>(null);
 
@@ -384,6 +412,7 @@ function TableBody({ palette }: { palette: Palette }) {
                 start={item.start}
                 selected={id === selectedId || id === openTenantId}
                 readOnly={readOnly}
+                timeBox={timeBoxOf(timeBoxes, KILL_SWITCH_FLAG, id)}
                 onOpen={onOpen}
                 onFlip={onFlip}
               />
@@ -398,6 +427,7 @@ function TableBody({ palette }: { palette: Palette }) {
               start={0}
               selected={false}
               readOnly={readOnly}
+              timeBox={null}
               spare
               onOpen={onOpen}
               onFlip={onFlip}

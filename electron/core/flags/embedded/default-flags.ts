@@ -1,9 +1,10 @@
+import type { KillSwitchFlag } from '../../api';
 import type { FlagsDocument } from './flags-file-schema';
 
 export const FLAGD_SCHEMA_URL = 'https://flagd.dev/schema/v0/flags.json';
 
 /** The kill switch every tenant row shows; the traffic view reads it by this key. */
-export const KILL_SWITCH_FLAG = 'publish-events';
+export const KILL_SWITCH_FLAG: KillSwitchFlag = 'publish-events';
 
 /**
  * What a fresh data directory starts with: the kill switch, and two release flags so that the
