@@ -1,6 +1,5 @@
 import type { Alert } from '../../core/api';
-import type { ConsoleCore } from '../../core/console-core.types';
-import type { SpikeNotice } from './notifications';
+import type { NotifierWiring } from './notifications';
 
 /**
  * A desktop notification when a broker blocks every publisher (a memory or disk alarm) or shows the
@@ -10,11 +9,7 @@ import type { SpikeNotice } from './notifications';
  * does not ring every few seconds. The end of a condition is not announced (the window says so).
  */
 
-export interface BrokerNotifierOptions {
-  subscribe: ConsoleCore['subscribe'];
-  notify: (notice: SpikeNotice) => void;
-  isSupported?: () => boolean;
-  now?: () => number;
+export interface BrokerNotifierOptions extends NotifierWiring {
   /** the same condition of the same broker is announced at most once in this window (default 5 min) */
   cooldownMs?: number;
 }

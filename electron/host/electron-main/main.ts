@@ -28,7 +28,7 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } 
 import { createBrokerNotifier } from './broker-notifications';
 import { electronLaunch } from './electron-args';
 import { registerIpc } from './ipc';
-import { createSpikeNotifier, type SpikeNotice } from './notifications';
+import { createSpikeNotifier, type NotifierWiring } from './notifications';
 import { createSafeStorageSecretStore, plainTextOptIn } from './secret-store.safe-storage';
 import { createSpikeTray } from './tray';
 import { createMainWindow, hardenWebContents, type MainWindow } from './window';
@@ -135,10 +135,10 @@ function startTray(core: ConsoleCore, showWindow: () => void): () => void {
 
 /** Spikes, and a broker blocking every publisher (or leaking channels): worth interrupting for. */
 function startNotifications(core: ConsoleCore, showWindow: () => void): () => void {
-  const wiring = {
-    subscribe: (listener: Parameters<ConsoleCore['subscribe']>[0]) => core.subscribe(listener),
+  const wiring: NotifierWiring = {
+    subscribe: (listener) => core.subscribe(listener),
     isSupported: () => Notification.isSupported(),
-    notify: ({ title, body }: SpikeNotice) => {
+    notify: ({ title, body }) => {
       const notification = new Notification({ title, body, icon: ICON, urgency: 'critical' });
       notification.on('click', showWindow);
       notification.show();

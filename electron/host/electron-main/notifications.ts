@@ -15,11 +15,15 @@ export interface SpikeNotice {
   tenantId: string | null;
 }
 
-export interface SpikeNotifierOptions {
+/** What every notifier is given: the core's events, a way to show a notice, the OS's support, a clock. */
+export interface NotifierWiring {
   subscribe: ConsoleCore['subscribe'];
   notify: (notice: SpikeNotice) => void;
   isSupported?: () => boolean;
   now?: () => number;
+}
+
+export interface SpikeNotifierOptions extends NotifierWiring {
   /** the same tenant is announced at most once in this window (default 5 min) */
   perTenantCooldownMs?: number;
   /** at most one notification in this window (default 10 s) */
