@@ -26,6 +26,19 @@ export function Toasts() {
           <div className="toast__head">
             <span className="toast__kind">{KIND_LABEL[t.kind]}</span>
             <span className="toast__time">{formatClock(t.at)}</span>
+            {/* in the head, not under the message: a toast covers as few rows of the table as it can */}
+            {t.tenantId ? (
+              <button
+                type="button"
+                className="link toast__open"
+                onClick={() => {
+                  stores.ui.setState({ view: 'traffic', openTenantId: t.tenantId });
+                  dismissToast(stores.alerts, t.id);
+                }}
+              >
+                Open {t.tenantId}
+              </button>
+            ) : null}
             <button
               type="button"
               className="btn btn--icon btn--tiny"
@@ -35,19 +48,10 @@ export function Toasts() {
               ✕
             </button>
           </div>
-          <div className="toast__msg">{t.message}</div>
-          {t.tenantId ? (
-            <button
-              type="button"
-              className="link toast__open"
-              onClick={() => {
-                stores.ui.setState({ view: 'traffic', openTenantId: t.tenantId });
-                dismissToast(stores.alerts, t.id);
-              }}
-            >
-              Open {t.tenantId}
-            </button>
-          ) : null}
+          {/* at most two lines here; the whole text is in the tooltip and the alerts panel */}
+          <div className="toast__msg" title={t.message}>
+            {t.message}
+          </div>
         </div>
       ))}
       {hidden > 0 ? (
