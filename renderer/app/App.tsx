@@ -27,6 +27,7 @@ import { addMarker, connectTraffic, loadTraffic } from '../features/traffic/traf
 import { ConnectionBanner, ProblemsBanner } from './ConnectionBanner';
 import { AppContext, type AppContextValue, createAppStores, useSlice } from './context';
 import { followDataProblems } from './data-problems';
+import { useDocumentTitle } from './document-title';
 import { Header } from './Header';
 import { useKeyboard } from './keyboard';
 import { useResolvedTheme } from './theme';
@@ -174,6 +175,7 @@ function Shell({ connection }: { connection: ConnectionInfo }) {
     (s) => s.openTenantId,
   );
   useKeyboard();
+  useDocumentTitle();
   return (
     <div className="app" data-testid="app-root" data-connection={connection.state} data-view={view}>
       <Header connection={connection} />

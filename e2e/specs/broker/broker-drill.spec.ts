@@ -154,6 +154,7 @@ test('channel-leak mode raises the leak warning before any memory alarm: with th
     const overview = page.getByTestId('overview-chart');
     await expect(overview.getByText('⚠ channel leak?')).toBeVisible({ timeout: 5_000 });
     await expect(overview.getByText('⚠ memory alarm')).toBeVisible({ timeout: 5_000 });
+    await expect(page).toHaveTitle(/^⚠ broker alarm · Switchboard/);
 
     await page.getByTestId('nav-health').click();
     await expect(page.getByTestId('health-blocked')).toBeVisible();

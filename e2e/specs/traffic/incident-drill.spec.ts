@@ -17,6 +17,7 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(traffic.row('acme')).toHaveAttribute('data-status', 'spike', { timeout: 45_000 });
   await expect(traffic.row('acme').locator('.why')).toContainText('× baseline');
   await expect(traffic.row('globex')).not.toHaveAttribute('data-status', 'spike');
+  await expect(app).toHaveTitle('▲ 1 spiking · Switchboard — local'); // seen from a background tab
   await saveScreenshot(app, testInfo, '02-traffic-spike');
 
   await traffic.killSwitch('acme').click();
@@ -34,6 +35,7 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(traffic.row('acme')).toHaveAttribute('data-status', 'off');
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
   await expect(traffic.rate('acme')).toHaveText(/^0(\/s)?$/);
+  await expect(app).toHaveTitle('Switchboard — local');
   // the others keep publishing
   await expect(traffic.rate('globex')).not.toHaveText(/^0(\/s)?$/);
 

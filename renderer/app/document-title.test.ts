@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { documentTitle } from './document-title';
+
+describe('document title', () => {
+  it('names the profile when all is calm', () => {
+    expect(documentTitle({ spiking: 0, brokerAlarm: false, profile: 'production' })).toBe(
+      'Switchboard — production',
+    );
+    expect(documentTitle({ spiking: 0, brokerAlarm: false, profile: null })).toBe('Switchboard');
+  });
+
+  it('puts what needs someone first: a broker alarm, then the spiking tenants', () => {
+    expect(documentTitle({ spiking: 2, brokerAlarm: false, profile: 'local' })).toBe(
+      '▲ 2 spiking · Switchboard — local',
+    );
+    expect(documentTitle({ spiking: 1, brokerAlarm: true, profile: 'local' })).toBe(
+      '⚠ broker alarm · ▲ 1 spiking · Switchboard — local',
+    );
+  });
+});

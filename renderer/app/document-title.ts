@@ -1,0 +1,38 @@
+/**
+ * The window's title says what needs someone before anything else: a browser tab or a window in the
+ * background still shows "▲ 2 spiking" or "⚠ broker alarm" in the tab strip, the taskbar and
+ * Alt+Tab.
+ */
+import { useEffect } from 'react';
+import { useSlice } from './context';
+
+export function documentTitle(state: {
+  spiking: number;
+  brokerAlarm: boolean;
+  profile: string | null;
+}): string {
+  const urgent = [
+    state.brokerAlarm ? '⚠ broker alarm' : null,
+    state.spiking > 0 ? `▲ ${state.spiking} spiking` : null,
+  ].filter(Boolean);
+  const name = state.profile ? `Switchboard — ${state.profile}` : 'Switchboard';
+  return urgent.length > 0 ? `${urgent.join(' · ')} · ${name}` : name;
+}
+
+export function useDocumentTitle(): void {
+  const spiking = useSlice(
+    (s) => s.traffic,
+    (s) => (s.loaded ? s.model.spiking : 0),
+  );
+  const brokerAlarm = useSlice(
+    (s) => s.broker,
+    (s) => s.current.some((b) => b.memory.alarm || b.diskAlarm),
+  );
+  const profile = useSlice(
+    (s) => s.sources,
+    (s) => s.info?.profile.name ?? null,
+  );
+  useEffect(() => {
+    document.title = documentTitle({ spiking, brokerAlarm, profile });
+  }, [spiking, brokerAlarm, profile]);
+}
