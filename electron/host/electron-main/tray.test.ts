@@ -1,6 +1,7 @@
 import type { Menu, NativeImage } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import type { TrafficTick } from '../../core/api';
+import { brokerHealth } from '../../core/traffic/broker-health/testing';
 import { createFakeCore } from '../testing/fake-core';
 import { createSpikeTray, spikingText, type TrayLike } from './tray';
 
@@ -86,5 +87,32 @@ describe('spike tray', () => {
     spikeTray.dispose();
     expect(tray.destroyed).toBe(true);
     expect(core.listenerCount()).toBe(0);
+  });
+
+  it('says so while a broker blocks every publisher, and no longer once it lets go', () => {
+    const core = createFakeCore();
+    const tray = fakeTray();
+    createSpikeTray({
+      tray: tray as unknown as TrayLike,
+      images: { normal, alert },
+      contextMenu: menu,
+      subscribe: core.subscribe,
+      initialSpiking: 0,
+      onActivate: () => {},
+    });
+    core.emit('broker.onHealth', [brokerHealth({ t: 1, alarm: true })]);
+    expect(tray.tooltip).toBe('Switchboard — broker alarm, publishers blocked; no tenant spiking');
+    expect(tray.title).toBe('!');
+    expect(tray.image).toBe(alert);
+    const updates = tray.updates;
+    core.emit('broker.onHealth', [brokerHealth({ t: 2, alarm: true })]);
+    expect(tray.updates).toBe(updates);
+    core.emit('traffic.onTick', tick(1));
+    expect(tray.tooltip).toBe('Switchboard — broker alarm, publishers blocked; 1 tenant spiking');
+    expect(tray.title).toBe('1');
+    core.emit('broker.onHealth', [brokerHealth({ t: 3 })]);
+    core.emit('traffic.onTick', tick(0));
+    expect(tray.tooltip).toBe('Switchboard — no tenant spiking');
+    expect(tray.image).toBe(normal);
   });
 });

@@ -1,10 +1,12 @@
 import type { Menu, NativeImage, Tray } from 'electron';
+import type { BrokerHealth, TrafficTick } from '../../core/api';
 import type { ConsoleCore } from '../../core/console-core.types';
 
 /**
- * The tray says how many tenants are spiking, so the console can sit minimised and still be watched.
- * It follows `traffic.onTick` but touches the OS only when the count changes: ticks arrive every
- * second and a status-bar update per tick is wasted work (and D-Bus traffic on Linux).
+ * The tray says how many tenants are spiking, and whether a broker is blocking every publisher (a
+ * memory or disk alarm), so the console can sit minimised and still be watched. It follows
+ * `traffic.onTick` and `broker.onHealth` but touches the OS only when what it says changes: both
+ * arrive every second and a status-bar update per tick is wasted work (and D-Bus traffic on Linux).
  */
 
 export type TrayLike = Pick<
@@ -22,10 +24,13 @@ export interface SpikeTrayOptions {
   onActivate: () => void;
 }
 
-export function spikingText(count: number): { tooltip: string; title: string } {
-  if (count === 0) return { tooltip: 'Switchboard — no tenant spiking', title: '' };
+export function spikingText(count: number, brokerAlarm = false): { tooltip: string; title: string } {
+  const alarm = brokerAlarm ? 'broker alarm, publishers blocked; ' : '';
+  if (count === 0) {
+    return { tooltip: `Switchboard — ${alarm}no tenant spiking`, title: brokerAlarm ? '!' : '' };
+  }
   const tenants = count === 1 ? '1 tenant' : `${count} tenants`;
-  return { tooltip: `Switchboard — ${tenants} spiking`, title: String(count) };
+  return { tooltip: `Switchboard — ${alarm}${tenants} spiking`, title: String(count) };
 }
 
 export interface SpikeTray {
@@ -36,19 +41,27 @@ export interface SpikeTray {
 export function createSpikeTray(options: SpikeTrayOptions): SpikeTray {
   const { tray } = options;
   let shown = -1;
-  const show = (count: number) => {
-    if (count === shown) return;
-    shown = count;
-    const text = spikingText(count);
+  let alarmShown = false;
+  let spiking = options.initialSpiking;
+  let alarm = false;
+  const show = () => {
+    if (spiking === shown && alarm === alarmShown) return;
+    shown = spiking;
+    alarmShown = alarm;
+    const text = spikingText(spiking, alarm);
     tray.setToolTip(text.tooltip);
     tray.setTitle(text.title);
-    tray.setImage(count > 0 ? options.images.alert : options.images.normal);
+    tray.setImage(spiking > 0 || alarm ? options.images.alert : options.images.normal);
   };
   tray.setContextMenu(options.contextMenu);
   tray.on('click', () => options.onActivate());
-  show(options.initialSpiking);
+  show();
   const unsubscribe = options.subscribe((event, payload) => {
-    if (event === 'traffic.onTick') show((payload as { spiking: number }).spiking);
+    if (event === 'traffic.onTick') spiking = (payload as TrafficTick).spiking;
+    else if (event === 'broker.onHealth')
+      alarm = (payload as BrokerHealth[]).some((b) => b.memory.alarm || b.diskAlarm);
+    else return;
+    show();
   });
   return {
     spiking: () => shown,
