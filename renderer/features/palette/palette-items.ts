@@ -6,7 +6,7 @@ import { type Ranked, rank } from './palette-match';
 export type PaletteAction =
   | { type: 'open-tenant'; tenantId: string }
   | { type: 'flip'; tenantId: string; publish: boolean }
-  | { type: 'view'; view: 'traffic' | 'flags' | 'audit' | 'health' }
+  | { type: 'view'; view: 'traffic' | 'flags' | 'audit' | 'health' | 'profiles' }
   | { type: 'theme' }
   | { type: 'pause'; paused: boolean }
   | { type: 'resort' }
@@ -64,6 +64,14 @@ function commands(ctx: PaletteContext): PaletteItem[] {
       group: 'command',
       action: { type: 'view', view: 'health' },
       keywords: 'rabbitmq memory channels leak alarm',
+    },
+    {
+      key: 'view-profiles',
+      label: 'Go to connection profiles',
+      hint: 'switch, test, add',
+      group: 'command',
+      action: { type: 'view', view: 'profiles' },
+      keywords: 'staging production environment unleash launchdarkly token',
     },
     {
       key: 'pause',

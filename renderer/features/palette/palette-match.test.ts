@@ -112,6 +112,9 @@ describe('palette results', () => {
     expect(paletteResults('audit', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'audit' });
     expect(paletteResults('theme', ctx)[0]!.item.action).toEqual({ type: 'theme' });
     expect(paletteResults('pause', ctx)[0]!.item.action).toEqual({ type: 'pause', paused: true });
+    expect(paletteResults('alerts', ctx)[0]!.item.action).toEqual({ type: 'alerts' });
+    expect(paletteResults('profiles', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'profiles' });
+    expect(paletteResults('production', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'profiles' });
   });
 
   it('with no query shows commands and the spiking tenants', () => {
