@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '../../fixtures/app.fixture';
 import { saveScreenshot } from '../../fixtures/screenshots';
 import { AuditPage } from '../../pages/audit.page';
@@ -46,6 +47,18 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(entry).toContainText('INC-42: acme spike, broker near watermark');
   await expect(entry).toContainText('publish-events');
   await saveScreenshot(app, testInfo, '05-audit');
+
+  // the write-up: the trail as CSV, the flip with its reason and effect
+  const [download] = await Promise.all([
+    app.waitForEvent('download'),
+    app.getByTestId('audit-export').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^switchboard-audit-local-\d{8}-\d{4}\.csv$/);
+  const csv = await readFile(await download.path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toMatch(/^when,source,who,action,flag,tenant,/);
+  expect(csv).toMatch(
+    /\n[^\n]*,Switchboard,[^,]+,set-tenant-flag,publish-events,acme,false,true,[^\n]*"INC-42: acme spike, broker near watermark",applied,/,
+  );
 
   // The spike's toast left when the kill ended the spike; the alerts panel keeps both.
   await expect(app.getByTestId('alert-toast').filter({ hasText: 'is spiking' })).toHaveCount(0);

@@ -8,7 +8,9 @@ import type { AuditEntry, ProviderEvent } from '../../../electron/core/api';
 import { useApp, useSlice } from '../../app/context';
 import { formatDateTime, formatDuration, formatFlagValue } from '../../app/format';
 import { ApprovalAction } from '../actions/ApprovalAction';
+import { auditCsv, auditCsvFileName } from './audit-csv';
 import type { ProviderRow, SwitchboardRow } from './audit-timeline';
+import { downloadText } from './download-text';
 import { EffectText } from './EffectText';
 import { EntryNote, RecordedNote, SourceTag } from './TimelineParts';
 import { filterTerms, matchesTerms } from './timeline-filter';
@@ -28,10 +30,15 @@ export function AuditView() {
   );
   const { rows, sourceName, providerError } = useAuditTimeline();
   const [filter, setFilter] = useState('');
-  const shown = useMemo(() => {
+  const matching = useMemo(() => {
     const terms = filterTerms(filter);
-    return rows.filter((row) => matchesTerms(row, terms, sourceName)).slice(0, SHOWN);
+    return rows.filter((row) => matchesTerms(row, terms, sourceName));
   }, [rows, filter, sourceName]);
+  const shown = matching.length > SHOWN ? matching.slice(0, SHOWN) : matching;
+  const profile = useSlice(
+    (s) => s.sources,
+    (s) => s.info?.profile.name ?? null,
+  );
   const providerKind = rows.find((r): r is ProviderRow => r.source === 'provider')?.event.provider;
 
   return (
@@ -54,6 +61,17 @@ export function AuditView() {
             : `${rows.length} ${rows.length === 1 ? 'entry' : 'entries'}`}
           {rows.length > SHOWN && !filter ? ` (newest ${SHOWN} shown)` : ''}
         </span>
+        <span className="toolbar__spacer" />
+        <button
+          type="button"
+          className="btn btn--small"
+          data-testid="audit-export"
+          disabled={matching.length === 0}
+          title="Every entry that matches the filter, as CSV (UTC times)"
+          onClick={() => downloadText(auditCsv(matching, sourceName), auditCsvFileName(profile, new Date()))}
+        >
+          Export CSV
+        </button>
         {error ? <span className="toolbar__error">{error}</span> : null}
         {providerError ? (
           <span className="toolbar__error" data-testid="provider-history-error">
