@@ -7,6 +7,8 @@
  * a second, and the audit entry then gets its measured effect. Ticks run on a timer (`autoTick`) or
  * by hand with `step()`.
  */
+
+import { killSwitchEntry } from '../../electron/core/actions/testing/audit-entry';
 import type {
   Alert,
   AppInfo,
@@ -878,11 +880,9 @@ export class MemoryClient implements RendererClient {
     const t = this.requireTenant(tenantId);
     const previous = this.valueFor(flagKey, tenantId);
     const box = typeof timeboxMs === 'number' ? timeboxMs : null;
-    const entry: AuditEntry = {
+    const entry = killSwitchEntry({
       id: `audit-${this.nextAudit++}`,
       at: new Date(this.now).toISOString(),
-      actor: 'oncall',
-      action: 'set-tenant-flag',
       flagKey,
       tenantId,
       value,
@@ -890,13 +890,7 @@ export class MemoryClient implements RendererClient {
       reason: reason.trim(),
       timeboxMs: box,
       revertAt: box ? new Date(this.now + box).toISOString() : null,
-      provider: 'embedded',
-      outcome: 'pending',
-      error: null,
-      confirmedAt: null,
-      effect: null,
-      approval: null,
-    };
+    });
     this.audit.push(entry);
     this.emit('audit.onEntry', { ...entry });
     if (this.opts.approvalFor.has(tenantId)) {
