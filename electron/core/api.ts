@@ -147,15 +147,29 @@ export interface TrafficTick {
    * the alert and the audit entry that announce them.
    */
   markers?: TrafficMarker[];
+  /**
+   * Present while most tenants' traffic is down at once, far below their baselines (a broker that
+   * blocks every publisher): since when. Baselines hold while it lasts (traffic/fleet-drop.ts).
+   */
+  fleetDrop?: { since: number };
 }
 
 export interface TrafficMarker {
   t: number;
   /**
    * broker-alarm: a memory or disk alarm began (publishers blocked); broker-clear: it ended;
-   * broker-warning: an early warning (a suspected channel leak) — all three for every tenant.
+   * broker-warning: an early warning (a suspected channel leak); fleet-drop: most tenants' traffic
+   * fell at once; fleet-recovered: it came back — all five for every tenant.
    */
-  kind: 'spike' | 'flip' | 'revert' | 'broker-alarm' | 'broker-clear' | 'broker-warning';
+  kind:
+    | 'spike'
+    | 'flip'
+    | 'revert'
+    | 'broker-alarm'
+    | 'broker-clear'
+    | 'broker-warning'
+    | 'fleet-drop'
+    | 'fleet-recovered';
   /** null: about every tenant (a broker alarm, a flag turned on or off for everyone) */
   tenantId: string | null;
   label: string;
@@ -356,6 +370,8 @@ export interface Alert {
     | 'spike-ended'
     | 'over-limit'
     | 'over-limit-ended'
+    | 'fleet-drop'
+    | 'fleet-drop-ended'
     | 'flip-failed'
     | 'revert'
     | 'effect'

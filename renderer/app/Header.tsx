@@ -196,6 +196,15 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           <span className="figure__value">{loaded ? formatCount(model.spiking) : '—'}</span>
           <span className="figure__label">spiking</span>
         </button>
+        {loaded && model.fleetDropSince !== null ? (
+          <span
+            className="tag tag--alarm"
+            data-testid="fleet-drop-indicator"
+            title="Most tenants' traffic fell at once, far below their baselines: a broker or pipeline problem, not one tenant. Baselines are held until it recovers."
+          >
+            ▼ all traffic down{fleetDropFor(model.t - model.fleetDropSince)}
+          </span>
+        ) : null}
         {stale || ratesStale ? (
           <span
             className="tag tag--warn"
@@ -263,4 +272,9 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
       </div>
     </header>
   );
+}
+
+/** " for 42 s" once a drop has lasted a second (whole seconds: the header updates once a tick). */
+function fleetDropFor(ms: number): string {
+  return ms >= 1000 ? ` for ${formatDuration(Math.floor(ms / 1000) * 1000)}` : '';
 }

@@ -9,10 +9,12 @@ import { useSlice } from './context';
 export function documentTitle(state: {
   spiking: number;
   brokerAlarm: boolean;
+  fleetDrop: boolean;
   profile: string | null;
 }): string {
   const urgent = [
     state.brokerAlarm ? '⚠ broker alarm' : null,
+    state.fleetDrop ? '▼ all traffic down' : null,
     state.spiking > 0 ? `▲ ${state.spiking} spiking` : null,
   ].filter(Boolean);
   const name = state.profile ? `Switchboard — ${state.profile}` : 'Switchboard';
@@ -24,6 +26,10 @@ export function useDocumentTitle(): void {
     (s) => s.traffic,
     (s) => (s.loaded ? s.model.spiking : 0),
   );
+  const fleetDrop = useSlice(
+    (s) => s.traffic,
+    (s) => s.loaded && s.model.fleetDropSince !== null,
+  );
   const brokerAlarm = useSlice(
     (s) => s.broker,
     (s) => s.current.some((b) => b.memory.alarm || b.diskAlarm),
@@ -33,6 +39,6 @@ export function useDocumentTitle(): void {
     (s) => s.info?.profile.name ?? null,
   );
   useEffect(() => {
-    document.title = documentTitle({ spiking, brokerAlarm, profile });
-  }, [spiking, brokerAlarm, profile]);
+    document.title = documentTitle({ spiking, brokerAlarm, fleetDrop, profile });
+  }, [spiking, brokerAlarm, fleetDrop, profile]);
 }

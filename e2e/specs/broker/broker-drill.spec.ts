@@ -25,7 +25,7 @@ test.afterEach(async () => {
   await workload?.stop();
 });
 
-test('incident drill on a real RabbitMQ: the spike is marked, the tenant is switched off, its publishes at the broker stop while the others continue', async ({
+test('incident drill on a real RabbitMQ: the spike is marked, the tenant is switched off, its publishes at the broker stop while the others continue; a memory alarm that blocks everyone is all traffic down, and its end the recovery', async ({
   page,
 }, testInfo) => {
   // Baselines judge a tenant after 20 samples; the spike comes after that.
@@ -63,6 +63,35 @@ test('incident drill on a real RabbitMQ: the spike is marked, the tenant is swit
   const audit = new AuditPage(page);
   await audit.open();
   await expect(audit.rows('acme').first()).toContainText('INC-7');
+
+  // Then the original incident: the broker over its memory watermark blocks every publisher. Per
+  // tenant a rate of 0 is no spike; the console says that all the traffic is down at once, and when
+  // the broker recovers, that the traffic came back (and no tenant reads as a spike against a
+  // baseline that learned the zeros).
+  await page.getByTestId('nav-traffic').click();
+  const fleetDrop = page.getByTestId('fleet-drop-indicator');
+  await expect(fleetDrop).toHaveCount(0);
+  const inUse = await memoryUsed(workload.rabbit);
+  await setMemoryWatermark(workload.rabbit, { absoluteBytes: Math.floor(inUse / 2) });
+  try {
+    await expect(fleetDrop).toBeVisible({ timeout: 30_000 });
+    await expect(page).toHaveTitle(/▼ all traffic down · Switchboard/);
+    await expect(traffic.rate('globex')).toHaveText(/^0(\/s)?$/);
+    await expect(traffic.row('globex')).toHaveAttribute('data-status', 'normal');
+    await expect(
+      page.getByTestId('alert-toast').filter({ hasText: /(All 7|[4-6] of 7) tenants down at once/ }),
+    ).toBeVisible();
+    await saveScreenshot(page, testInfo, 'broker-fleet-drop');
+  } finally {
+    await setMemoryWatermark(workload.rabbit, 'default');
+  }
+  await expect(fleetDrop).toHaveCount(0, { timeout: 30_000 });
+  await expect(
+    page.getByTestId('alert-toast').filter({ hasText: /^.*Traffic recovered after/ }),
+  ).toBeVisible();
+  await expect(traffic.rate('globex')).not.toHaveText(/^0(\/s)?$/);
+  await expect(traffic.row('globex')).toHaveAttribute('data-status', 'normal');
+  await expect(page.getByTestId('overview-chart').getByText('▼ all traffic down')).toBeVisible();
 });
 
 /**

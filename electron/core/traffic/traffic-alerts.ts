@@ -1,5 +1,13 @@
 import type { Alert } from '../api';
+import { formatSpan } from './broker-health/broker-text';
 import { formatRate } from './figures';
+import type { FleetDropTransition } from './fleet-drop';
+
+type Started = Extract<FleetDropTransition, { kind: 'started' }>;
+type Ended = Extract<FleetDropTransition, { kind: 'ended' }>;
+
+/** Fleet-drop alerts share one topic: the recovery's toast replaces the drop's. */
+export const FLEET_DROP_TOPIC = 'traffic:fleet-drop';
 
 /**
  * Alerts raised by status transitions, queued until the core drains them once per tick. Bounded:
@@ -56,6 +64,32 @@ export class AlertQueue {
       severity: 'info',
       tenantId,
       message: `${name} is no longer over its limit: publishing switched off`,
+    });
+  }
+
+  fleetDropStarted(at: number, drop: Started): void {
+    const down = drop.down === drop.tenants ? `All ${drop.tenants}` : `${drop.down} of ${drop.tenants}`;
+    this.push({
+      id: alertId('fleet-drop', '*', at),
+      at,
+      kind: 'fleet-drop',
+      severity: 'critical',
+      tenantId: null,
+      topic: FLEET_DROP_TOPIC,
+      // short enough for a toast's two lines: the header's tag and the docs say that baselines hold
+      message: `${down} tenants down at once (${formatRate(drop.rate)}, ${formatRate(drop.expected)} expected): the broker or the pipeline, not a tenant`,
+    });
+  }
+
+  fleetDropEnded(at: number, drop: Ended): void {
+    this.push({
+      id: alertId('fleet-drop-ended', '*', at),
+      at,
+      kind: 'fleet-drop-ended',
+      severity: 'info',
+      tenantId: null,
+      topic: FLEET_DROP_TOPIC,
+      message: `Traffic recovered after ${formatSpan(at - drop.since)}: ${formatRate(drop.rate)} against ${formatRate(drop.expected)} expected`,
     });
   }
 

@@ -446,3 +446,114 @@ describe('TrafficModel sample order', () => {
     ]);
   });
 });
+
+describe('TrafficModel fleet-wide drop', () => {
+  const ids = Array.from({ length: 20 }, (_, k) => `t${k}`);
+  const rates = Object.fromEntries(ids.map((id, k) => [id, 50 + k * 20]));
+  const scaled = (factor: number) => Object.fromEntries(ids.map((id) => [id, rates[id]! * factor]));
+  const warm = (options?: TrafficModelOptions) => {
+    const h = harness(
+      ids.map((id) => info(id)),
+      options,
+    );
+    steady(h.feed, rates, 600);
+    h.model.drainAlerts();
+    return h;
+  };
+
+  it('every tenant at 0 at once: one critical alert and a marker for all, the tick says so, and the baselines hold', () => {
+    const { model, feed, row } = warm();
+    const before = row(feed(rates), 't10').baseline;
+    let tick = feed(scaled(0));
+    for (let k = 0; k < 300; k++) tick = feed(scaled(0));
+    const alerts = model.drainAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'fleet-drop', severity: 'critical', tenantId: null });
+    expect(alerts[0]!.message).toMatch(
+      /^All 20 tenants down at once \(0\/s, [\d,.k]+\/s expected\): the broker or the pipeline, not a tenant$/,
+    );
+    expect(tick.fleetDrop?.since).toBe(alerts[0]!.at);
+    expect(
+      model
+        .markers()
+        .filter((m) => m.tenantId === null)
+        .map((m) => m.kind),
+    ).toEqual(['fleet-drop']);
+    // per tenant nothing changed: 0/s is no spike, and the baseline did not learn the zeros
+    expect(row(tick, 't10')).toMatchObject({ status: 'normal', rate: 0 });
+    expect(row(tick, 't10').baseline).toBeCloseTo(before, 0);
+  });
+
+  it('ends when the traffic is back: an info alert on the same topic, a marker, and ×baseline reads 1, not 3', () => {
+    const { model, feed, row } = warm();
+    for (let k = 0; k < 300; k++) feed(scaled(0));
+    const [drop] = model.drainAlerts();
+    const tick = steady(feed, rates, 10);
+    const [ended, ...rest] = model.drainAlerts();
+    expect(rest).toEqual([]);
+    expect(ended).toMatchObject({ kind: 'fleet-drop-ended', severity: 'info', topic: drop!.topic });
+    expect(ended!.message).toMatch(/^Traffic recovered after 5 min: /);
+    expect(tick.fleetDrop).toBeUndefined();
+    expect(model.markers().map((m) => m.kind)).toEqual(['fleet-drop', 'fleet-recovered']);
+    for (const id of ids) expect(row(tick, id).ratio).toBeLessThan(1.3);
+    expect(tickRows(tick).map((r) => r.status)).toEqual(ids.map(() => 'normal'));
+  });
+
+  it('a real spike right after the recovery is still marked within two ticks', () => {
+    const { feed, row } = warm();
+    for (let k = 0; k < 300; k++) feed(scaled(0));
+    steady(feed, rates, 10);
+    feed({ ...rates, t10: rates.t10! * 5 });
+    expect(row(feed({ ...rates, t10: rates.t10! * 5 }), 't10').status).toBe('spike');
+  });
+
+  it('switching most tenants off is no drop: a silenced tenant is not counted', () => {
+    const { model, feed } = warm();
+    const off = new Set(ids.slice(0, 18));
+    model.setPublishing((id) => !off.has(id));
+    let tick = feed(rates);
+    for (let k = 0; k < 30; k++)
+      tick = feed(Object.fromEntries(ids.map((id) => [id, off.has(id) ? 0 : rates[id]!])));
+    expect(model.drainAlerts().filter((a) => a.kind === 'fleet-drop')).toEqual([]);
+    expect(tick.fleetDrop).toBeUndefined();
+  });
+
+  it('a flag turned back on for everyone is no drop while the rates come back (a slow rate window)', () => {
+    const { model, feed } = warm();
+    let publishing = false;
+    model.setPublishing(() => publishing);
+    for (let k = 0; k < 30; k++) feed(scaled(0));
+    publishing = true;
+    let tick = feed(scaled(0));
+    for (let k = 1; k <= 30; k++) tick = feed(scaled(k / 30));
+    expect(model.drainAlerts().filter((a) => a.kind === 'fleet-drop')).toEqual([]);
+    expect(tick.fleetDrop).toBeUndefined();
+    // after the grace, tenants that stay silent do count
+    for (let k = 0; k < 40; k++) tick = feed(scaled(0));
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['fleet-drop']);
+  });
+
+  it('a console started in the middle of a drop sees it at once (first sight is no switch back on)', () => {
+    const { model, feed } = harness(ids.map((id) => info(id)));
+    steady(feed, rates, 25);
+    model.drainAlerts();
+    for (let k = 0; k < 3; k++) feed(scaled(0));
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['fleet-drop']);
+  });
+
+  it('one big tenant going quiet is that tenant, not the fleet', () => {
+    const big = { ...rates, t19: 5_000 };
+    const { model, feed } = harness(ids.map((id) => info(id)));
+    steady(feed, big, 600);
+    model.drainAlerts();
+    const tick = steady(feed, { ...big, t19: 0 }, 30);
+    expect(tick.total).toBeLessThan(big.t19);
+    expect(model.drainAlerts().filter((a) => a.kind === 'fleet-drop')).toEqual([]);
+  });
+
+  it('a slow decline over half an hour is learned as it goes, never a drop', () => {
+    const { model, feed } = warm();
+    for (let k = 0; k < 1_800; k++) feed(scaled(1 - (0.6 * k) / 1_800));
+    expect(model.drainAlerts()).toEqual([]);
+  });
+});

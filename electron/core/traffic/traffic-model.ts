@@ -17,6 +17,7 @@ import {
   type DetectionOptionsPatch,
   resolveDetectionOptions,
 } from './detection-options';
+import { FleetDropWatch, type FleetSample } from './fleet-drop';
 import { LimitWatch } from './limit-watch';
 import { MarkerLog } from './marker-log';
 import { SampleOrder } from './sample-order';
@@ -51,6 +52,9 @@ export interface TrafficModelOptions {
   sparkLength?: number;
 }
 
+const PUBLISHING = 1;
+const SILENCED = 2;
+
 /** Whether a tenant may publish: the `publish-events` kill switch as the flag provider serves it. */
 export type PublishingLookup = (tenantId: string) => boolean;
 
@@ -84,6 +88,11 @@ export class TrafficModel {
   /** sample time of each tenant's last over-limit alert, 0 = none yet */
   private overLimitAlertAt = new Float64Array(0);
   private publishing: PublishingLookup = () => true;
+  /** this tick's answer of `publishing` per tenant, asked once in the fleet pass: PUBLISHING or SILENCED (0: not asked yet) */
+  private publishingNow = new Uint8Array(0);
+  /** epoch ms each tenant was last switched (back) on, as this model saw it */
+  private resumedAt = new Float64Array(0);
+  private readonly fleetDrop = new FleetDropWatch();
   private seq = 0;
   private lastTick: TrafficTick | null = null;
   /** tenants that existed at the last ingest (later ones have no rate yet) */
@@ -134,11 +143,12 @@ export class TrafficModel {
     const slot = this.series.advance(sample.t, total);
     const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
     const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
+    const fleetMayLearn = this.judgeFleet(sample.t, size, relearnTicks);
     const columns = emptyColumns(size);
     let spiking = 0;
     this.top.begin();
     for (let i = 0; i < size; i++) {
-      const status = this.judge(i, sample.t, total, alpha, relearnTicks, columns);
+      const status = this.judge(i, sample.t, total, alpha, relearnTicks, fleetMayLearn, columns);
       const rate = this.rates[i]!;
       this.series.write(slot, i, rate, this.baselines.value(i));
       this.top.offer(i, rate);
@@ -147,6 +157,7 @@ export class TrafficModel {
     const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
     this.markerLog.pruneBefore(this.series.oldestT());
     this.ingested = size;
+    const dropSince = this.fleetDrop.activeSince();
     const tick: TrafficTick = {
       seq: ++this.seq,
       t: sample.t,
@@ -155,6 +166,7 @@ export class TrafficModel {
       spiking,
       top,
       tenants: columns,
+      ...(dropSince === null ? {} : { fleetDrop: { since: dropSince } }),
     };
     this.lastTick = tick;
     // not kept in lastTick: a stale copy or a snapshot must not carry them again
@@ -277,11 +289,43 @@ export class TrafficModel {
     this.rates = withRoom(this.rates, size);
     this.limits = withRoom(this.limits, size);
     this.overLimitAlertAt = withRoom(this.overLimitAlertAt, size);
+    this.publishingNow = withRoom(this.publishingNow, size);
+    this.resumedAt = withRoom(this.resumedAt, size);
     this.baselines.ensureCapacity(size);
     this.detector.ensureCapacity(size);
     this.limitWatch.ensureCapacity(size);
     this.top.ensureCapacity(size);
     this.series.ensureTenants(size);
+  }
+
+  /**
+   * Ask each tenant's kill switch once, sum the fleet that is publishing with a trusted baseline and
+   * judge it for a fleet-wide drop (fleet-drop.ts); returns whether baselines may learn this tick.
+   */
+  private judgeFleet(t: number, size: number, relearnTicks: number): boolean {
+    const fleet: FleetSample = { tenants: 0, down: 0, rate: 0, expected: 0 };
+    for (let i = 0; i < size; i++) {
+      const publishing = this.publishing(this.registry.ids[i]!);
+      // switched back on (not merely seen for the first time, which may be mid-incident)
+      if (publishing && this.publishingNow[i] === SILENCED) this.resumedAt[i] = t;
+      this.publishingNow[i] = publishing ? PUBLISHING : SILENCED;
+      if (!publishing || !this.baselines.ready(i, this.options.warmupSamples)) continue;
+      const rate = this.rates[i]!;
+      const baseline = this.baselines.value(i);
+      fleet.tenants++;
+      fleet.rate += rate;
+      fleet.expected += baseline;
+      if (this.fleetDrop.isDown(t, rate, baseline, this.resumedAt[i]!)) fleet.down++;
+    }
+    const change = this.fleetDrop.step(t, fleet);
+    if (change?.kind === 'started') {
+      this.alerts.fleetDropStarted(t, change);
+      this.markerLog.add({ t, kind: 'fleet-drop', tenantId: null, label: 'all traffic down' });
+    } else if (change?.kind === 'ended') {
+      this.alerts.fleetDropEnded(t, change);
+      this.markerLog.add({ t, kind: 'fleet-recovered', tenantId: null, label: 'traffic recovered' });
+    }
+    return this.fleetDrop.mayLearn(relearnTicks);
   }
 
   /** Detection, learning and transitions for tenant i on this tick, written to `out`; returns its status. */
@@ -291,11 +335,11 @@ export class TrafficModel {
     total: number,
     alpha: number,
     relearnTicks: number,
+    fleetMayLearn: boolean,
     out: TenantColumns,
   ): TenantStatus {
-    const id = this.registry.ids[i]!;
     const rate = this.rates[i]!;
-    const publishing = this.publishing(id);
+    const publishing = this.publishingNow[i] === PUBLISHING;
     const wasLevel = this.detector.levelOf(i);
     const wasOver = this.limitWatch.isOver(i);
     const ready = this.baselines.ready(i, this.options.warmupSamples);
@@ -304,7 +348,8 @@ export class TrafficModel {
     if (publishing) {
       if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
       over = this.limitWatch.step(i, rate, this.limits[i]!);
-      if (!ready || this.detector.mayLearn(i, relearnTicks)) this.baselines.learn(i, rate, alpha);
+      const mayLearn = !ready || this.detector.mayLearn(i, relearnTicks);
+      if (mayLearn && fleetMayLearn) this.baselines.learn(i, rate, alpha);
     } else {
       // Off: nothing to detect, and a silenced tenant must not learn that zero is its normal.
       this.detector.reset(i);

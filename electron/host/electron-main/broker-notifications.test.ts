@@ -30,6 +30,29 @@ function setup(supported = true) {
 }
 
 describe('broker notifications', () => {
+  it('announces a fleet-wide drop of traffic (what a blocked broker looks like from the counters), not its end', () => {
+    const { notices, emit } = setup();
+    const drop: Alert = {
+      id: 'fleet-drop:*:1',
+      at: 1,
+      kind: 'fleet-drop',
+      severity: 'critical',
+      tenantId: null,
+      topic: 'traffic:fleet-drop',
+      message: 'Traffic is down for all 50 tenants at once',
+    };
+    emit(drop);
+    emit({ ...drop, id: 'fleet-drop-ended:*:2', kind: 'fleet-drop-ended', severity: 'info' });
+    emit({ ...drop, id: 'fleet-drop:*:3' });
+    expect(notices).toEqual([
+      {
+        title: 'Traffic down for every tenant at once',
+        body: 'Traffic is down for all 50 tenants at once',
+        tenantId: null,
+      },
+    ]);
+  });
+
   it('announces a memory alarm, a disk alarm and a suspected leak; not their ends, nor other alerts', () => {
     const { notices, emit } = setup();
     emit(alert('rabbitmq:blocked', 'critical'));

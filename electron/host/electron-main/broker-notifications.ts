@@ -7,6 +7,10 @@ import type { NotifierWiring } from './notifications';
  * every tenant, which is worth interrupting someone for as much as one tenant's spike. Each condition
  * of each broker is announced at most once per cooldown, so an alarm that flaps at the watermark
  * does not ring every few seconds. The end of a condition is not announced (the window says so).
+ *
+ * A fleet-wide drop (most tenants' traffic down at once, traffic/fleet-drop.ts) is announced here
+ * too: it is what a blocked broker looks like from the per-tenant counters alone, when no
+ * management API is watched — the same condition, seen from the other side.
  */
 
 export interface BrokerNotifierOptions extends NotifierWiring {
@@ -43,6 +47,7 @@ export function createBrokerNotifier(options: BrokerNotifierOptions): () => void
 
 /** The title of a broker condition worth a notification, or null for any other alert (and any end). */
 function conditionTitle(alert: Alert): string | null {
+  if (alert.kind === 'fleet-drop') return 'Traffic down for every tenant at once';
   if (alert.kind !== 'source' || alert.severity === 'info' || !alert.topic) return null;
   return TITLES[alert.topic.slice(alert.topic.lastIndexOf(':') + 1)] ?? null;
 }

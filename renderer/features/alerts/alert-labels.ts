@@ -6,6 +6,8 @@ export const KIND_LABEL: Record<Toast['kind'], string> = {
   'spike-ended': 'Spike ended',
   'over-limit': 'Over limit',
   'over-limit-ended': 'Limit cleared',
+  'fleet-drop': 'All traffic down',
+  'fleet-drop-ended': 'Traffic recovered',
   'flip-failed': 'Flip failed',
   revert: 'Reverted',
   effect: 'Effect',

@@ -25,6 +25,9 @@ export function markerStyle(kind: TrafficMarker['kind'], p: Palette): MarkerStyl
     case 'broker-warning':
       return { glyph: '⚠', color: p.warning, dash: '3 3' };
     case 'broker-clear':
+    case 'fleet-recovered':
       return { glyph: '✓', color: p.revert, dash: undefined };
+    case 'fleet-drop':
+      return { glyph: '▼', color: p.spike, dash: undefined };
   }
 }

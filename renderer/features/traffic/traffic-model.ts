@@ -66,6 +66,8 @@ export class TrafficModel {
   t = 0;
   total = 0;
   spiking = 0;
+  /** epoch ms a fleet-wide drop began (most tenants down at once), null when there is none */
+  fleetDropSince: number | null = null;
   intervalMs = 1000;
   top: string[] = [];
 
@@ -137,6 +139,7 @@ export class TrafficModel {
     this.t = tick.t;
     this.total = tick.total;
     this.spiking = tick.spiking;
+    this.fleetDropSince = tick.fleetDrop?.since ?? null;
     this.intervalMs = tick.intervalMs;
     this.top = tick.top;
     this.present.fill(0, 0, this.size);
