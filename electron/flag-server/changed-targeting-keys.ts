@@ -3,8 +3,9 @@
  * and short: the hint a refetch event carries so that a client with thousands of tenants re-evaluates
  * the flipped ones first. A tenant flip only edits override lists, so the answer is the tenants whose
  * override differs between the two files — the first override of a flag and the removal of its last
- * included: every other tenant's reason then turns STATIC ↔ DEFAULT but its value stays, and the hint
- * orders a client's re-fetch of everyone, it never limits it. Anything else — a rule, a state, a
+ * included: every other tenant's reason then turns STATIC ↔ DEFAULT but its value stays. So the hint
+ * is exact for values, and our gate (core/flags/ofrep-gate) re-fetches only the tenants it names; a
+ * client that wants the reasons too re-fetches everyone. Anything else — a rule, a state, a
  * variant, metadata, a flag added or removed — may change every tenant's value, and then there is no
  * hint (null): the client re-fetches everyone in its own order.
  */
