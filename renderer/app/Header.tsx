@@ -6,7 +6,7 @@ import { pushError } from '../features/alerts/alerts-store';
 import { INTERVAL_CHOICES, THEME_CYCLE, updateSettings } from '../features/settings/settings-store';
 import { setSort } from '../features/traffic/traffic-store';
 import { useApp, useSlice } from './context';
-import { formatCount, formatDuration, formatRate } from './format';
+import { formatClock, formatCount, formatDuration, formatRate } from './format';
 import { isMac } from './keyboard';
 import type { View } from './ui-store';
 
@@ -200,9 +200,9 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           <span
             className="tag tag--alarm"
             data-testid="fleet-drop-indicator"
-            title="Most tenants' traffic fell at once, far below their baselines: a broker or pipeline problem, not one tenant. Baselines are held until it recovers."
+            title={`Since ${formatClock(model.fleetDropSince)}, most tenants' traffic is far below their baselines at once: a broker or pipeline problem, not one tenant. Baselines are held until it recovers.`}
           >
-            ▼ all traffic down{fleetDropFor(model.t - model.fleetDropSince)}
+            ▼ all traffic down
           </span>
         ) : null}
         {stale || ratesStale ? (
@@ -223,11 +223,13 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           className={`btn btn--small${paused ? ' btn--active' : ''}`}
           data-testid="pause-toggle"
           aria-pressed={paused}
+          aria-label={paused ? 'Resume live updates' : 'Pause live updates'}
           disabled={connection.state !== 'connected'}
           onClick={togglePause}
           title={paused ? 'Live updates are paused: resume' : 'Pause live updates'}
         >
-          {paused ? '▶ Resume' : '❚❚ Pause'}
+          <span aria-hidden="true">{paused ? '▶' : '❚❚'}</span>
+          <span className="pause-label">{paused ? ' Resume' : ' Pause'}</span>
         </button>
         <label className="select-wrap" title="Refresh interval">
           <span className="visually-hidden">Refresh interval</span>
@@ -272,9 +274,4 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
       </div>
     </header>
   );
-}
-
-/** " for 42 s" once a drop has lasted a second (whole seconds: the header updates once a tick). */
-function fleetDropFor(ms: number): string {
-  return ms >= 1000 ? ` for ${formatDuration(Math.floor(ms / 1000) * 1000)}` : '';
 }
