@@ -24,6 +24,7 @@ import {
   WRITER_TOKEN,
 } from './flags/launchdarkly/testing/ld-contract-server';
 import type { OfrepGate } from './flags/ofrep-gate/ofrep-gate';
+import type { MetricsSource } from './metrics/metrics-source';
 import { tickRows } from './traffic/tick-columns';
 
 const actor = { actor: 'oncall' };
@@ -246,6 +247,17 @@ describe('console core, assembled over real files and a real OFREP server', () =
       message: expect.stringContaining('detection.spike.ratio'),
     });
     expect(model.detection().spike.ratio).toBe(2.5);
+  });
+
+  it('passes broker thresholds changed in the settings on to the running sources', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-core-'));
+    const { core, parts } = await start();
+    const tuned: unknown[] = [];
+    const source: MetricsSource = parts.sources[0]!;
+    source.tuneBrokerDetector = (options) => tuned.push(options);
+    await core.call('settings.update', { detection: { broker: { churnNetPerSec: 12 } } }, actor);
+    await core.call('settings.update', { detection: { broker: null } }, actor);
+    expect(tuned).toEqual([{ leak: { churnNetPerSec: 12 } }, {}]);
   });
 
   it('reports a settings file with a bad detection field in app.info and runs on the defaults', async () => {

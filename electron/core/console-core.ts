@@ -27,7 +27,7 @@ import { createProvider, createProviderOrKeepConnecting } from './flags/provider
 import { testProfileInput } from './profiles/profile-check';
 import { COMMAND_LINE_PROFILE_NAME, LOCAL_PROFILE, type Profile } from './profiles/profile-schema';
 import { ProfileStore } from './profiles/profile-store';
-import { trafficDetectionOptions } from './settings/detection-tuning';
+import { brokerDetectorOptions, trafficDetectionOptions } from './settings/detection-tuning';
 import { SettingsStore } from './settings/settings-store';
 import { DataDirLock } from './storage/data-dir-lock';
 import { TenantDirectory } from './tenants/tenant-directory';
@@ -77,8 +77,10 @@ async function assembleLocked(
   settings.onChange((next) => {
     session.parts.loop.setInterval(next.intervalMs);
     session.parts.board.setInterval(next.intervalMs);
-    // Traffic thresholds apply from the next tick; broker ones when the session next starts.
+    // Thresholds apply from the next tick (traffic) and the next broker sample (broker health).
     session.parts.model.setDetection(trafficDetectionOptions(next.detection));
+    const broker = brokerDetectorOptions(next.detection);
+    for (const source of session.parts.sources) source.tuneBrokerDetector?.(broker);
     bus.emit('settings.onChange', next);
   });
 

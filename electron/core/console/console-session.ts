@@ -113,7 +113,7 @@ export async function startSession(shared: SharedParts, options: SessionOptions)
     },
     defaultTenants: options.tenants ?? 50,
     defaultSpikeAfterMs: options.spikeAfterMs === undefined ? 30_000 : options.spikeAfterMs,
-    // Read once: a source's broker-health detector keeps its thresholds until the session restarts.
+    // The thresholds at start; console-core passes later changes on (tuneBrokerDetector).
     brokerDetector: brokerDetectorOptions(shared.settings.get().detection),
   });
   const gate = gates[0] ?? null;

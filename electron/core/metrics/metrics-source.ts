@@ -1,4 +1,5 @@
 import type { BrokerHealth, SourceStatus } from '../api';
+import type { BrokerHealthDetectorOptions } from '../traffic/broker-health/broker-health-detector';
 
 /** One sample from a source: per-tenant rates in events/s and, for a broker, its health. */
 export interface MetricsSample {
@@ -23,6 +24,8 @@ export interface MetricsSource {
   status(): SourceStatus;
   /** Past rates (oldest first) to fill the charts on start, where the source keeps history (Prometheus). */
   backfill?(windowMs: number, stepMs: number): Promise<MetricsSample[]>;
+  /** New broker-health thresholds (the `detection.broker` settings), where the source judges a broker. */
+  tuneBrokerDetector?(options: BrokerHealthDetectorOptions): void;
   close(): Promise<void>;
 }
 

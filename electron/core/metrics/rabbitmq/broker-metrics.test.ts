@@ -178,6 +178,24 @@ describe('BrokerMetrics: broker health from the captured answers', () => {
     ]);
   });
 
+  it('takes a share tuned while it runs from the next snapshot, and the default back', () => {
+    const m = metrics();
+    const at = (t: number) => {
+      const s = sampleSnapshot(t);
+      s.connections = s.connections.map((c, i) =>
+        i === 2 ? { ...c, user_provided_name: 'busy-publisher', channels: 1_300 } : c,
+      );
+      return s;
+    };
+    expect(m.ingest(at(T0)).broker.nearChannelMax).toEqual([]);
+    m.tuneDetector({ nearChannelMaxShare: 0.6 });
+    expect(m.ingest(at(T0 + 1_000)).broker.nearChannelMax.map((n) => n.connection)).toEqual([
+      'busy-publisher',
+    ]);
+    m.tuneDetector({});
+    expect(m.ingest(at(T0 + 2_000)).broker.nearChannelMax).toEqual([]);
+  });
+
   it('follows each listed connection’s channels: one leaking while its peers stay flat is named', () => {
     const m = metrics();
     let last = m.ingest(sampleSnapshot(T0)).broker;

@@ -66,10 +66,18 @@ export class BrokerMetrics {
   private readonly refresh = new RefreshEstimate();
   private readonly detector: BrokerHealthDetector;
   private readonly rules: TenantRules;
+  private nearChannelMaxShare: number;
 
   constructor(private readonly options: BrokerMetricsOptions) {
     this.rules = options.rules ?? new TenantRules();
     this.detector = new BrokerHealthDetector(options.detector);
+    this.nearChannelMaxShare = options.detector?.nearChannelMaxShare ?? NEAR_CHANNEL_MAX_SHARE;
+  }
+
+  /** New detection thresholds (settings), applied from the next snapshot. */
+  tuneDetector(options: BrokerHealthDetectorOptions): void {
+    this.detector.tune(options);
+    this.nearChannelMaxShare = options.nearChannelMaxShare ?? NEAR_CHANNEL_MAX_SHARE;
   }
 
   /** The observed stats refresh in ms, or null until seen. */
@@ -159,10 +167,7 @@ export class BrokerMetrics {
       channelsCreatedPerSec: hasChurn ? (globalRates.get('created') ?? 0) : null,
       channelsClosedPerSec: hasChurn ? (globalRates.get('closed') ?? 0) : null,
       leak: { suspected: false, why: '' },
-      nearChannelMax: nearChannelMax(
-        s.connections,
-        this.options.detector?.nearChannelMaxShare ?? NEAR_CHANNEL_MAX_SHARE,
-      ),
+      nearChannelMax: nearChannelMax(s.connections, this.nearChannelMaxShare),
       ...blockedConnections(s.connections),
       queues: {
         count: overview.object_totals.queues ?? s.queues.length,

@@ -93,6 +93,10 @@ export class RabbitMqSource extends HttpSource {
     });
   }
 
+  tuneBrokerDetector(options: BrokerHealthDetectorOptions): void {
+    this.metrics.tuneDetector(options);
+  }
+
   protected async read(now: number): Promise<MetricsSample> {
     let answers: HttpAnswer[] = [];
     try {

@@ -279,6 +279,16 @@ describe('channel leak on a big broker', () => {
     );
   });
 
+  it('takes thresholds tuned while it runs from the next sample on, judging the history it kept', () => {
+    const detector = new BrokerHealthDetector({ leak: { churnNetPerSec: 1_000 } });
+    const samples = bigBroker({ seconds: 180, leakFrom: 120, perConnection: false });
+    const judged = samples.slice(0, 170).map((s) => detector.assess(s.health, s.connections));
+    expect(judged.some((h) => h.leak.suspected)).toBe(false);
+    detector.tune({});
+    const next = samples[170]!;
+    expect(detector.assess(next.health, next.connections).leak.suspected).toBe(true);
+  });
+
   it('says both, the connection first, when the source gives both', () => {
     const detector = new BrokerHealthDetector();
     const last = bigBroker({ seconds: 150, leakFrom: 120 })

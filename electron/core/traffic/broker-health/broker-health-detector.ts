@@ -38,15 +38,31 @@ export class BrokerHealthDetector {
   private readonly channels: ChannelPoint[] = [];
   private readonly memory: MemoryPoint[] = [];
   private readonly leak: LeakWatch;
-  private readonly connectionRules: ConnectionLeakRules;
+  private connectionRules!: ConnectionLeakRules;
   private readonly perConnection: ConnectionChannelHistory;
-  private readonly memoryOptions: MemoryTrendOptions;
-  private readonly keepMs: number;
+  private memoryOptions!: MemoryTrendOptions;
+  private keepMs = 0;
 
-  constructor(private readonly options: BrokerHealthDetectorOptions = {}) {
+  constructor(private options: BrokerHealthDetectorOptions = {}) {
     const leak: LeakOptions = { ...DEFAULT_LEAK_OPTIONS, ...options.leak };
-    this.memoryOptions = { ...DEFAULT_MEMORY_TREND_OPTIONS, ...options.memory };
     this.leak = new LeakWatch(leak);
+    // sized once: the connection windows and the tracked count are not among the settings
+    this.perConnection = new ConnectionChannelHistory(
+      Math.max(...leak.connectionWindowsMs),
+      leak.maxTrackedConnections,
+    );
+    this.tune(options);
+  }
+
+  /**
+   * New thresholds (the `detection.broker` settings): judged from the next sample on, with the
+   * history and a raised leak suspicion kept — a threshold moving is not the broker changing.
+   */
+  tune(options: BrokerHealthDetectorOptions): void {
+    this.options = options;
+    const leak: LeakOptions = { ...DEFAULT_LEAK_OPTIONS, ...options.leak };
+    this.leak.setOptions(leak);
+    this.memoryOptions = { ...DEFAULT_MEMORY_TREND_OPTIONS, ...options.memory };
     this.connectionRules = {
       windowsMs: leak.connectionWindowsMs,
       minGrowth: leak.connectionMinGrowth,
@@ -56,10 +72,6 @@ export class BrokerHealthDetector {
       lateShare: leak.lateShare,
       peerShare: leak.peerShare,
     };
-    this.perConnection = new ConnectionChannelHistory(
-      Math.max(...leak.connectionWindowsMs),
-      leak.maxTrackedConnections,
-    );
     this.keepMs = Math.max(...leak.windowsMs, this.memoryOptions.windowMs);
   }
 

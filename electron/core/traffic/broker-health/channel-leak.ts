@@ -251,7 +251,12 @@ export class LeakWatch {
   private raisedChannels = 0;
   private raisedPerSec: number | null = null;
 
-  constructor(private readonly options: LeakOptions = DEFAULT_LEAK_OPTIONS) {}
+  constructor(private options: LeakOptions = DEFAULT_LEAK_OPTIONS) {}
+
+  /** New thresholds (the detection settings): judged from the next sample on, a raised suspicion kept. */
+  setOptions(options: LeakOptions): void {
+    this.options = options;
+  }
 
   judge(points: readonly ChannelPoint[], connectionLeaks: readonly ConnectionLeak[] = []): LeakVerdict {
     const last = points.at(-1);
