@@ -11,7 +11,9 @@
  *
  * Broad, not big: most tenants must be down, not just the total — one large tenant going quiet
  * halves the total too, and that is that tenant's business. Counted over the tenants that are
- * publishing and whose baseline is trusted, so a tenant switched off (or warming up) is no drop.
+ * publishing, whose baseline is trusted and that send something (`minBaseline`): a tenant switched
+ * off or warming up is no drop, and hundreds of listed tenants that never send must not outvote the
+ * ones that do.
  */
 export interface FleetDropOptions {
   /** a tenant is "down" below this fraction of its baseline, and the fleet's rate must be too */
@@ -24,6 +26,8 @@ export interface FleetDropOptions {
   recoverRatio: number;
   /** … for this many consecutive ticks */
   recoverTicks: number;
+  /** a tenant whose baseline is below this (events/s) is not counted: it hardly sends */
+  minBaseline: number;
   /** fewer tenants, or less expected traffic (events/s), is too little to call a fleet drop */
   minTenants: number;
   minExpected: number;
@@ -41,6 +45,7 @@ export const defaultFleetDropOptions: Readonly<FleetDropOptions> = Object.freeze
   enterTicks: 3,
   recoverRatio: 0.75,
   recoverTicks: 3,
+  minBaseline: 0.5,
   minTenants: 3,
   minExpected: 20,
   resumeGraceMs: 60_000,
@@ -71,6 +76,11 @@ export class FleetDropWatch {
   private since: number | null = null;
 
   constructor(private readonly options: FleetDropOptions = defaultFleetDropOptions) {}
+
+  /** Whether a tenant with this baseline is counted at all (it sends enough to be missed). */
+  counts(baseline: number): boolean {
+    return baseline >= this.options.minBaseline;
+  }
 
   /**
    * Whether a tenant counts as down: below `ratio` of its baseline, and not just switched back on

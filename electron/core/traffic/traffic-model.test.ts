@@ -541,6 +541,17 @@ describe('TrafficModel fleet-wide drop', () => {
     expect(model.drainAlerts().map((a) => a.kind)).toEqual(['fleet-drop']);
   });
 
+  it('hundreds of listed tenants that never send do not outvote the ones that do', () => {
+    const idle = Array.from({ length: 300 }, (_, k) => `idle${k}`);
+    const { model, feed } = harness([...ids, ...idle].map((id) => info(id)));
+    steady(feed, rates, 600);
+    model.drainAlerts();
+    for (let k = 0; k < 5; k++) feed(scaled(0));
+    expect(model.drainAlerts()).toMatchObject([
+      { kind: 'fleet-drop', message: expect.stringMatching(/^All 20 tenants down at once/) },
+    ]);
+  });
+
   it('one big tenant going quiet is that tenant, not the fleet', () => {
     const big = { ...rates, t19: 5_000 };
     const { model, feed } = harness(ids.map((id) => info(id)));

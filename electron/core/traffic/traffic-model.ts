@@ -312,6 +312,7 @@ export class TrafficModel {
       if (!publishing || !this.baselines.ready(i, this.options.warmupSamples)) continue;
       const rate = this.rates[i]!;
       const baseline = this.baselines.value(i);
+      if (!this.fleetDrop.counts(baseline)) continue;
       fleet.tenants++;
       fleet.rate += rate;
       fleet.expected += baseline;
