@@ -115,4 +115,30 @@ describe('spike tray', () => {
     expect(tray.tooltip).toBe('Switchboard — no tenant spiking');
     expect(tray.image).toBe(normal);
   });
+
+  it('says so while all traffic is down at once, with the broker alarm that caused it', () => {
+    const core = createFakeCore();
+    const tray = fakeTray();
+    createSpikeTray({
+      tray: tray as unknown as TrayLike,
+      images: { normal, alert },
+      contextMenu: menu,
+      subscribe: core.subscribe,
+      initialSpiking: 0,
+      onActivate: () => {},
+    });
+    core.emit('traffic.onTick', { ...tick(0), fleetDrop: { since: 1 } });
+    expect(tray.tooltip).toBe('Switchboard — all traffic down; no tenant spiking');
+    expect(tray.title).toBe('!');
+    expect(tray.image).toBe(alert);
+    core.emit('broker.onHealth', [brokerHealth({ t: 1, alarm: true })]);
+    expect(tray.tooltip).toBe(
+      'Switchboard — broker alarm, publishers blocked; all traffic down; no tenant spiking',
+    );
+    core.emit('broker.onHealth', [brokerHealth({ t: 2 })]);
+    core.emit('traffic.onTick', tick(0));
+    expect(tray.tooltip).toBe('Switchboard — no tenant spiking');
+    expect(tray.title).toBe('');
+    expect(tray.image).toBe(normal);
+  });
 });

@@ -3,8 +3,9 @@ import type { BrokerHealth, TrafficTick } from '../../core/api';
 import type { ConsoleCore } from '../../core/console-core.types';
 
 /**
- * The tray says how many tenants are spiking, and whether a broker is blocking every publisher (a
- * memory or disk alarm), so the console can sit minimised and still be watched. It follows
+ * The tray says how many tenants are spiking, whether a broker is blocking every publisher (a
+ * memory or disk alarm) and whether all traffic is down at once (traffic/fleet-drop.ts), so the
+ * console can sit minimised and still be watched. It follows
  * `traffic.onTick` and `broker.onHealth` but touches the OS only when what it says changes: both
  * arrive every second and a status-bar update per tick is wasted work (and D-Bus traffic on Linux).
  */
@@ -24,10 +25,20 @@ export interface SpikeTrayOptions {
   onActivate: () => void;
 }
 
-export function spikingText(count: number, brokerAlarm = false): { tooltip: string; title: string } {
-  const alarm = brokerAlarm ? 'broker alarm, publishers blocked; ' : '';
+/** What is wrong for every tenant at once, beside the spiking count. */
+export interface FleetConditions {
+  brokerAlarm?: boolean;
+  fleetDrop?: boolean;
+}
+
+export function spikingText(
+  count: number,
+  { brokerAlarm = false, fleetDrop = false }: FleetConditions = {},
+): { tooltip: string; title: string } {
+  const alarm =
+    (brokerAlarm ? 'broker alarm, publishers blocked; ' : '') + (fleetDrop ? 'all traffic down; ' : '');
   if (count === 0) {
-    return { tooltip: `Switchboard — ${alarm}no tenant spiking`, title: brokerAlarm ? '!' : '' };
+    return { tooltip: `Switchboard — ${alarm}no tenant spiking`, title: alarm ? '!' : '' };
   }
   const tenants = count === 1 ? '1 tenant' : `${count} tenants`;
   return { tooltip: `Switchboard — ${alarm}${tenants} spiking`, title: String(count) };
@@ -41,24 +52,28 @@ export interface SpikeTray {
 export function createSpikeTray(options: SpikeTrayOptions): SpikeTray {
   const { tray } = options;
   let shown = -1;
-  let alarmShown = false;
+  let conditionsShown = '';
   let spiking = options.initialSpiking;
   let alarm = false;
+  let drop = false;
   const show = () => {
-    if (spiking === shown && alarm === alarmShown) return;
+    const conditions = `${alarm}/${drop}`;
+    if (spiking === shown && conditions === conditionsShown) return;
     shown = spiking;
-    alarmShown = alarm;
-    const text = spikingText(spiking, alarm);
+    conditionsShown = conditions;
+    const text = spikingText(spiking, { brokerAlarm: alarm, fleetDrop: drop });
     tray.setToolTip(text.tooltip);
     tray.setTitle(text.title);
-    tray.setImage(spiking > 0 || alarm ? options.images.alert : options.images.normal);
+    tray.setImage(spiking > 0 || alarm || drop ? options.images.alert : options.images.normal);
   };
   tray.setContextMenu(options.contextMenu);
   tray.on('click', () => options.onActivate());
   show();
   const unsubscribe = options.subscribe((event, payload) => {
-    if (event === 'traffic.onTick') spiking = (payload as TrafficTick).spiking;
-    else if (event === 'broker.onHealth')
+    if (event === 'traffic.onTick') {
+      spiking = (payload as TrafficTick).spiking;
+      drop = (payload as TrafficTick).fleetDrop !== undefined;
+    } else if (event === 'broker.onHealth')
       alarm = (payload as BrokerHealth[]).some((b) => b.memory.alarm || b.diskAlarm);
     else return;
     show();
