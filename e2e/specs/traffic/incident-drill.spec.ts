@@ -21,7 +21,11 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(app).toHaveTitle('▲ 1 spiking · Switchboard — local'); // seen from a background tab
   await saveScreenshot(app, testInfo, '02-traffic-spike');
 
-  await traffic.killSwitch('acme').click();
+  // One action from the alert: the spike's toast offers the kill switch itself.
+  const spikeToast = app
+    .locator('[data-testid="alert-toast"][data-kind="spike"]')
+    .filter({ hasText: 'Acme' });
+  await spikeToast.getByTestId('toast-stop').click();
   const dialog = new FlipDialogPage(app);
   await expect(dialog.impact()).toContainText('Acme');
   await expect(dialog.impact()).toContainText('/s');
@@ -34,6 +38,10 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await dialog.close();
 
   await expect(traffic.row('acme')).toHaveAttribute('data-status', 'off');
+  // switched off: no toast about acme offers to stop it any more
+  await expect(
+    app.getByTestId('alert-toast').filter({ hasText: 'Acme' }).getByTestId('toast-stop'),
+  ).toHaveCount(0);
   await expect(traffic.row('acme')).toHaveAttribute('data-publishing', 'off');
   await expect(traffic.rate('acme')).toHaveText(/^0(\/s)?$/);
   await expect(app).toHaveTitle('Switchboard — local');

@@ -1,8 +1,13 @@
 /** Alerts as toasts, bottom-left (clear of the kill switches). Critical ones stay until dismissed. */
 import { useApp, useSlice } from '../../app/context';
 import { formatClock } from '../../app/format';
+import { openChange } from '../actions/actions-store';
+import { select } from '../traffic/traffic-store';
 import { KIND_LABEL } from './alert-labels';
-import { dismissToast, MAX_VISIBLE } from './alerts-store';
+import { dismissToast, MAX_VISIBLE, type Toast } from './alerts-store';
+
+/** Alerts about a tenant using too much: their toast offers the kill switch itself. */
+const STOPPABLE: ReadonlySet<Toast['kind']> = new Set(['spike', 'over-limit']);
 
 export function Toasts() {
   const { stores } = useApp();
@@ -10,6 +15,20 @@ export function Toasts() {
     (s) => s.alerts,
     (s) => s.toasts,
   );
+  const readOnly = useSlice(
+    (s) => s.sources,
+    (s) => s.info?.profile.readOnly ?? false,
+  );
+  // follows the ticks only while a toast could offer to stop a tenant
+  const publishing = useSlice(
+    (s) => s.traffic,
+    (s) => {
+      const ids = toasts.filter((t) => STOPPABLE.has(t.kind) && t.tenantId).map((t) => t.tenantId!);
+      return ids.filter((id) => s.model.publishing[s.model.slotOf(id)] === 1).join('\n');
+    },
+  );
+  const canStop = (t: Toast) =>
+    !readOnly && STOPPABLE.has(t.kind) && t.tenantId !== null && publishing.split('\n').includes(t.tenantId);
   if (toasts.length === 0) return null;
   const visible = toasts.slice(0, MAX_VISIBLE);
   const hidden = toasts.length - visible.length;
@@ -37,6 +56,21 @@ export function Toasts() {
                 }}
               >
                 Open {t.tenantId}
+              </button>
+            ) : null}
+            {canStop(t) ? (
+              <button
+                type="button"
+                className="btn btn--danger toast__stop"
+                data-testid="toast-stop"
+                title={`Stop publishing events for ${t.tenantId}: the kill switch, with a reason`}
+                onClick={() => {
+                  stores.ui.setState({ view: 'traffic' });
+                  select(stores.traffic, t.tenantId!);
+                  openChange(stores.actions, { kind: 'flip', tenantId: t.tenantId!, publish: false });
+                }}
+              >
+                Stop…
               </button>
             ) : null}
             <button
