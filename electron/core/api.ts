@@ -691,6 +691,11 @@ export const events = {
   'traffic.onPaused': output<{ paused: boolean }>(),
   /** Every running time box, whenever one starts, ends or is replaced. */
   'actions.onTimeBoxes': output<TimeBoxInfo[]>(),
+  /**
+   * The host asks the page to open one tenant: a desktop notification about it was clicked. Sent by
+   * the Electron host only (the web host shows no desktop notifications), never by the core.
+   */
+  'app.onReveal': output<{ tenantId: string }>(),
 } as const satisfies Record<string, Output<unknown>>;
 
 // ── Types derived from the contract ──────────────────────────────────────────────────────────────

@@ -22,6 +22,7 @@ import { connectSettings, loadSettings, updateSettings } from '../features/setti
 import { connectSources, loadSources } from '../features/sources/sources-store';
 import { TenantDetailPanel } from '../features/tenants/TenantDetailPanel';
 import { markerFromEntry, openTenant } from '../features/tenants/tenant-detail-store';
+import { revealTenant } from '../features/traffic/reveal-tenant';
 import { TrafficView } from '../features/traffic/TrafficView';
 import { addMarker, connectTraffic, loadTraffic } from '../features/traffic/traffic-store';
 import { ConnectionBanner, ProblemsBanner } from './ConnectionBanner';
@@ -76,6 +77,11 @@ export function App({ client }: { client: RendererClient }) {
           });
         }
       }),
+    [stores, client],
+  );
+  // A desktop notification about a tenant was clicked (Electron): open that tenant.
+  useEffect(
+    () => client.on('app.onReveal', ({ tenantId }) => revealTenant(stores, tenantId)),
     [stores, client],
   );
   // Flip markers on the overview from audit outcomes.

@@ -20,12 +20,14 @@ import {
   safeStorage,
   Tray,
 } from 'electron';
+import { wireName } from '../../core/api';
 import { createConsoleCore } from '../../core/console-core';
 import type { ConsoleCore } from '../../core/console-core.types';
 import { errorText } from '../../core/errors/error-text';
 import { consoleCoreOptions, type ServeOptions, START_USAGE } from '../launcher/serve-args';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, registerAppProtocol } from './app-protocol';
 import { createBrokerNotifier } from './broker-notifications';
+import { showDesktopNotice } from './desktop-notice';
 import { electronLaunch } from './electron-args';
 import { registerIpc } from './ipc';
 import { createSpikeNotifier, type NotifierWiring } from './notifications';
@@ -98,7 +100,11 @@ function run(args: ServeOptions): void {
         console.error(`Switchboard: the page did not load: ${error.message}`),
       );
       const disposeTray = startTray(core, showWindow);
-      const disposeNotifier = startNotifications(core, showWindow);
+      const reveal = (tenantId: string) => {
+        const win = main?.window;
+        if (win && !win.isDestroyed()) win.webContents.send(wireName('app.onReveal'), { tenantId });
+      };
+      const disposeNotifier = startNotifications(core, showWindow, reveal);
       quitCleanly(async () => {
         await main?.state.flush();
         disposeNotifier();
@@ -134,15 +140,16 @@ function startTray(core: ConsoleCore, showWindow: () => void): () => void {
 }
 
 /** Spikes, and a broker blocking every publisher (or leaking channels): worth interrupting for. */
-function startNotifications(core: ConsoleCore, showWindow: () => void): () => void {
+function startNotifications(
+  core: ConsoleCore,
+  showWindow: () => void,
+  reveal: (tenantId: string) => void,
+): () => void {
+  const host = { Notification, icon: ICON, showWindow, reveal };
   const wiring: NotifierWiring = {
     subscribe: (listener) => core.subscribe(listener),
     isSupported: () => Notification.isSupported(),
-    notify: ({ title, body }) => {
-      const notification = new Notification({ title, body, icon: ICON, urgency: 'critical' });
-      notification.on('click', showWindow);
-      notification.show();
-    },
+    notify: (notice) => showDesktopNotice(host, notice),
   };
   const stops = [createSpikeNotifier(wiring), createBrokerNotifier(wiring)];
   return () => {

@@ -2,6 +2,7 @@
 import { useApp, useSlice } from '../../app/context';
 import { formatClock } from '../../app/format';
 import { openChange } from '../actions/actions-store';
+import { revealTenant } from '../traffic/reveal-tenant';
 import { select } from '../traffic/traffic-store';
 import { KIND_LABEL } from './alert-labels';
 import { dismissToast, MAX_VISIBLE, type Toast } from './alerts-store';
@@ -51,7 +52,7 @@ export function Toasts() {
                 type="button"
                 className="link toast__open"
                 onClick={() => {
-                  stores.ui.setState({ view: 'traffic', openTenantId: t.tenantId });
+                  revealTenant(stores, t.tenantId!);
                   dismissToast(stores.alerts, t.id);
                 }}
               >

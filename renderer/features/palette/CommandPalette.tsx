@@ -6,6 +6,7 @@ import { errorText } from '../../client/client';
 import { openChange } from '../actions/actions-store';
 import { pushError } from '../alerts/alerts-store';
 import { THEME_CYCLE, updateSettings } from '../settings/settings-store';
+import { revealTenant } from '../traffic/reveal-tenant';
 import { STATUS_CODES, STATUS_LABEL } from '../traffic/traffic-model';
 import { resort, select, setSort } from '../traffic/traffic-store';
 import { type PaletteAction, paletteResults } from './palette-items';
@@ -81,12 +82,7 @@ export function CommandPalette() {
     const ui = stores.ui;
     switch (action.type) {
       case 'open-tenant':
-        select(stores.traffic, action.tenantId);
-        ui.setState({
-          view: 'traffic',
-          openTenantId: action.tenantId,
-          revealSeq: ui.getState().revealSeq + 1,
-        });
+        revealTenant(stores, action.tenantId);
         break;
       case 'flip':
         select(stores.traffic, action.tenantId);
