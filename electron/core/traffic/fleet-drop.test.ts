@@ -13,7 +13,7 @@ describe('FleetDropWatch', () => {
   it('enters after three ticks with most tenants down and the fleet below half, and holds learning from the first', () => {
     const watch = new FleetDropWatch();
     expect(watch.step(1, fleet(100, 10))).toBeNull();
-    expect(watch.mayLearn(900)).toBe(false);
+    expect(watch.mayLearn(1, 900)).toBe(false);
     expect(watch.step(2, fleet(100, 10))).toBeNull();
     expect(watch.step(3, fleet(100, 9))).toEqual({
       kind: 'started',
@@ -23,14 +23,15 @@ describe('FleetDropWatch', () => {
       tenants: 10,
     });
     expect(watch.activeSince()).toBe(3);
-    expect(watch.mayLearn(900)).toBe(false);
+    expect(watch.mayLearn(3, 900)).toBe(false);
+    expect(watch.judgesSpikes(3, 900)).toBe(false);
   });
 
   it('is not a drop when one big tenant goes quiet: the total halves but most tenants are fine', () => {
     const watch = new FleetDropWatch();
     for (let t = 0; t < 10; t++) expect(watch.step(t, fleet(300, 1))).toBeNull();
     expect(watch.activeSince()).toBeNull();
-    expect(watch.mayLearn(900)).toBe(true);
+    expect(watch.mayLearn(10, 900)).toBe(true);
   });
 
   it('needs a few tenants and some traffic before it calls anything a fleet drop', () => {
@@ -58,18 +59,36 @@ describe('FleetDropWatch', () => {
     expect(watch.step(5, fleet(900, 5))).toBeNull();
     expect(watch.step(6, fleet(900, 0))).toBeNull();
     expect(watch.step(7, fleet(800, 1))).toBeNull();
-    expect(watch.step(8, fleet(950, 0))).toEqual({ kind: 'ended', rate: 950, expected: 1_000, since: 3 });
+    expect(watch.step(8, fleet(950, 0))).toEqual({
+      kind: 'ended',
+      rate: 950,
+      expected: 1_000,
+      since: 3,
+      catchUpMs: 120_000,
+    });
     expect(watch.activeSince()).toBeNull();
-    expect(watch.mayLearn(900)).toBe(true);
   });
 
-  it('a drop that lasts past the relearn time is the new normal: learning resumes', () => {
+  it('judges no spikes and learns nothing while the fleet catches up after a drop, then both again', () => {
+    const watch = new FleetDropWatch();
+    for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
+    for (let t = 4; t <= 6; t++) watch.step(t, fleet(3_000, 0));
+    expect(watch.activeSince()).toBeNull();
+    expect(watch.judgesSpikes(7, 900)).toBe(false);
+    expect(watch.mayLearn(7, 900)).toBe(false);
+    expect(watch.judgesSpikes(6 + 119_999, 900)).toBe(false);
+    expect(watch.judgesSpikes(6 + 120_000, 900)).toBe(true);
+    expect(watch.mayLearn(6 + 120_000, 900)).toBe(true);
+  });
+
+  it('a drop that lasts past the relearn time is the new normal: learning and judging resume', () => {
     const watch = new FleetDropWatch();
     for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
     for (let t = 4; t < 4 + 99; t++) watch.step(t, fleet(0, 10));
-    expect(watch.mayLearn(100)).toBe(false);
+    expect(watch.mayLearn(102, 100)).toBe(false);
     watch.step(103, fleet(0, 10));
-    expect(watch.mayLearn(100)).toBe(true);
+    expect(watch.mayLearn(103, 100)).toBe(true);
+    expect(watch.judgesSpikes(103, 100)).toBe(true);
   });
 
   it('counts a tenant down below half its baseline, but not in the minute after it was switched back on', () => {

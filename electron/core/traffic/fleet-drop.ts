@@ -9,6 +9,11 @@
  * to be seen. So while a drop lasts the model learns nothing (baselines hold), unless it lasts so
  * long (`relearnAfterTicks`) that it is the new normal.
  *
+ * Its end needs the same care: publishers that held events back while blocked send them all at
+ * once, and every tenant would be marked spiking together — a storm of alerts, and an on-call
+ * engineer tempted to switch off healthy tenants. So for `catchUpMs` after a drop (and during it)
+ * spikes are not judged and baselines do not learn; usage limits still apply.
+ *
  * Broad, not big: most tenants must be down, not just the total — one large tenant going quiet
  * halves the total too, and that is that tenant's business. Counted over the tenants that are
  * publishing, whose baseline is trusted and that send something (`minBaseline`): a tenant switched
@@ -37,6 +42,8 @@ export interface FleetDropOptions {
    * would otherwise read as every tenant down at once.
    */
   resumeGraceMs: number;
+  /** after a drop ends, spikes are not judged and baselines do not learn for this long (ms) */
+  catchUpMs: number;
 }
 
 export const defaultFleetDropOptions: Readonly<FleetDropOptions> = Object.freeze({
@@ -49,6 +56,7 @@ export const defaultFleetDropOptions: Readonly<FleetDropOptions> = Object.freeze
   minTenants: 3,
   minExpected: 20,
   resumeGraceMs: 60_000,
+  catchUpMs: 120_000,
 });
 
 /** One tick of the fleet: the tenants judged (publishing, baseline trusted) and their sums. */
@@ -65,7 +73,7 @@ export interface FleetSample {
 /** What a tick changed: the drop began or ended (with its figures), or nothing. */
 export type FleetDropTransition =
   | { kind: 'started'; rate: number; expected: number; down: number; tenants: number }
-  | { kind: 'ended'; rate: number; expected: number; since: number }
+  | { kind: 'ended'; rate: number; expected: number; since: number; catchUpMs: number }
   | null;
 
 export class FleetDropWatch {
@@ -74,6 +82,8 @@ export class FleetDropWatch {
   private heldTicks = 0;
   /** epoch ms the drop was entered, or null when there is none */
   private since: number | null = null;
+  /** epoch ms until which the fleet is catching up after the last drop */
+  private catchUpUntil = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: FleetDropOptions = defaultFleetDropOptions) {}
 
@@ -104,16 +114,26 @@ export class FleetDropWatch {
     if (this.okRun < recoverTicks) return null;
     const since = this.since;
     this.reset();
-    return { kind: 'ended', rate: fleet.rate, expected: fleet.expected, since };
+    const { catchUpMs } = this.options;
+    this.catchUpUntil = t + catchUpMs;
+    return { kind: 'ended', rate: fleet.rate, expected: fleet.expected, since, catchUpMs };
   }
 
   /**
-   * Whether baselines may learn this tick: not during a drop (nor on the ticks that may become one),
-   * unless it has lasted so long that it is the new normal.
+   * Whether spikes are judged at `t`: not during a drop nor while the fleet catches up after one,
+   * unless the drop has lasted so long that it is the new normal.
    */
-  mayLearn(relearnAfterTicks: number): boolean {
-    if (this.since === null) return this.lowRun === 0;
-    return this.heldTicks >= relearnAfterTicks;
+  judgesSpikes(t: number, relearnAfterTicks: number): boolean {
+    if (t < this.catchUpUntil) return false;
+    return this.since === null || this.heldTicks >= relearnAfterTicks;
+  }
+
+  /**
+   * Whether baselines may learn at `t`: when spikes are judged, and not on the ticks that may become
+   * a drop.
+   */
+  mayLearn(t: number, relearnAfterTicks: number): boolean {
+    return this.judgesSpikes(t, relearnAfterTicks) && (this.since !== null || this.lowRun === 0);
   }
 
   private watchForDrop(t: number, fleet: FleetSample): FleetDropTransition {

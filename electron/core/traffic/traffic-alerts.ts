@@ -89,7 +89,10 @@ export class AlertQueue {
       severity: 'info',
       tenantId: null,
       topic: FLEET_DROP_TOPIC,
-      message: `Traffic recovered after ${formatSpan(at - drop.since)}: ${formatRate(drop.rate)} against ${formatRate(drop.expected)} expected`,
+      message:
+        `Traffic recovered after ${formatSpan(at - drop.since)}: ${formatRate(drop.rate)} against ` +
+        `${formatRate(drop.expected)} expected. Spikes are judged again in ${formatSpan(drop.catchUpMs)}, ` +
+        'once publishers have caught up',
     });
   }
 

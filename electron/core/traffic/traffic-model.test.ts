@@ -492,19 +492,42 @@ describe('TrafficModel fleet-wide drop', () => {
     const [ended, ...rest] = model.drainAlerts();
     expect(rest).toEqual([]);
     expect(ended).toMatchObject({ kind: 'fleet-drop-ended', severity: 'info', topic: drop!.topic });
-    expect(ended!.message).toMatch(/^Traffic recovered after 5 min: /);
+    expect(ended!.message).toMatch(
+      /^Traffic recovered after 5 min: [\d,.k]+\/s against [\d,.k]+\/s expected\. Spikes are judged again in 2 min, once publishers have caught up$/,
+    );
     expect(tick.fleetDrop).toBeUndefined();
     expect(model.markers().map((m) => m.kind)).toEqual(['fleet-drop', 'fleet-recovered']);
     for (const id of ids) expect(row(tick, id).ratio).toBeLessThan(1.3);
     expect(tickRows(tick).map((r) => r.status)).toEqual(ids.map(() => 'normal'));
   });
 
-  it('a real spike right after the recovery is still marked within two ticks', () => {
-    const { feed, row } = warm();
+  it('publishers catching up after the drop are no storm of spikes, nor learned; a spike after that is marked', () => {
+    const { model, feed, row } = warm();
+    const before = row(feed(rates), 't10').baseline;
     for (let k = 0; k < 300; k++) feed(scaled(0));
-    steady(feed, rates, 10);
+    model.drainAlerts();
+    // every tenant sends 6× for half a minute: what it held back while blocked (t10 past its limit)
+    model.setTenants(ids.map((id) => info(id, id === 't10' ? rates.t10! * 3 : null)));
+    let tick = feed(scaled(6));
+    for (let k = 0; k < 30; k++) tick = feed(scaled(6));
+    const kinds = model.drainAlerts().map((a) => a.kind);
+    expect(kinds).toEqual(['fleet-drop-ended']);
+    expect(tick.spiking).toBe(0);
+    // marked over its limit (a fact), but not announced: one alert per tenant would be a storm too
+    expect(row(tick, 't10').status).toBe('over-limit');
+    expect(
+      tickRows(tick)
+        .filter((r) => r.id !== 't10')
+        .every((r) => r.status === 'normal'),
+    ).toBe(true);
+    expect(row(tick, 't10').baseline).toBeCloseTo(before, 0);
+    // two minutes after the recovery, a tenant's own spike is marked within two ticks again
+    steady(feed, rates, 120);
+    model.drainAlerts();
     feed({ ...rates, t10: rates.t10! * 5 });
     expect(row(feed({ ...rates, t10: rates.t10! * 5 }), 't10').status).toBe('spike');
+    // and both announced again, its spike and its limit
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['spike', 'over-limit']);
   });
 
   it('switching most tenants off is no drop: a silenced tenant is not counted', () => {

@@ -52,6 +52,12 @@ export interface TrafficModelOptions {
   sparkLength?: number;
 }
 
+/** What the fleet's state allows this tick (fleet-drop.ts). */
+interface FleetVerdict {
+  judgeSpikes: boolean;
+  mayLearn: boolean;
+}
+
 const PUBLISHING = 1;
 const SILENCED = 2;
 
@@ -143,12 +149,12 @@ export class TrafficModel {
     const slot = this.series.advance(sample.t, total);
     const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
     const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
-    const fleetMayLearn = this.judgeFleet(sample.t, size, relearnTicks);
+    const fleet = this.judgeFleet(sample.t, size, relearnTicks);
     const columns = emptyColumns(size);
     let spiking = 0;
     this.top.begin();
     for (let i = 0; i < size; i++) {
-      const status = this.judge(i, sample.t, total, alpha, relearnTicks, fleetMayLearn, columns);
+      const status = this.judge(i, sample.t, total, alpha, relearnTicks, fleet, columns);
       const rate = this.rates[i]!;
       this.series.write(slot, i, rate, this.baselines.value(i));
       this.top.offer(i, rate);
@@ -300,9 +306,9 @@ export class TrafficModel {
 
   /**
    * Ask each tenant's kill switch once, sum the fleet that is publishing with a trusted baseline and
-   * judge it for a fleet-wide drop (fleet-drop.ts); returns whether baselines may learn this tick.
+   * judge it for a fleet-wide drop (fleet-drop.ts); returns what that allows this tick.
    */
-  private judgeFleet(t: number, size: number, relearnTicks: number): boolean {
+  private judgeFleet(t: number, size: number, relearnTicks: number): FleetVerdict {
     const fleet: FleetSample = { tenants: 0, down: 0, rate: 0, expected: 0 };
     for (let i = 0; i < size; i++) {
       const publishing = this.publishing(this.registry.ids[i]!);
@@ -326,7 +332,10 @@ export class TrafficModel {
       this.alerts.fleetDropEnded(t, change);
       this.markerLog.add({ t, kind: 'fleet-recovered', tenantId: null, label: 'traffic recovered' });
     }
-    return this.fleetDrop.mayLearn(relearnTicks);
+    return {
+      judgeSpikes: this.fleetDrop.judgesSpikes(t, relearnTicks),
+      mayLearn: this.fleetDrop.mayLearn(t, relearnTicks),
+    };
   }
 
   /** Detection, learning and transitions for tenant i on this tick, written to `out`; returns its status. */
@@ -336,7 +345,7 @@ export class TrafficModel {
     total: number,
     alpha: number,
     relearnTicks: number,
-    fleetMayLearn: boolean,
+    fleet: FleetVerdict,
     out: TenantColumns,
   ): TenantStatus {
     const rate = this.rates[i]!;
@@ -347,10 +356,11 @@ export class TrafficModel {
     let level: Level = NORMAL;
     let over = false;
     if (publishing) {
-      if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
+      if (!fleet.judgeSpikes) this.detector.reset(i);
+      else if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
       over = this.limitWatch.step(i, rate, this.limits[i]!);
       const mayLearn = !ready || this.detector.mayLearn(i, relearnTicks);
-      if (mayLearn && fleetMayLearn) this.baselines.learn(i, rate, alpha);
+      if (mayLearn && fleet.mayLearn) this.baselines.learn(i, rate, alpha);
     } else {
       // Off: nothing to detect, and a silenced tenant must not learn that zero is its normal.
       this.detector.reset(i);
@@ -358,7 +368,9 @@ export class TrafficModel {
     }
     const row = this.row(i, rate, total, publishing, level, over, ready);
     setTenantColumns(out, i, row);
-    if (wasLevel !== level || wasOver !== over) this.transition(i, row, t, wasLevel === SPIKE, wasOver, over);
+    if (wasLevel !== level || wasOver !== over) {
+      this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, fleet.judgeSpikes);
+    }
     return row.status;
   }
 
@@ -391,13 +403,17 @@ export class TrafficModel {
     };
   }
 
+  /**
+   * Alerts and markers for a tenant whose marks changed. `announceOverLimit` false: while the fleet
+   * catches up after a drop (fleet-drop.ts), a tenant over its limit is marked, not announced — the
+   * burst of held-back events would otherwise raise one alert per tenant.
+   */
   private transition(
     i: number,
     row: TenantRow,
     t: number,
-    wasSpike: boolean,
-    wasOver: boolean,
-    isOver: boolean,
+    { wasSpike, wasOver, isOver }: { wasSpike: boolean; wasOver: boolean; isOver: boolean },
+    announceOverLimit: boolean,
   ): void {
     const isSpike = row.status === 'spike';
     if (isSpike && !wasSpike) {
@@ -410,6 +426,7 @@ export class TrafficModel {
       this.alerts.spikeEnded(t, row.id, row.name, end);
     }
     if (isOver && !wasOver && row.limit !== null) {
+      if (!announceOverLimit) return;
       const last = this.overLimitAlertAt[i]!;
       if (last !== 0 && t - last < this.options.overLimitRepeatAlertMs) return;
       this.overLimitAlertAt[i] = t;
