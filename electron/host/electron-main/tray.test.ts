@@ -45,6 +45,21 @@ function fakeTray() {
 const tick = (spiking: number) =>
   ({ seq: 1, t: 0, intervalMs: 1000, total: 0, spiking, top: [] }) as unknown as TrafficTick;
 
+/** A tray on a fake core, nothing spiking yet. */
+function startedTray() {
+  const core = createFakeCore();
+  const tray = fakeTray();
+  createSpikeTray({
+    tray: tray as unknown as TrayLike,
+    images: { normal, alert },
+    contextMenu: menu,
+    subscribe: core.subscribe,
+    initialSpiking: 0,
+    onActivate: () => {},
+  });
+  return { core, tray };
+}
+
 describe('spike tray', () => {
   it('words the count', () => {
     expect(spikingText(0)).toEqual({ tooltip: 'Switchboard — no tenant spiking', title: '' });
@@ -90,16 +105,7 @@ describe('spike tray', () => {
   });
 
   it('says so while a broker blocks every publisher, and no longer once it lets go', () => {
-    const core = createFakeCore();
-    const tray = fakeTray();
-    createSpikeTray({
-      tray: tray as unknown as TrayLike,
-      images: { normal, alert },
-      contextMenu: menu,
-      subscribe: core.subscribe,
-      initialSpiking: 0,
-      onActivate: () => {},
-    });
+    const { core, tray } = startedTray();
     core.emit('broker.onHealth', [brokerHealth({ t: 1, alarm: true })]);
     expect(tray.tooltip).toBe('Switchboard — broker alarm, publishers blocked; no tenant spiking');
     expect(tray.title).toBe('!');
@@ -117,16 +123,7 @@ describe('spike tray', () => {
   });
 
   it('says so while all traffic is down at once, with the broker alarm that caused it', () => {
-    const core = createFakeCore();
-    const tray = fakeTray();
-    createSpikeTray({
-      tray: tray as unknown as TrayLike,
-      images: { normal, alert },
-      contextMenu: menu,
-      subscribe: core.subscribe,
-      initialSpiking: 0,
-      onActivate: () => {},
-    });
+    const { core, tray } = startedTray();
     core.emit('traffic.onTick', { ...tick(0), fleetDrop: { since: 1 } });
     expect(tray.tooltip).toBe('Switchboard — all traffic down; no tenant spiking');
     expect(tray.title).toBe('!');
