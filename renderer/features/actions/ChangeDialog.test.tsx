@@ -2,10 +2,14 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { killSwitchEntry } from '../../../electron/core/actions/testing/audit-entry';
-import type { AppInfo, AuditEntry, FlagInfo } from '../../../electron/core/api';
-import { AppContext, createAppStores } from '../../app/context';
+import type { AppInfo, AuditEntry, BrokerHealth, FlagInfo } from '../../../electron/core/api';
+import { AppContext, type AppStores, createAppStores } from '../../app/context';
+import { brokerHealthSample } from '../../testing/broker-health-sample';
 import { MemoryClient } from '../../testing/memory-client';
+import type { BrokerState } from '../broker/broker-store';
 import type { SourcesState } from '../sources/sources-store';
+import { row, snapshot, tick } from '../traffic/test-data';
+import { applySnapshot } from '../traffic/traffic-store';
 import type { ActionsState, ChangeIntent } from './actions-store';
 import { ChangeDialog } from './ChangeDialog';
 
@@ -26,9 +30,11 @@ function renderDialog(
   intent: ChangeIntent,
   state: Partial<ActionsState> = {},
   production = false,
+  prepare: (stores: AppStores) => void = () => {},
 ): string {
   const client = new MemoryClient({ tenants: 5 });
   const stores = createAppStores();
+  prepare(stores);
   const info = {
     profile: { name: production ? 'prod' : 'staging', production, readOnly: false },
     flagProvider: { kind: providerKind, label: providerKind },
@@ -49,6 +55,43 @@ function renderDialog(
     </AppContext.Provider>,
   );
 }
+
+describe('ChangeDialog: what a kill will stop', () => {
+  const kill: ChangeIntent = { kind: 'flip', tenantId: 'acme', publish: false };
+  // a server render reads a store's initial state (the traffic model is mutated in place)
+  const withBrokers = (stores: AppStores, current: BrokerHealth[]) => {
+    const initial = { ...stores.broker.getState(), current };
+    stores.broker = createStore<BrokerState>(() => initial);
+  };
+  const withTraffic = (stores: AppStores) =>
+    applySnapshot(stores.traffic, snapshot(tick(1, [row('acme', 2_000), row('globex', 6_000)])));
+
+  it('names the tenant, its rate and its share of all traffic', () => {
+    const html = renderDialog('embedded', kill, {}, false, withTraffic);
+    expect(html).toContain('~2,000 events/s, 25% of all traffic will stop.');
+  });
+
+  it('and how much of the broker it is eating, when a broker is watched', () => {
+    const html = renderDialog('embedded', kill, {}, false, (stores) => {
+      withTraffic(stores);
+      withBrokers(stores, [
+        brokerHealthSample({ publishRate: 5_000 }),
+        brokerHealthSample({ sourceId: 'b', publishRate: 3_000 }),
+      ]);
+    });
+    expect(html).toContain(
+      '~2,000 events/s, 25% of all traffic (25% of broker publishes, 8,000/s) will stop.',
+    );
+  });
+
+  it('leaves the broker out when the figures are not comparable (more events than the broker takes)', () => {
+    const html = renderDialog('embedded', kill, {}, false, (stores) => {
+      withTraffic(stores);
+      withBrokers(stores, [brokerHealthSample({ publishRate: 500 })]);
+    });
+    expect(html).toContain('~2,000 events/s, 25% of all traffic will stop.');
+  });
+});
 
 describe('ChangeDialog: where the reason is kept', () => {
   it('on an Unleash profile, says under the reason that a flag-wide off keeps its reason only in Switchboard', () => {

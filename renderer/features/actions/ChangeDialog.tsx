@@ -37,6 +37,11 @@ function useTenantFigures(tenantId: string) {
     (s) => s.traffic,
     (s) => s.seq,
   );
+  // every watched broker's publishes: what a tenant's share of the broker is measured against
+  const brokerPublish = useSlice(
+    (s) => s.broker,
+    (s) => s.current.reduce((sum, b) => sum + b.publishRate, 0),
+  );
   const { model } = stores.traffic.getState();
   const slot = model.slotOf(tenantId);
   const detail = stores.detail.getState().detail;
@@ -47,7 +52,18 @@ function useTenantFigures(tenantId: string) {
     rate: slot >= 0 ? model.rate[slot]! : null,
     share: slot >= 0 ? model.share[slot]! : null,
     baseline: slot >= 0 ? model.baseline[slot]! : null,
+    brokerPublish,
   };
+}
+
+/**
+ * " (27% of broker publishes, 7,400/s)" when a broker is watched: how much of the broker the
+ * tenant is eating. Left out when the tenant's rate is not comparable (more than the broker takes:
+ * its events are counted elsewhere, or batched into fewer messages).
+ */
+function brokerShareText(rate: number, brokerPublish: number): string {
+  if (!(brokerPublish > 0) || rate > brokerPublish) return '';
+  return ` (${formatPercent(rate / brokerPublish)} of broker publishes, ${formatRate(brokerPublish)})`;
 }
 
 function label(name: string, id: string): string {
@@ -112,7 +128,7 @@ function TenantImpact({ intent }: { intent: Exclude<ChangeIntent, { kind: 'flag-
         <p className="dialog__impact dialog__impact--stop" data-testid="flip-impact">
           <strong>{who}</strong>:{' '}
           {f.rate !== null
-            ? `~${formatRate(f.rate).replace('/s', '')} events/s, ${formatPercent(f.share)} of all traffic will stop.`
+            ? `~${formatRate(f.rate).replace('/s', '')} events/s, ${formatPercent(f.share)} of all traffic${brokerShareText(f.rate, f.brokerPublish)} will stop.`
             : 'all of its events will stop.'}
         </p>
       );
