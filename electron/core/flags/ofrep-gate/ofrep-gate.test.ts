@@ -295,6 +295,31 @@ describe('OfrepGate on the wire', () => {
     }
   });
 
+  it('asks again, with backoff, for a flipped tenant whose re-evaluation failed: the flip is not lost', async () => {
+    const proxy = await recordingProxy(server.origin);
+    try {
+      const g = gate({ endpoint: proxy.origin });
+      g.setTenants(['acme', 'globex']);
+      await until(() => g.state().connected);
+      await g.whenIdle();
+      proxy.log.length = 0;
+
+      proxy.refuseNext(2);
+      await flip('acme', false);
+      await until(() => !g.allowed('acme'));
+      expect(proxy.log.map((entry) => `${entry.tenant} ${entry.status}`)).toEqual([
+        'acme 503',
+        'acme 503',
+        'acme 200',
+      ]);
+      expect(g.allowed('globex')).toBe(true);
+      expect(g.state().error).toBeNull();
+    } finally {
+      for (const g of gates.splice(0)) await g.close();
+      await proxy.close();
+    }
+  });
+
   it('re-fetches every tenant after a change that names none (a flag turned off for everyone)', async () => {
     const proxy = await recordingProxy(server.origin);
     try {
@@ -364,6 +389,8 @@ interface ProxyEntry {
 async function recordingProxy(target: string) {
   const log: ProxyEntry[] = [];
   const arrivals: string[] = [];
+  /** evaluation requests still to be refused with a 503 */
+  let refuse = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const proxy = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -373,6 +400,12 @@ async function recordingProxy(target: string) {
       const tenant =
         req.method === 'POST' ? (JSON.parse(body.toString()).context.targetingKey as string) : null;
       if (tenant !== null) arrivals.push(tenant);
+      if (tenant !== null && refuse > 0) {
+        refuse--;
+        log.push({ url: req.url!, tenant, status: 503, ifNoneMatch: req.headers['if-none-match'] });
+        res.writeHead(503).end();
+        return;
+      }
       const upstream = request(
         `${target}${req.url}`,
         { method: req.method, headers: req.headers, agent: req.method === 'POST' ? agent : false },
@@ -397,6 +430,9 @@ async function recordingProxy(target: string) {
     origin: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     log,
     arrivals,
+    refuseNext: (count: number) => {
+      refuse = count;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();

@@ -16,7 +16,9 @@
  *   changed-targeting-keys.ts). Without a hint — any other change, or another OFREP server —
  *   everyone is re-fetched.
  * - When the stream drops, it reconnects with exponential backoff and jitter, and re-fetches once
- *   it is back. Meanwhile, and whenever an evaluation fails, the last known values stay in force.
+ *   it is back. Meanwhile, and whenever an evaluation fails, the last known values stay in force,
+ *   and a tenant whose re-evaluation failed is asked again with backoff: a flip must not wait for
+ *   the next change that happens to name the same tenant.
  * - A tenant the gate was given but has not evaluated yet is held (not allowed): at start-up a
  *   switched-off tenant must not publish until its answer arrives. Failed first evaluations are
  *   retried with backoff. A tenant the gate was never given is none of its business: allowed.
@@ -105,6 +107,8 @@ export class OfrepGate implements TenantGate {
   private readonly stateListeners = new Set<(state: OfrepGateState) => void>();
   private readonly idleWaiters: (() => void)[] = [];
   private changed = new Set<string>();
+  /** tenants with a value whose latest re-evaluation failed: it may be out of date */
+  private readonly stale = new Set<string>();
   private flushScheduled = false;
 
   constructor(private readonly options: OfrepGateOptions) {
@@ -250,11 +254,12 @@ export class OfrepGate implements TenantGate {
     try {
       const reply = await postJson(this.bulkUrl(), body, headers, this.agent, this.timeoutMs);
       if (!this.isCurrent(tenantId, seq)) return;
-      if (reply.status === 304) return this.evaluated();
+      if (reply.status === 304) return this.evaluated(tenantId);
       if (reply.status !== 200) {
         return this.evaluationFailed(
           tenantId,
           `${this.flagKey} for ${tenantId}: OFREP answered HTTP ${reply.status}`,
+          true,
         );
       }
       const answer = readBulkAnswer(reply.body, this.flagKey);
@@ -268,9 +273,9 @@ export class OfrepGate implements TenantGate {
       }
       if (reply.etag) this.etags.set(tenantId, reply.etag);
       this.setValue(tenantId, answer.allowed);
-      this.evaluated();
+      this.evaluated(tenantId);
     } catch (error) {
-      if (this.isCurrent(tenantId, seq)) this.evaluationFailed(tenantId, errorText(error));
+      if (this.isCurrent(tenantId, seq)) this.evaluationFailed(tenantId, errorText(error), true);
     } finally {
       if (this.newest.get(tenantId) === seq) this.newest.delete(tenantId);
     }
@@ -286,19 +291,28 @@ export class OfrepGate implements TenantGate {
     return url;
   }
 
-  private evaluated(): void {
+  private evaluated(tenantId: string): void {
+    this.stale.delete(tenantId);
     this.lastOkAt = Date.now();
     this.retryAttempt = 0;
     this.setEvaluationError(null);
   }
 
-  private evaluationFailed(tenantId: string, problem: string): void {
+  /**
+   * `unanswered`: the server gave no answer (transport error, HTTP error), so a known value may be
+   * out of date and is asked again; an answer without a value (the flag not served) is an answer.
+   */
+  private evaluationFailed(tenantId: string, problem: string, unanswered = false): void {
     this.setEvaluationError(problem);
-    if (!this.values.has(tenantId)) this.retryHeldLater();
+    if (!this.values.has(tenantId)) this.retryLater();
+    else if (unanswered) {
+      this.stale.add(tenantId);
+      this.retryLater();
+    }
   }
 
-  /** Held tenants must not wait for the next change event to be tried again. */
-  private retryHeldLater(): void {
+  /** Held and stale tenants must not wait for the next change event to be tried again. */
+  private retryLater(): void {
     if (this.retryTimer || this.closed) return;
     const delay = backoffDelay(
       this.retryAttempt++,
@@ -307,8 +321,8 @@ export class OfrepGate implements TenantGate {
     );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      const held = [...this.tenants].filter((id) => !this.values.has(id));
-      this.enqueue(held);
+      const again = [...this.tenants].filter((id) => !this.values.has(id) || this.stale.has(id));
+      this.enqueue(again);
     }, delay);
     this.retryTimer.unref();
   }
@@ -323,6 +337,7 @@ export class OfrepGate implements TenantGate {
     this.values.delete(tenantId);
     this.etags.delete(tenantId);
     this.newest.delete(tenantId);
+    this.stale.delete(tenantId);
     this.urgent.delete(tenantId);
     this.pending.delete(tenantId);
   }
