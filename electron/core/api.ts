@@ -152,6 +152,11 @@ export interface TrafficTick {
    * blocks every publisher): since when. Baselines hold while it lasts (traffic/fleet-drop.ts).
    */
   fleetDrop?: { since: number };
+  /**
+   * Present for a while after a fleet-wide drop ended: publishers are catching up on what they held
+   * back, so spikes are not judged (nor baselines learned) until `until` (epoch ms).
+   */
+  catchingUp?: { until: number };
 }
 
 export interface TrafficMarker {

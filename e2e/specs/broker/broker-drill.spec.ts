@@ -86,6 +86,11 @@ test('incident drill on a real RabbitMQ: the spike is marked, the tenant is swit
     await setMemoryWatermark(workload.rabbit, 'default');
   }
   await expect(fleetDrop).toHaveCount(0, { timeout: 30_000 });
+  // publishers catching up are not judged as spikes for a while, and the table says so
+  await expect(page.getByTestId('catching-up-indicator')).toContainText(
+    'catching up after the drop · spikes judged in',
+  );
+  await saveScreenshot(page, testInfo, 'broker-recovered');
   await expect(
     page.getByTestId('alert-toast').filter({ hasText: /^.*Traffic recovered after/ }),
   ).toBeVisible();

@@ -105,6 +105,11 @@ export class FleetDropWatch {
     return this.since;
   }
 
+  /** Epoch ms the catch-up after the last drop ends, when `t` is within it; null otherwise. */
+  catchingUpUntil(t: number): number | null {
+    return t < this.catchUpUntil ? this.catchUpUntil : null;
+  }
+
   step(t: number, fleet: FleetSample): FleetDropTransition {
     if (this.since === null) return this.watchForDrop(t, fleet);
     this.heldTicks++;

@@ -513,6 +513,10 @@ describe('TrafficModel fleet-wide drop', () => {
     const kinds = model.drainAlerts().map((a) => a.kind);
     expect(kinds).toEqual(['fleet-drop-ended']);
     expect(tick.spiking).toBe(0);
+    // the tick says until when, for the header
+    expect(tick.fleetDrop).toBeUndefined();
+    expect(tick.catchingUp!.until - tick.t).toBeGreaterThan(60_000);
+    expect(tick.catchingUp!.until - tick.t).toBeLessThanOrEqual(120_000);
     // marked over its limit (a fact), but not announced: one alert per tenant would be a storm too
     expect(row(tick, 't10').status).toBe('over-limit');
     expect(
@@ -522,7 +526,7 @@ describe('TrafficModel fleet-wide drop', () => {
     ).toBe(true);
     expect(row(tick, 't10').baseline).toBeCloseTo(before, 0);
     // two minutes after the recovery, a tenant's own spike is marked within two ticks again
-    steady(feed, rates, 120);
+    expect(steady(feed, rates, 120).catchingUp).toBeUndefined();
     model.drainAlerts();
     feed({ ...rates, t10: rates.t10! * 5 });
     expect(row(feed({ ...rates, t10: rates.t10! * 5 }), 't10').status).toBe('spike');

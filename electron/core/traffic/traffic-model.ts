@@ -164,6 +164,7 @@ export class TrafficModel {
     this.markerLog.pruneBefore(this.series.oldestT());
     this.ingested = size;
     const dropSince = this.fleetDrop.activeSince();
+    const catchUpUntil = this.fleetDrop.catchingUpUntil(sample.t);
     const tick: TrafficTick = {
       seq: ++this.seq,
       t: sample.t,
@@ -173,6 +174,7 @@ export class TrafficModel {
       top,
       tenants: columns,
       ...(dropSince === null ? {} : { fleetDrop: { since: dropSince } }),
+      ...(catchUpUntil === null ? {} : { catchingUp: { until: catchUpUntil } }),
     };
     this.lastTick = tick;
     // not kept in lastTick: a stale copy or a snapshot must not carry them again

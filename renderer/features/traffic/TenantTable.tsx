@@ -21,6 +21,7 @@ import { openChange } from '../actions/actions-store';
 import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
 import { timeBoxOf, timeBoxText } from '../actions/time-boxes-store';
 import { TenantsImportButton, TenantsImportResult, useTenantsImport } from '../tenants/TenantsImport';
+import { CatchingUpNote } from './CatchingUpNote';
 import { assignKeys, createKeyPool, spareKeys } from './recycle';
 import { SparkLayer } from './Sparkline';
 import type { SortKey } from './tenant-order';
@@ -233,6 +234,7 @@ const TableToolbar = memo(function TableToolbar() {
             ? `${formatCount(shown)} of ${formatCount(total)} tenants`
             : `${formatCount(total)} tenants`}
         </span>
+        <CatchingUpNote />
         <span className="toolbar__spacer" />
         {outOfOrder > 0 ? (
           <button

@@ -68,6 +68,8 @@ export class TrafficModel {
   spiking = 0;
   /** epoch ms a fleet-wide drop began (most tenants down at once), null when there is none */
   fleetDropSince: number | null = null;
+  /** epoch ms until which spikes are not judged after a fleet-wide drop, null when they are */
+  catchingUpUntil: number | null = null;
   intervalMs = 1000;
   top: string[] = [];
 
@@ -140,6 +142,7 @@ export class TrafficModel {
     this.total = tick.total;
     this.spiking = tick.spiking;
     this.fleetDropSince = tick.fleetDrop?.since ?? null;
+    this.catchingUpUntil = tick.catchingUp?.until ?? null;
     this.intervalMs = tick.intervalMs;
     this.top = tick.top;
     this.present.fill(0, 0, this.size);
