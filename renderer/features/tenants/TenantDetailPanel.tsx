@@ -24,6 +24,7 @@ import { KILL_SWITCH_FLAG } from '../actions/kill-switch';
 import { TimeBoxNote } from '../actions/TimeBoxNote';
 import { timeBoxOf } from '../actions/time-boxes-store';
 import { TenantAuditTimeline } from '../audit/TenantAuditTimeline';
+import { MarkerLabel } from '../traffic/MarkerLabel';
 import { markerStyle } from '../traffic/marker-style';
 import { markerOffsets, shortMarkerLabel, timeTicks } from '../traffic/overview';
 import { STATUS_LABEL } from '../traffic/traffic-model';
@@ -88,13 +89,14 @@ const RateChart = memo(function RateChart({
               stroke={style.color}
               strokeDasharray={style.dash}
               ifOverflow="hidden"
-              label={{
-                value: `${style.glyph} ${shortMarkerLabel(m)}`,
-                position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
-                offset: offsets[i],
-                fontSize: 11,
-                fill: style.color,
-              }}
+              label={
+                <MarkerLabel
+                  text={`${style.glyph} ${shortMarkerLabel(m)}`}
+                  color={style.color}
+                  leftOfLine={m.t > t0 + (t1 - t0) * 0.7}
+                  dy={offsets[i]!}
+                />
+              }
             />
           );
         })}

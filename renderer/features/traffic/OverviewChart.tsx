@@ -19,6 +19,7 @@ import { timeAxisProps, tooltipStyle, valueAxisProps } from '../../app/chart-sty
 import { useApp, useSlice } from '../../app/context';
 import { formatClock, formatRate, formatRateCompact } from '../../app/format';
 import { PALETTES, type Palette, useResolvedTheme } from '../../app/theme';
+import { MarkerLabel } from './MarkerLabel';
 import { markerStyle } from './marker-style';
 import { type ChartPoint, markerOffsets, timeTicks, toChartPoints } from './overview';
 
@@ -90,14 +91,14 @@ const Chart = memo(function Chart({
               strokeDasharray={style.dash}
               strokeWidth={1.5}
               ifOverflow="hidden"
-              label={{
-                value: `${style.glyph} ${m.label}`,
-                // labels near the right edge go left of their line so they are not cut off
-                position: m.t > t0 + (t1 - t0) * 0.7 ? 'insideTopRight' : 'insideTopLeft',
-                offset: offsets[i],
-                fill: style.color,
-                fontSize: 11,
-              }}
+              label={
+                <MarkerLabel
+                  text={`${style.glyph} ${m.label}`}
+                  color={style.color}
+                  leftOfLine={m.t > t0 + (t1 - t0) * 0.7}
+                  dy={offsets[i]!}
+                />
+              }
             />
           );
         })}
