@@ -9,6 +9,13 @@ const fleet = (rate: number, down: number, tenants = 10): FleetSample => ({
   expected: 1_000,
 });
 
+/** A watch that entered a drop at t = 3 (every tenant at 0 since t = 1). */
+function inDrop(): FleetDropWatch {
+  const watch = new FleetDropWatch();
+  for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
+  return watch;
+}
+
 describe('FleetDropWatch', () => {
   it('enters after three ticks with most tenants down and the fleet below half, and holds learning from the first', () => {
     const watch = new FleetDropWatch();
@@ -52,8 +59,7 @@ describe('FleetDropWatch', () => {
   });
 
   it('ends after three ticks with most tenants back and the fleet at three quarters, reporting since when', () => {
-    const watch = new FleetDropWatch();
-    for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
+    const watch = inDrop();
     expect(watch.step(4, fleet(900, 0))).toBeNull();
     // half the tenants still down: not recovered, and the run of good ticks restarts
     expect(watch.step(5, fleet(900, 5))).toBeNull();
@@ -70,8 +76,7 @@ describe('FleetDropWatch', () => {
   });
 
   it('judges no spikes and learns nothing while the fleet catches up after a drop, then both again', () => {
-    const watch = new FleetDropWatch();
-    for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
+    const watch = inDrop();
     for (let t = 4; t <= 6; t++) watch.step(t, fleet(3_000, 0));
     expect(watch.activeSince()).toBeNull();
     expect(watch.judgesSpikes(7, 900)).toBe(false);
@@ -82,8 +87,7 @@ describe('FleetDropWatch', () => {
   });
 
   it('a drop that lasts past the relearn time is the new normal: learning and judging resume', () => {
-    const watch = new FleetDropWatch();
-    for (let t = 1; t <= 3; t++) watch.step(t, fleet(0, 10));
+    const watch = inDrop();
     for (let t = 4; t < 4 + 99; t++) watch.step(t, fleet(0, 10));
     expect(watch.mayLearn(102, 100)).toBe(false);
     watch.step(103, fleet(0, 10));

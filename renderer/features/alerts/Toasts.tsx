@@ -20,16 +20,17 @@ export function Toasts() {
     (s) => s.sources,
     (s) => s.info?.profile.readOnly ?? false,
   );
-  // follows the ticks only while a toast could offer to stop a tenant
-  const publishing = useSlice(
+  // re-rendered each tick: whether a tenant still publishes decides whether its toast offers Stop…
+  useSlice(
     (s) => s.traffic,
-    (s) => {
-      const ids = toasts.filter((t) => STOPPABLE.has(t.kind) && t.tenantId).map((t) => t.tenantId!);
-      return ids.filter((id) => s.model.publishing[s.model.slotOf(id)] === 1).join('\n');
-    },
+    (s) => s.seq,
   );
+  const { model } = stores.traffic.getState();
   const canStop = (t: Toast) =>
-    !readOnly && STOPPABLE.has(t.kind) && t.tenantId !== null && publishing.split('\n').includes(t.tenantId);
+    !readOnly &&
+    STOPPABLE.has(t.kind) &&
+    t.tenantId !== null &&
+    model.publishing[model.slotOf(t.tenantId)] === 1;
   if (toasts.length === 0) return null;
   const visible = toasts.slice(0, MAX_VISIBLE);
   const hidden = toasts.length - visible.length;

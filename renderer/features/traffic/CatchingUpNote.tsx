@@ -3,10 +3,11 @@
  * (core traffic/fleet-drop.ts): the table says so beside its count, so that a table with nothing
  * marked during a burst is not read as "all is well".
  */
-import { useSlice } from '../../app/context';
+import { useApp, useSlice } from '../../app/context';
 import { formatClock, formatDuration } from '../../app/format';
 
 export function CatchingUpNote() {
+  const { stores } = useApp();
   const left = useSlice(
     (s) => s.traffic,
     (s) => {
@@ -15,10 +16,7 @@ export function CatchingUpNote() {
       return until === null ? null : Math.max(0, Math.round((until - s.model.t) / 1000));
     },
   );
-  const until = useSlice(
-    (s) => s.traffic,
-    (s) => s.model.catchingUpUntil,
-  );
+  const until = stores.traffic.getState().model.catchingUpUntil;
   if (left === null || until === null) return null;
   return (
     <span
