@@ -12,7 +12,9 @@
  * Its end needs the same care: publishers that held events back while blocked send them all at
  * once, and every tenant would be marked spiking together — a storm of alerts, and an on-call
  * engineer tempted to switch off healthy tenants. So for `catchUpMs` after a drop (and during it)
- * spikes are not judged and baselines do not learn; usage limits still apply.
+ * spikes are not judged and baselines do not learn; usage limits still apply. A tenant that was
+ * already spiking when the drop began is the exception (the traffic model keeps judging it): its
+ * spike is its own, not publishers catching up.
  *
  * Broad, not big: most tenants must be down, not just the total — one large tenant going quiet
  * halves the total too, and that is that tenant's business. Counted over the tenants that are

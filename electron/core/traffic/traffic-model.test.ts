@@ -534,6 +534,28 @@ describe('TrafficModel fleet-wide drop', () => {
     expect(model.drainAlerts().map((a) => a.kind)).toEqual(['spike', 'over-limit']);
   });
 
+  it('a tenant that was spiking before the drop is still judged while the others catch up', () => {
+    const { model, feed, row } = warm();
+    const spiking = { ...rates, t10: rates.t10! * 10 };
+    feed(spiking);
+    expect(row(feed(spiking), 't10').status).toBe('spike');
+    for (let k = 0; k < 30; k++) feed(scaled(0));
+    model.drainAlerts();
+    // the broker lets go: everyone catches up at 3×, t10 is back at its own 10×
+    let tick = feed({ ...scaled(3), t10: rates.t10! * 10 });
+    for (let k = 0; k < 4; k++) tick = feed({ ...scaled(3), t10: rates.t10! * 10 });
+    expect(row(tick, 't10').status).toBe('spike');
+    expect(
+      tickRows(tick)
+        .filter((r) => r.status === 'spike')
+        .map((r) => r.id),
+    ).toEqual(['t10']);
+    expect(model.drainAlerts().map((a) => `${a.kind} ${a.tenantId ?? ''}`)).toEqual([
+      'spike t10',
+      'fleet-drop-ended ',
+    ]);
+  });
+
   it('switching most tenants off is no drop: a silenced tenant is not counted', () => {
     const { model, feed } = warm();
     const off = new Set(ids.slice(0, 18));

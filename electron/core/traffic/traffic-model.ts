@@ -98,6 +98,11 @@ export class TrafficModel {
   private publishingNow = new Uint8Array(0);
   /** epoch ms each tenant was last switched (back) on, as this model saw it */
   private resumedAt = new Float64Array(0);
+  /**
+   * 1 = the tenant was spiking when the last fleet-wide drop began: its spike is its own, not
+   * publishers catching up, so it is still judged while the fleet catches up
+   */
+  private spikingAtDrop = new Uint8Array(0);
   private readonly fleetDrop = new FleetDropWatch();
   private seq = 0;
   private lastTick: TrafficTick | null = null;
@@ -299,6 +304,7 @@ export class TrafficModel {
     this.overLimitAlertAt = withRoom(this.overLimitAlertAt, size);
     this.publishingNow = withRoom(this.publishingNow, size);
     this.resumedAt = withRoom(this.resumedAt, size);
+    this.spikingAtDrop = withRoom(this.spikingAtDrop, size);
     this.baselines.ensureCapacity(size);
     this.detector.ensureCapacity(size);
     this.limitWatch.ensureCapacity(size);
@@ -328,6 +334,7 @@ export class TrafficModel {
     }
     const change = this.fleetDrop.step(t, fleet);
     if (change?.kind === 'started') {
+      for (let i = 0; i < size; i++) this.spikingAtDrop[i] = this.detector.levelOf(i) === SPIKE ? 1 : 0;
       this.alerts.fleetDropStarted(t, change);
       this.markerLog.add({ t, kind: 'fleet-drop', tenantId: null, label: 'all traffic down' });
     } else if (change?.kind === 'ended') {
@@ -352,13 +359,14 @@ export class TrafficModel {
   ): TenantStatus {
     const rate = this.rates[i]!;
     const publishing = this.publishingNow[i] === PUBLISHING;
+    const judgeSpikes = fleet.judgeSpikes || this.spikingAtDrop[i] === 1;
     const wasLevel = this.detector.levelOf(i);
     const wasOver = this.limitWatch.isOver(i);
     const ready = this.baselines.ready(i, this.options.warmupSamples);
     let level: Level = NORMAL;
     let over = false;
     if (publishing) {
-      if (!fleet.judgeSpikes) this.detector.reset(i);
+      if (!judgeSpikes) this.detector.reset(i);
       else if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
       over = this.limitWatch.step(i, rate, this.limits[i]!);
       const mayLearn = !ready || this.detector.mayLearn(i, relearnTicks);
@@ -371,7 +379,7 @@ export class TrafficModel {
     const row = this.row(i, rate, total, publishing, level, over, ready);
     setTenantColumns(out, i, row);
     if (wasLevel !== level || wasOver !== over) {
-      this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, fleet.judgeSpikes);
+      this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, judgeSpikes);
     }
     return row.status;
   }
