@@ -134,12 +134,13 @@ export class LdClient {
     if (request.body !== undefined) {
       headers['Content-Type'] = request.semanticPatch ? SEMANTIC_PATCH : 'application/json';
     }
+    const pending = requestSignal(this.options.signal, this.options.timeoutMs);
     try {
       return await this.options.fetch(url, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        signal: pending.signal,
         redirect: 'error',
       });
     } catch (error) {
@@ -158,6 +159,8 @@ export class LdClient {
         null,
         true,
       );
+    } finally {
+      pending.done();
     }
   }
 
@@ -295,4 +298,29 @@ export class LdClient {
   redact(text: string): string {
     return this.#token.length >= 4 ? text.split(this.#token).join('[token]') : text;
   }
+}
+
+/**
+ * One request's signal: aborted when the provider closes or after `timeoutMs` (with a TimeoutError).
+ * Not `AbortSignal.any([closed, AbortSignal.timeout(ms)])`: in Node 20 the timeout signal inside a
+ * composite can be garbage-collected before it fires (nodejs/node#57736), and the request then hangs
+ * for good — seen as a LaunchDarkly write that never timed out under a full test run's memory
+ * pressure. Our own timer is held until `done`.
+ */
+function requestSignal(closed: AbortSignal, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  const onClose = () => controller.abort(closed.reason);
+  if (closed.aborted) onClose();
+  else closed.addEventListener('abort', onClose, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      closed.removeEventListener('abort', onClose);
+    },
+  };
 }
