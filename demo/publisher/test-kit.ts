@@ -14,6 +14,9 @@ export interface TenantTaps {
   count(tenantId: string): Promise<number>;
   /** messages in the queue bound to `tenant.#` */
   total(): Promise<number>;
+  /** unbind / bind again the tenant's tap queue: its events stop reaching it (a broken route) */
+  detach(tenantId: string): Promise<void>;
+  attach(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,8 @@ export async function tenantTaps(
   return {
     count: (tenantId) => messages(queueOf(tenantId)),
     total: () => messages(allQueue),
+    detach: async (id) => void (await (await open()).unbindQueue(queueOf(id), exchange, `tenant.${id}.#`)),
+    attach: async (id) => void (await (await open()).bindQueue(queueOf(id), exchange, `tenant.${id}.#`)),
     async close() {
       try {
         const ch = await open();

@@ -53,7 +53,7 @@ export type Theme = z.infer<typeof themeSchema>;
 
 // ── Domain types (outputs) ───────────────────────────────────────────────────────────────────────
 
-export type TenantStatus = 'normal' | 'elevated' | 'spike' | 'over-limit' | 'off';
+export type TenantStatus = 'normal' | 'elevated' | 'spike' | 'over-limit' | 'off' | 'silent';
 
 export interface TenantInfo {
   id: string;
@@ -93,7 +93,7 @@ export interface TenantRow {
  * renderer imports types only: its own list is declared with this type, so the compiler holds both
  * sides to one order.
  */
-export type TenantStatusOrder = readonly ['normal', 'elevated', 'spike', 'over-limit', 'off'];
+export type TenantStatusOrder = readonly ['normal', 'elevated', 'spike', 'over-limit', 'off', 'silent'];
 
 /**
  * Every tenant's figures in one tick as parallel columns: index i of each array is one tenant.
@@ -164,10 +164,12 @@ export interface TrafficMarker {
   /**
    * broker-alarm: a memory or disk alarm began (publishers blocked); broker-clear: it ended;
    * broker-warning: an early warning (a suspected channel leak); fleet-drop: most tenants' traffic
-   * fell at once; fleet-recovered: it came back — all five for every tenant.
+   * fell at once; fleet-recovered: it came back — all five for every tenant. silent: the tenant
+   * stopped sending while its switch was on (traffic/silence-watch.ts).
    */
   kind:
     | 'spike'
+    | 'silent'
     | 'flip'
     | 'revert'
     | 'broker-alarm'
@@ -375,6 +377,8 @@ export interface Alert {
     | 'spike-ended'
     | 'over-limit'
     | 'over-limit-ended'
+    | 'silent'
+    | 'silent-ended'
     | 'fleet-drop'
     | 'fleet-drop-ended'
     | 'flip-failed'

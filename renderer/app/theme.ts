@@ -41,6 +41,8 @@ export interface Palette {
   revert: string;
   /** a broker's early warning (channel leak) */
   warning: string;
+  /** a tenant that stopped sending */
+  silent: string;
   baseline: string;
   line: string;
   sparkLine: string;
@@ -63,6 +65,7 @@ export const PALETTES: Record<ResolvedTheme, Palette> = {
     flip: '#58a6ff',
     revert: '#8b949e',
     warning: '#d29922',
+    silent: '#39b8c9',
     baseline: '#8b949e',
     line: '#4c9aff',
     sparkLine: '#6ea8ef',
@@ -83,6 +86,7 @@ export const PALETTES: Record<ResolvedTheme, Palette> = {
     flip: '#0969da',
     revert: '#6e7781',
     warning: '#9a6700',
+    silent: '#0e7c86',
     baseline: '#6e7781',
     line: '#2f6fd0',
     sparkLine: '#2f6fd0',

@@ -17,11 +17,31 @@ export class Baselines {
   private mean = new Float64Array(0);
   private dev = new Float64Array(0);
   private learned = new Uint32Array(0);
+  /** mean and spread as `keep` found them, for `restore` */
+  private keptMean = new Float64Array(0);
+  private keptDev = new Float64Array(0);
 
   ensureCapacity(tenants: number): void {
     this.mean = withRoom(this.mean, tenants);
     this.dev = withRoom(this.dev, tenants);
     this.learned = withRoom(this.learned, tenants);
+    this.keptMean = withRoom(this.keptMean, tenants);
+    this.keptDev = withRoom(this.keptDev, tenants);
+  }
+
+  /**
+   * Remember tenant i's baseline as it is, for the caller to take back samples it learned before it
+   * could judge them (the first quiet ticks of what became a silence).
+   */
+  keep(i: number): void {
+    this.keptMean[i] = this.mean[i]!;
+    this.keptDev[i] = this.dev[i]!;
+  }
+
+  /** Back to what `keep` remembered (the sample count stays: those samples were seen). */
+  restore(i: number): void {
+    this.mean[i] = this.keptMean[i]!;
+    this.dev[i] = this.keptDev[i]!;
   }
 
   /** The baseline in events/s (0 before the first sample). */

@@ -106,6 +106,11 @@ export class TenantSeries {
     return this.times[this.slotOf(this.count - 1)]!;
   }
 
+  /** Time of the newest sample, or -Infinity when empty. */
+  newestT(): number {
+    return this.count === 0 ? Number.NEGATIVE_INFINITY : this.times[this.head]!;
+  }
+
   /** Slot of the sample `back` ticks before the newest (0 = newest). */
   private slotOf(back: number): number {
     return (this.head - back + this.capacity) % this.capacity;

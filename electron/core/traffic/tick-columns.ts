@@ -4,7 +4,14 @@
  */
 import type { TenantColumns, TenantRow, TenantStatus, TenantStatusOrder, TrafficTick } from '../api';
 
-export const TENANT_STATUS_ORDER: TenantStatusOrder = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
+export const TENANT_STATUS_ORDER: TenantStatusOrder = [
+  'normal',
+  'elevated',
+  'spike',
+  'over-limit',
+  'off',
+  'silent',
+];
 const STATUS_CODE = Object.fromEntries(TENANT_STATUS_ORDER.map((status, i) => [status, i])) as Record<
   TenantStatus,
   number

@@ -67,6 +67,47 @@ export class AlertQueue {
     });
   }
 
+  /** The silence and its end share a topic per tenant: "sending again" replaces "stopped sending". */
+  silenceStarted(at: number, tenantId: string, name: string, why: string): void {
+    this.push({
+      id: alertId('silent', tenantId, at),
+      at,
+      kind: 'silent',
+      severity: 'warning',
+      tenantId,
+      topic: silenceTopic(tenantId),
+      message: `${name} stopped sending with its switch on: ${why}`,
+    });
+  }
+
+  /** Several at once: one alert naming a few, about no one tenant. */
+  silencesStarted(at: number, tenants: readonly { id: string; name: string }[]): void {
+    const named = tenants.slice(0, 3).map((t) => t.name);
+    const more = tenants.length - named.length;
+    this.push({
+      id: alertId('silent', '*', at),
+      at,
+      kind: 'silent',
+      severity: 'warning',
+      tenantId: null,
+      message:
+        `${tenants.length} tenants stopped sending at once with their switches on: ` +
+        `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} — likely a shared part of the pipeline, not the tenants`,
+    });
+  }
+
+  silenceEnded(at: number, tenantId: string, name: string, rate: number, silentForMs: number): void {
+    this.push({
+      id: alertId('silent-ended', tenantId, at),
+      at,
+      kind: 'silent-ended',
+      severity: 'info',
+      tenantId,
+      topic: silenceTopic(tenantId),
+      message: `${name} is sending again: ${formatRate(rate)} after ${formatSpan(silentForMs)} of silence`,
+    });
+  }
+
   fleetDropStarted(at: number, drop: Started): void {
     const down = drop.down === drop.tenants ? `All ${drop.tenants}` : `${drop.down} of ${drop.tenants}`;
     this.push({
@@ -109,6 +150,10 @@ export class AlertQueue {
 }
 
 export type SpikeEnd = { kind: 'switched-off' } | { kind: 'calmed'; rate: number; baseline: number };
+
+function silenceTopic(tenantId: string): string {
+  return `traffic:silent:${tenantId}`;
+}
 
 /** Stable for one transition (kind, tenant, sample time), so a host can de-duplicate notifications. */
 function alertId(kind: Alert['kind'], tenantId: string, at: number): string {

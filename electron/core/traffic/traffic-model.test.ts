@@ -617,3 +617,116 @@ describe('TrafficModel fleet-wide drop', () => {
     expect(model.drainAlerts()).toEqual([]);
   });
 });
+
+describe('TrafficModel silent tenants', () => {
+  const ids = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'wonka'];
+  const rates = Object.fromEntries(ids.map((id, k) => [id, 100 + k * 40]));
+  const without = (gone: readonly string[]) =>
+    Object.fromEntries(ids.map((id) => [id, gone.includes(id) ? 0 : rates[id]!]));
+  const warm = () => {
+    const h = harness(ids.map((id) => info(id)));
+    steady(h.feed, rates, 600);
+    h.model.drainAlerts();
+    return h;
+  };
+
+  it('a tenant that stops sending with its switch on is marked silent, announced once, and its baseline holds', () => {
+    const { model, feed, row } = warm();
+    const before = row(feed(rates), 'acme').baseline;
+    let tick = feed(without(['acme']));
+    for (let k = 0; k < 8; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').status).toBe('normal');
+    tick = feed(without(['acme']));
+    expect(row(tick, 'acme')).toMatchObject({ status: 'silent', rate: 0, publishing: true });
+    expect(row(tick, 'acme').why).toBe('nothing for 10 s, ~100/s expected');
+    for (let k = 0; k < 50; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').why).toBe('nothing for 60 s, ~100/s expected');
+    // held, and the quiet ticks learned before the mark were taken back
+    expect(row(tick, 'acme').baseline).toBeCloseTo(before, 0);
+    expect(row(tick, 'globex').status).toBe('normal');
+    const alerts = model.drainAlerts();
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'silent',
+        severity: 'warning',
+        tenantId: 'acme',
+        topic: 'traffic:silent:acme',
+        message: 'ACME stopped sending with its switch on: nothing for 10 s, ~100/s expected',
+      }),
+    ]);
+    expect(model.markers('acme').map((m) => [m.kind, m.label])).toEqual([['silent', 'ACME silent']]);
+  });
+
+  it('sending again ends it at once, on the same topic, saying for how long it was silent', () => {
+    const { model, feed, row } = warm();
+    for (let k = 0; k < 120; k++) feed(without(['acme']));
+    const [silent] = model.drainAlerts();
+    const tick = feed(rates);
+    expect(row(tick, 'acme').status).toBe('normal');
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({
+        kind: 'silent-ended',
+        severity: 'info',
+        tenantId: 'acme',
+        topic: silent!.topic,
+        message: 'ACME is sending again: 100/s after 2 min of silence',
+      }),
+    ]);
+  });
+
+  it('a tenant switched off is off, never silent; switched back on it is judged only after a grace', () => {
+    const { model, feed, row } = warm();
+    let acmeOn = false;
+    model.setPublishing((id) => id !== 'acme' || acmeOn);
+    let tick = feed(without(['acme']));
+    for (let k = 0; k < 120; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').status).toBe('off');
+    acmeOn = true;
+    // its publisher never comes back: nothing for the grace, then silent
+    for (let k = 0; k < 60; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').status).toBe('normal');
+    for (let k = 0; k < 12; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').status).toBe('silent');
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['silent']);
+  });
+
+  it('several at once are one alert and one marker for all, not a toast each', () => {
+    const { model, feed, row } = warm();
+    const gone = ['acme', 'globex', 'initech', 'umbrella'];
+    let tick = feed(without(gone));
+    for (let k = 0; k < 20; k++) tick = feed(without(gone));
+    for (const id of gone) expect(row(tick, id).status).toBe('silent');
+    expect(tick.fleetDrop).toBeUndefined();
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({
+        kind: 'silent',
+        tenantId: null,
+        message:
+          '4 tenants stopped sending at once with their switches on: ACME, GLOBEX, INITECH and 1 more — likely a shared part of the pipeline, not the tenants',
+      }),
+    ]);
+    expect(model.markers().map((m) => [m.kind, m.tenantId, m.label])).toEqual([
+      ['silent', null, '4 tenants silent'],
+    ]);
+  });
+
+  it('a silence that lasts is learned as the new normal after 15 minutes, and the mark fades without news', () => {
+    const { model, feed, row } = warm();
+    let tick = feed(without(['acme']));
+    for (let k = 0; k < 15 * 60; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme').status).toBe('silent');
+    for (let k = 0; k < 30 * 60 && row(tick, 'acme').status === 'silent'; k++) tick = feed(without(['acme']));
+    expect(row(tick, 'acme')).toMatchObject({ status: 'normal', rate: 0 });
+    expect(row(tick, 'acme').baseline).toBeLessThan(0.5);
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['silent']);
+  });
+
+  it('every tenant quiet at once is the fleet-wide drop, with no silence marks', () => {
+    const { model, feed, row } = warm();
+    let tick = feed(without(ids));
+    for (let k = 0; k < 120; k++) tick = feed(without(ids));
+    expect(tick.fleetDrop).toBeDefined();
+    for (const id of ids) expect(row(tick, id).status).toBe('normal');
+    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['fleet-drop']);
+  });
+});

@@ -21,6 +21,14 @@ import { FleetDropWatch, type FleetSample } from './fleet-drop';
 import { LimitWatch } from './limit-watch';
 import { MarkerLog } from './marker-log';
 import { SampleOrder } from './sample-order';
+import {
+  QUIET_BEGAN,
+  SILENCE_ENDED,
+  SILENCE_STARTED,
+  SILENCE_UNCHANGED,
+  type SilenceChange,
+  SilenceWatch,
+} from './silence-watch';
 import { type Level, NORMAL, SPIKE, SpikeDetector } from './spike-detector';
 import { TenantRegistry } from './tenant-registry';
 import { type SeriesWindow, TenantSeries } from './tenant-series';
@@ -57,6 +65,20 @@ interface FleetVerdict {
   judgeSpikes: boolean;
   mayLearn: boolean;
 }
+
+/** What every tenant's judgement in one tick shares. */
+interface TickContext {
+  t: number;
+  intervalMs: number;
+  total: number;
+  /** the baselines' EWMA weight for this interval */
+  alpha: number;
+  relearnTicks: number;
+  fleet: FleetVerdict;
+}
+
+/** more tenants going silent in one tick are announced together */
+const SILENCES_ANNOUNCED_ONE_BY_ONE = 3;
 
 const PUBLISHING = 1;
 const SILENCED = 2;
@@ -104,6 +126,9 @@ export class TrafficModel {
    */
   private spikingAtDrop = new Uint8Array(0);
   private readonly fleetDrop = new FleetDropWatch();
+  private readonly silence = new SilenceWatch();
+  /** rows of the tenants that went silent in the tick being ingested */
+  private silencedNow: TenantRow[] = [];
   private seq = 0;
   private lastTick: TrafficTick | null = null;
   /** tenants that existed at the last ingest (later ones have no rate yet) */
@@ -155,22 +180,24 @@ export class TrafficModel {
     const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
     const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
     const fleet = this.judgeFleet(sample.t, size, relearnTicks);
+    const tick: TickContext = { t: sample.t, intervalMs, total, alpha, relearnTicks, fleet };
     const columns = emptyColumns(size);
     let spiking = 0;
     this.top.begin();
     for (let i = 0; i < size; i++) {
-      const status = this.judge(i, sample.t, total, alpha, relearnTicks, fleet, columns);
+      const status = this.judge(i, tick, columns);
       const rate = this.rates[i]!;
       this.series.write(slot, i, rate, this.baselines.value(i));
       this.top.offer(i, rate);
       if (status === 'spike') spiking++;
     }
+    this.announceSilences(sample.t);
     const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
     this.markerLog.pruneBefore(this.series.oldestT());
     this.ingested = size;
     const dropSince = this.fleetDrop.activeSince();
     const catchUpUntil = this.fleetDrop.catchingUpUntil(sample.t);
-    const tick: TrafficTick = {
+    const batch: TrafficTick = {
       seq: ++this.seq,
       t: sample.t,
       intervalMs,
@@ -181,10 +208,10 @@ export class TrafficModel {
       ...(dropSince === null ? {} : { fleetDrop: { since: dropSince } }),
       ...(catchUpUntil === null ? {} : { catchingUp: { until: catchUpUntil } }),
     };
-    this.lastTick = tick;
+    this.lastTick = batch;
     // not kept in lastTick: a stale copy or a snapshot must not carry them again
     const markers = this.markerLog.takeFresh();
-    return markers ? { ...tick, markers } : tick;
+    return markers ? { ...batch, markers } : batch;
   }
 
   /**
@@ -308,6 +335,7 @@ export class TrafficModel {
     this.baselines.ensureCapacity(size);
     this.detector.ensureCapacity(size);
     this.limitWatch.ensureCapacity(size);
+    this.silence.ensureCapacity(size);
     this.top.ensureCapacity(size);
     this.series.ensureTenants(size);
   }
@@ -348,15 +376,8 @@ export class TrafficModel {
   }
 
   /** Detection, learning and transitions for tenant i on this tick, written to `out`; returns its status. */
-  private judge(
-    i: number,
-    t: number,
-    total: number,
-    alpha: number,
-    relearnTicks: number,
-    fleet: FleetVerdict,
-    out: TenantColumns,
-  ): TenantStatus {
+  private judge(i: number, tick: TickContext, out: TenantColumns): TenantStatus {
+    const { t, fleet } = tick;
     const rate = this.rates[i]!;
     const publishing = this.publishingNow[i] === PUBLISHING;
     const judgeSpikes = fleet.judgeSpikes || this.spikingAtDrop[i] === 1;
@@ -365,23 +386,76 @@ export class TrafficModel {
     const ready = this.baselines.ready(i, this.options.warmupSamples);
     let level: Level = NORMAL;
     let over = false;
+    let silence: SilenceChange = SILENCE_UNCHANGED;
     if (publishing) {
       if (!judgeSpikes) this.detector.reset(i);
       else if (ready) level = this.detector.step(i, rate, this.baselines.value(i), this.baselines.spread(i));
       over = this.limitWatch.step(i, rate, this.limits[i]!);
-      const mayLearn = !ready || this.detector.mayLearn(i, relearnTicks);
-      if (mayLearn && fleet.mayLearn) this.baselines.learn(i, rate, alpha);
+      silence = this.stepSilence(i, tick, ready);
+      if (silence === QUIET_BEGAN) this.baselines.keep(i);
+      else if (silence === SILENCE_STARTED) this.baselines.restore(i);
+      const mayLearn = !ready || this.detector.mayLearn(i, tick.relearnTicks);
+      const held = this.silence.holdsBaseline(i, t, this.options.relearnElevatedAfterMs);
+      if (mayLearn && fleet.mayLearn && !held) this.baselines.learn(i, rate, tick.alpha);
     } else {
       // Off: nothing to detect, and a silenced tenant must not learn that zero is its normal.
       this.detector.reset(i);
       this.limitWatch.reset(i);
+      this.silence.reset(i);
     }
-    const row = this.row(i, rate, total, publishing, level, over, ready);
+    const row = this.row(i, rate, tick.total, publishing, level, over, ready);
     setTenantColumns(out, i, row);
     if (wasLevel !== level || wasOver !== over) {
       this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, judgeSpikes);
     }
+    if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(silence, row, t);
     return row.status;
+  }
+
+  /**
+   * A new silence is judged only when the fleet is itself (no drop, no catch-up: the header already
+   * says "all traffic down") and the tenant was not just switched back on.
+   */
+  private stepSilence(i: number, tick: TickContext, ready: boolean): SilenceChange {
+    const judge = ready && tick.fleet.judgeSpikes && this.silence.pastResumeGrace(tick.t, this.resumedAt[i]!);
+    return this.silence.step(i, {
+      t: tick.t,
+      intervalMs: tick.intervalMs,
+      rate: this.rates[i]!,
+      baseline: this.baselines.value(i),
+      spread: this.baselines.spread(i),
+      judge,
+    });
+  }
+
+  /**
+   * "Sending again" at once; "stopped sending" is held to the end of the tick (announceSilences).
+   * A silence the baseline learned ends without news.
+   */
+  private silenceTransition(change: SilenceChange, row: TenantRow, t: number): void {
+    if (change === SILENCE_STARTED) this.silencedNow.push(row);
+    else if (change === SILENCE_ENDED)
+      this.alerts.silenceEnded(t, row.id, row.name, row.rate, this.silence.endedSilenceMs);
+  }
+
+  /**
+   * The tenants that went silent this tick, announced one by one — or, when more than a few went at
+   * once (one broker node of several, a shared pipeline stage: broad but short of a fleet-wide
+   * drop), as one alert and one marker, not a toast per tenant.
+   */
+  private announceSilences(t: number): void {
+    const rows = this.silencedNow;
+    if (rows.length === 0) return;
+    this.silencedNow = [];
+    if (rows.length > SILENCES_ANNOUNCED_ONE_BY_ONE) {
+      this.alerts.silencesStarted(t, rows);
+      this.markerLog.add({ t, kind: 'silent', tenantId: null, label: `${rows.length} tenants silent` });
+      return;
+    }
+    for (const row of rows) {
+      this.alerts.silenceStarted(t, row.id, row.name, row.why);
+      this.markerLog.add({ t, kind: 'silent', tenantId: row.id, label: `${row.name} silent` });
+    }
   }
 
   private row(
@@ -396,7 +470,8 @@ export class TrafficModel {
     const baseline = this.baselines.value(i);
     const limit = this.registry.limits[i]!;
     const share = shareOf(rate, total);
-    const status = statusOf(publishing, level, overLimit);
+    const silent = this.silence.isSilent(i);
+    const status = statusOf(publishing, level, overLimit, silent);
     return {
       id: this.registry.ids[i]!,
       name: this.registry.names[i]!,
@@ -408,8 +483,19 @@ export class TrafficModel {
       share,
       limitUse: limitUseOf(rate, limit),
       status,
-      why: status === 'normal' ? '' : whyOf(status, { rate, baseline, share, limit, overLimit }),
+      why:
+        status === 'normal'
+          ? ''
+          : whyOf(status, { rate, baseline, share, limit, overLimit, ...this.silenceFigures(i) }),
       publishing,
+    };
+  }
+
+  private silenceFigures(i: number): { quietForMs: number; expected: number } | null {
+    if (!this.silence.isSilent(i)) return null;
+    return {
+      quietForMs: this.series.newestT() - this.silence.quietSinceOf(i),
+      expected: this.silence.expected(i),
     };
   }
 

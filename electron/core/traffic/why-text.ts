@@ -1,3 +1,4 @@
+import { formatSpan } from './broker-health/broker-text';
 import { formatExcess, formatPercent, formatRate, formatRatio } from './figures';
 
 /** Below this a baseline is "nothing": a ratio against it would be a meaningless huge number. */
@@ -19,4 +20,10 @@ export function overLimitWhy(rate: number, limit: number): string {
 /** Off, and whether the switch has taken effect yet (flags take a moment to reach publishers). */
 export function offWhy(rate: number): string {
   return rate > 0 ? `publishing switched off; still ${formatRate(rate)}` : 'publishing switched off';
+}
+
+/** "nothing for 40 s, ~120/s expected" — or "0.2/s for 3 min, …" when a trickle is left */
+export function silentWhy(rate: number, quietForMs: number, expected: number): string {
+  const what = rate > 0 ? formatRate(rate) : 'nothing';
+  return `${what} for ${formatSpan(quietForMs)}, ~${formatRate(expected)} expected`;
 }

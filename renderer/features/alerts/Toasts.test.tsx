@@ -53,8 +53,10 @@ describe('toasts', () => {
       toast('c', 'spike', 'globex'),
       toast('d', 'source', null),
       toast('e', 'effect', 'acme'),
+      toast('f', 'silent', 'acme'),
     ]);
-    // acme's spike and over-limit toasts; not globex (already off), nor a source or effect toast
+    // acme's spike and over-limit toasts; not globex (already off), nor a source, effect or silence
+    // toast (a tenant that stopped sending has nothing to stop)
     expect(stopButtons(html)).toBe(2);
     expect(html).toContain('Stop publishing events for acme');
     expect(html).not.toContain('Stop publishing events for globex');

@@ -6,6 +6,8 @@ export const KIND_LABEL: Record<Toast['kind'], string> = {
   'spike-ended': 'Spike ended',
   'over-limit': 'Over limit',
   'over-limit-ended': 'Limit cleared',
+  silent: 'Stopped sending',
+  'silent-ended': 'Sending again',
   'fleet-drop': 'All traffic down',
   'fleet-drop-ended': 'Traffic recovered',
   'flip-failed': 'Flip failed',

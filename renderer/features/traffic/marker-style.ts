@@ -1,7 +1,7 @@
 /**
  * How a chart marker looks, one place for both charts (the overview and a tenant's): its glyph, its
  * colour and whether its line is dashed. Dashed lines are conditions that began (a spike, a broker
- * warning); solid ones are actions and alarms.
+ * warning, a silence); solid ones are actions and alarms.
  */
 import type { TrafficMarker } from '../../../electron/core/api';
 import type { Palette } from '../../app/theme';
@@ -29,5 +29,7 @@ export function markerStyle(kind: TrafficMarker['kind'], p: Palette): MarkerStyl
       return { glyph: '✓', color: p.revert, dash: undefined };
     case 'fleet-drop':
       return { glyph: '▼', color: p.spike, dash: undefined };
+    case 'silent':
+      return { glyph: '▽', color: p.silent, dash: '3 3' };
   }
 }

@@ -25,6 +25,7 @@ describe('sorting and filtering', () => {
     row('acme', 8400, { name: 'Acme', status: 'spike' }),
     row('initech', 12, { name: 'Initech', status: 'off', limit: 400 }),
     row('hooli', 310, { name: 'Hooli', status: 'elevated', limit: 344 }),
+    row('umbrella', 0, { name: 'Umbrella', status: 'silent' }),
   ]);
 
   it('sorts by rate descending with name as the tie-break', () => {
@@ -33,8 +34,10 @@ describe('sorting and filtering', () => {
       'globex',
       'hooli',
       'initech',
+      'umbrella',
     ]);
     expect(ids(m, computeOrder(m, { key: 'rate', dir: 'asc' }, ''))).toEqual([
+      'umbrella',
       'initech',
       'globex',
       'hooli',
@@ -48,9 +51,12 @@ describe('sorting and filtering', () => {
       'globex',
       'hooli',
       'initech',
+      'umbrella',
     ]);
+    // a spike, then a tenant gone silent, then the milder elevated
     expect(ids(m, computeOrder(m, { key: 'status', dir: 'desc' }, ''))).toEqual([
       'acme',
+      'umbrella',
       'hooli',
       'initech',
       'globex',
@@ -63,12 +69,14 @@ describe('sorting and filtering', () => {
       'initech',
       'acme',
       'globex',
+      'umbrella',
     ]);
     expect(ids(m, computeOrder(m, { key: 'limitUse', dir: 'asc' }, ''))).toEqual([
       'initech',
       'hooli',
       'acme',
       'globex',
+      'umbrella',
     ]);
   });
 
@@ -125,7 +133,7 @@ describe('the comparator with cached name ranks', () => {
       return seed / 2147483648;
     };
     const names = ['Acme', 'acme', 'Äcme', 'Globex', 'item 10', 'item 9', 'Item 9', 'zeta', 'Zeta'];
-    const statuses = ['normal', 'elevated', 'spike', 'over-limit', 'off'] as const;
+    const statuses = ['normal', 'elevated', 'spike', 'over-limit', 'off', 'silent'] as const;
     const rows = Array.from({ length: 120 }, (_, i) =>
       row(`t${i % 7}-${i}`, Math.floor(rand() * 4) * 10, {
         name: names[Math.floor(rand() * names.length)]!,

@@ -21,15 +21,19 @@ import type {
 export const SPARK_POINTS = 60;
 
 /** The tick's status codes (TenantColumns.status): the contract's type holds this list to its order. */
-export const STATUS_CODES: TenantStatusOrder = ['normal', 'elevated', 'spike', 'over-limit', 'off'];
-/** How alarming a status is, for sorting by status (descending puts spikes first). */
-export const STATUS_SEVERITY: readonly number[] = [0, 2, 4, 3, 1];
+export const STATUS_CODES: TenantStatusOrder = ['normal', 'elevated', 'spike', 'over-limit', 'off', 'silent'];
+/**
+ * How alarming a status is, for sorting by status (descending puts spikes first): spike, over limit,
+ * silent, elevated, off, normal.
+ */
+export const STATUS_SEVERITY: readonly number[] = [0, 2, 5, 4, 1, 3];
 export const STATUS_LABEL: Record<TenantStatus, string> = {
   normal: 'normal',
   elevated: 'elevated',
   spike: 'spike',
   'over-limit': 'over limit',
   off: 'off',
+  silent: 'silent',
 };
 
 export class TrafficModel {
