@@ -5,7 +5,6 @@ import {
   SILENCE_FADED,
   SILENCE_STARTED,
   SILENCE_UNCHANGED,
-  type SilenceSample,
   SilenceWatch,
 } from './silence-watch';
 
@@ -13,16 +12,21 @@ const T0 = 1_700_000_000_000;
 /** Poisson noise of a rate sampled once a second: σ = √rate */
 const poisson = (baseline: number) => Math.sqrt(baseline);
 
-/** Feed tenant 0 `ticks` one-second samples; returns the changes, one per tick. */
-function run(
-  watch: SilenceWatch,
-  from: number,
-  ticks: number,
-  sample: Omit<SilenceSample, 't' | 'intervalMs'>,
-) {
+interface Sample {
+  rate: number;
+  baseline: number;
+  spread: number;
+  judge: boolean;
+}
+
+/** One one-second tick of tenant 0 at `t`. */
+const step = (watch: SilenceWatch, t: number, s: Sample) =>
+  watch.step(0, t, 1000, s.rate, s.baseline, s.spread, s.judge);
+
+/** Feed tenant 0 `ticks` one-second samples after `from`; returns the changes, one per tick. */
+function run(watch: SilenceWatch, from: number, ticks: number, sample: Sample) {
   const changes: number[] = [];
-  for (let k = 1; k <= ticks; k++)
-    changes.push(watch.step(0, { ...sample, t: from + k * 1000, intervalMs: 1000 }));
+  for (let k = 1; k <= ticks; k++) changes.push(step(watch, from + k * 1000, sample));
   return changes;
 }
 
@@ -67,11 +71,9 @@ describe('SilenceWatch: marks', () => {
 
   it('expects what the tenant sent when it went quiet, not the baseline its quiet ticks wore down', () => {
     const watch = watchOne();
-    const changes = [watch.step(0, { ...busy, rate: 0, t: T0 + 1000, intervalMs: 1000 })];
+    const changes = [step(watch, T0 + 1000, { ...busy, rate: 0 })];
     for (let k = 2; k <= 10; k++)
-      changes.push(
-        watch.step(0, { ...busy, baseline: 100 - k, rate: 0, t: T0 + k * 1000, intervalMs: 1000 }),
-      );
+      changes.push(step(watch, T0 + k * 1000, { ...busy, baseline: 100 - k, rate: 0 }));
     expect(changes.at(-1)).toBe(SILENCE_STARTED);
     expect(watch.expected(0)).toBe(100);
   });
@@ -79,7 +81,7 @@ describe('SilenceWatch: marks', () => {
   it('a trickle under 5% of the baseline is silence too; one tick at the baseline restarts the count', () => {
     const watch = watchOne();
     run(watch, T0, 6, { ...busy, rate: 3 });
-    expect(watch.step(0, { ...busy, rate: 90, t: T0 + 7_000, intervalMs: 1000 })).toBe(SILENCE_UNCHANGED);
+    expect(step(watch, T0 + 7_000, { ...busy, rate: 90 })).toBe(SILENCE_UNCHANGED);
     const changes = run(watch, T0 + 7_000, 9, { ...busy, rate: 3 });
     expect(changes).not.toContain(SILENCE_STARTED);
     expect(watch.isSilent(0)).toBe(false);
@@ -99,8 +101,8 @@ describe('SilenceWatch: marks', () => {
   it('ends on the first tick the tenant sends again, saying how long it lasted', () => {
     const watch = watchOne();
     run(watch, T0, 30, { ...busy, rate: 0 });
-    expect(watch.step(0, { ...busy, rate: 4, t: T0 + 31_000, intervalMs: 1000 })).toBe(SILENCE_UNCHANGED);
-    expect(watch.step(0, { ...busy, rate: 60, t: T0 + 32_000, intervalMs: 1000 })).toBe(SILENCE_ENDED);
+    expect(step(watch, T0 + 31_000, { ...busy, rate: 4 })).toBe(SILENCE_UNCHANGED);
+    expect(step(watch, T0 + 32_000, { ...busy, rate: 60 })).toBe(SILENCE_ENDED);
     expect(watch.endedSilenceMs).toBe(32_000);
     expect(watch.isSilent(0)).toBe(false);
     expect(Number.isNaN(watch.quietSinceOf(0))).toBe(true);

@@ -69,18 +69,6 @@ export type SilenceChange =
 /** Chernoff's exponent for "below 5% of the mean" of a Poisson count, per unit of the mean. */
 const CHERNOFF_FACTOR = 0.8;
 
-/** One tick of one tenant, as `step` judges it. */
-export interface SilenceSample {
-  t: number;
-  intervalMs: number;
-  rate: number;
-  baseline: number;
-  /** the tenant's noise spread, events/s (baselines.ts) */
-  spread: number;
-  /** false: no new silence may begin this tick (warming up, a fleet-wide drop, just switched on) */
-  judge: boolean;
-}
-
 /** Per-tenant quiet runs and silent marks, struct-of-arrays: one step allocates nothing. */
 export class SilenceWatch {
   /** epoch ms the current quiet run began (the start of its first tick's interval); NaN = not quiet */
@@ -125,22 +113,34 @@ export class SilenceWatch {
     return t - resumedAt >= this.options.resumeGraceMs;
   }
 
-  step(i: number, s: SilenceSample): SilenceChange {
-    if (this.silent[i] === 1) return this.whileSilent(i, s);
-    const quiet =
-      s.judge && s.baseline >= this.options.minBaseline && s.rate < s.baseline * this.options.quietRatio;
+  /**
+   * Judge tenant i's tick at `t` (its rate, baseline and noise spread in events/s). `judge` false:
+   * no new silence may begin (warming up, a fleet-wide drop, just switched on). Positional: this
+   * runs for every tenant on every tick and must not allocate.
+   */
+  step(
+    i: number,
+    t: number,
+    intervalMs: number,
+    rate: number,
+    baseline: number,
+    spread: number,
+    judge: boolean,
+  ): SilenceChange {
+    if (this.silent[i] === 1) return this.whileSilent(i, t, rate, baseline);
+    const quiet = judge && baseline >= this.options.minBaseline && rate < baseline * this.options.quietRatio;
     if (!quiet) {
       this.quietSince[i] = Number.NaN;
       return SILENCE_UNCHANGED;
     }
     let change: SilenceChange = SILENCE_UNCHANGED;
     if (Number.isNaN(this.quietSince[i]!)) {
-      this.quietSince[i] = s.t - s.intervalMs;
-      this.expectedRate[i] = s.baseline;
+      this.quietSince[i] = t - intervalMs;
+      this.expectedRate[i] = baseline;
       change = QUIET_BEGAN;
     }
-    const expected = this.expectedRate[i]!;
-    if (s.t - this.quietSince[i]! < this.requiredQuietMs(expected, s.spread, s.intervalMs)) return change;
+    if (t - this.quietSince[i]! < this.requiredQuietMs(this.expectedRate[i]!, spread, intervalMs))
+      return change;
     this.silent[i] = 1;
     return SILENCE_STARTED;
   }
@@ -165,11 +165,11 @@ export class SilenceWatch {
     return Math.max(minQuietMs, ms);
   }
 
-  private whileSilent(i: number, s: SilenceSample): SilenceChange {
-    const sending = s.rate >= this.expectedRate[i]! * this.options.quietRatio;
+  private whileSilent(i: number, t: number, rate: number, baseline: number): SilenceChange {
+    const sending = rate >= this.expectedRate[i]! * this.options.quietRatio;
     // Held baselines never fall; one that learned the silence (caller's relearn) ends the mark.
-    if (!sending && s.baseline >= this.options.minBaseline) return SILENCE_UNCHANGED;
-    this.endedSilenceMs = s.t - this.quietSince[i]!;
+    if (!sending && baseline >= this.options.minBaseline) return SILENCE_UNCHANGED;
+    this.endedSilenceMs = t - this.quietSince[i]!;
     this.reset(i);
     return sending ? SILENCE_ENDED : SILENCE_FADED;
   }

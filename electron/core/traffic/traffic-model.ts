@@ -418,14 +418,16 @@ export class TrafficModel {
    */
   private stepSilence(i: number, tick: TickContext, ready: boolean): SilenceChange {
     const judge = ready && tick.fleet.judgeSpikes && this.silence.pastResumeGrace(tick.t, this.resumedAt[i]!);
-    return this.silence.step(i, {
-      t: tick.t,
-      intervalMs: tick.intervalMs,
-      rate: this.rates[i]!,
-      baseline: this.baselines.value(i),
-      spread: this.baselines.spread(i),
+    const spread = this.baselines.spread(i);
+    return this.silence.step(
+      i,
+      tick.t,
+      tick.intervalMs,
+      this.rates[i]!,
+      this.baselines.value(i),
+      spread,
       judge,
-    });
+    );
   }
 
   /**
