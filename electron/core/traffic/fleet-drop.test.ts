@@ -70,7 +70,8 @@ describe('FleetDropWatch', () => {
       rate: 950,
       expected: 1_000,
       since: 3,
-      catchUpMs: 120_000,
+      // a blip of a few ms: the shortest catch-up
+      catchUpMs: 30_000,
     });
     expect(watch.activeSince()).toBeNull();
   });
@@ -81,9 +82,20 @@ describe('FleetDropWatch', () => {
     expect(watch.activeSince()).toBeNull();
     expect(watch.judgesSpikes(7, 900)).toBe(false);
     expect(watch.mayLearn(7, 900)).toBe(false);
-    expect(watch.judgesSpikes(6 + 119_999, 900)).toBe(false);
-    expect(watch.judgesSpikes(6 + 120_000, 900)).toBe(true);
-    expect(watch.mayLearn(6 + 120_000, 900)).toBe(true);
+    expect(watch.judgesSpikes(6 + 29_999, 900)).toBe(false);
+    expect(watch.judgesSpikes(6 + 30_000, 900)).toBe(true);
+    expect(watch.mayLearn(6 + 30_000, 900)).toBe(true);
+  });
+
+  it('catches up for as long as the drop lasted, from 30 s to 2 min', () => {
+    const endAfter = (ms: number) => {
+      const watch = inDrop();
+      for (let k = 0; k < 3; k++) watch.step(3 + ms + k, fleet(1_000, 0));
+      return (watch.catchingUpUntil(3 + ms + 2) ?? 0) - (3 + ms + 2);
+    };
+    expect(endAfter(10_000)).toBe(30_000);
+    expect(endAfter(75_000)).toBe(75_002);
+    expect(endAfter(10 * 60_000)).toBe(120_000);
   });
 
   it('a drop that lasts past the relearn time is the new normal: learning and judging resume', () => {

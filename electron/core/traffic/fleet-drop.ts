@@ -11,7 +11,7 @@
  *
  * Its end needs the same care: publishers that held events back while blocked send them all at
  * once, and every tenant would be marked spiking together — a storm of alerts, and an on-call
- * engineer tempted to switch off healthy tenants. So for `catchUpMs` after a drop (and during it)
+ * engineer tempted to switch off healthy tenants. So for as long as the drop lasted (30 s to 2 min) after it, and during it,
  * spikes are not judged and baselines do not learn; usage limits still apply. A tenant that was
  * already spiking when the drop began is the exception (the traffic model keeps judging it): its
  * spike is its own, not publishers catching up.
@@ -44,7 +44,13 @@ export interface FleetDropOptions {
    * would otherwise read as every tenant down at once.
    */
   resumeGraceMs: number;
-  /** after a drop ends, spikes are not judged and baselines do not learn for this long (ms) */
+  /**
+   * After a drop ends, spikes are not judged and baselines do not learn for as long as the drop
+   * lasted, within these bounds (ms). A publisher's backlog grows with how long it was held back, and
+   * one with twice its normal rate to spare drains it in no longer than that — so a ten-second blip
+   * does not blind the detector for two minutes, and a long outage is not judged while it drains.
+   */
+  minCatchUpMs: number;
   catchUpMs: number;
 }
 
@@ -58,6 +64,7 @@ export const defaultFleetDropOptions: Readonly<FleetDropOptions> = Object.freeze
   minTenants: 3,
   minExpected: 20,
   resumeGraceMs: 60_000,
+  minCatchUpMs: 30_000,
   catchUpMs: 120_000,
 });
 
@@ -121,7 +128,7 @@ export class FleetDropWatch {
     if (this.okRun < recoverTicks) return null;
     const since = this.since;
     this.reset();
-    const { catchUpMs } = this.options;
+    const catchUpMs = Math.min(this.options.catchUpMs, Math.max(this.options.minCatchUpMs, t - since));
     this.catchUpUntil = t + catchUpMs;
     return { kind: 'ended', rate: fleet.rate, expected: fleet.expected, since, catchUpMs };
   }
