@@ -17,11 +17,13 @@ interface Sample {
   baseline: number;
   spread: number;
   judge: boolean;
+  /** epoch ms the switch was turned back on, 0 (the default) = never */
+  resumedAt?: number;
 }
 
 /** One one-second tick of tenant 0 at `t`. */
 const step = (watch: SilenceWatch, t: number, s: Sample) =>
-  watch.step(0, t, 1000, s.rate, s.baseline, s.spread, s.judge);
+  watch.step(0, t, 1000, s.rate, s.baseline, s.spread, s.judge, s.resumedAt ?? 0);
 
 /** Feed tenant 0 `ticks` one-second samples after `from`; returns the changes, one per tick. */
 function run(watch: SilenceWatch, from: number, ticks: number, sample: Sample) {
@@ -126,10 +128,20 @@ describe('SilenceWatch: marks', () => {
     expect(watch.holdsBaseline(0, T0 + 11_000, 15 * 60_000)).toBe(false);
   });
 
-  it('a tenant switched back on is judged only after the grace', () => {
+  it('a tenant switched back on that never sends is silent once the grace is over, quiet since the switch', () => {
     const watch = watchOne();
-    expect(watch.pastResumeGrace(T0 + 59_000, T0)).toBe(false);
-    expect(watch.pastResumeGrace(T0 + 60_000, T0)).toBe(true);
+    const changes = run(watch, T0, 61, { ...busy, rate: 0, resumedAt: T0 + 1000 });
+    // quiet from its first tick on, but no silence within the minute's grace
+    expect(changes.indexOf(SILENCE_STARTED)).toBe(60);
+    expect(watch.quietSinceSwitchOn(0, T0 + 1000)).toBe(true);
+  });
+
+  it('one that came back and then stopped stopped, not "did not come back"', () => {
+    const watch = watchOne();
+    run(watch, T0, 5, { ...busy, rate: 100, resumedAt: T0 + 1000 });
+    const changes = run(watch, T0 + 5000, 60, { ...busy, rate: 0, resumedAt: T0 + 1000 });
+    expect(changes.indexOf(SILENCE_STARTED)).toBe(55);
+    expect(watch.quietSinceSwitchOn(0, T0 + 1000)).toBe(false);
   });
 
   it('new tenants start not quiet', () => {

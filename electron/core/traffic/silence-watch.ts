@@ -108,15 +108,20 @@ export class SilenceWatch {
     return this.silent[i] === 1 && t - this.quietSince[i]! < relearnAfterMs;
   }
 
-  /** Whether a tenant switched on at `resumedAt` (epoch ms) is judged at `t`. */
-  pastResumeGrace(t: number, resumedAt: number): boolean {
-    return t - resumedAt >= this.options.resumeGraceMs;
+  /**
+   * Whether tenant i's quiet run began when it was switched back on at `resumedAt` (epoch ms): it
+   * did not come back, rather than stopped.
+   */
+  quietSinceSwitchOn(i: number, resumedAt: number): boolean {
+    return resumedAt > 0 && this.quietSince[i]! <= resumedAt;
   }
 
   /**
    * Judge tenant i's tick at `t` (its rate, baseline and noise spread in events/s). `judge` false:
-   * no new silence may begin (warming up, a fleet-wide drop, just switched on). Positional: this
-   * runs for every tenant on every tick and must not allocate.
+   * the tenant is not judged (warming up, a fleet-wide drop) and its quiet run restarts. Switched
+   * back on at `resumedAt` (epoch ms, 0 = never), its quiet run is counted from then but no silence
+   * begins within the grace. Positional: this runs for every tenant on every tick and must not
+   * allocate.
    */
   step(
     i: number,
@@ -126,6 +131,7 @@ export class SilenceWatch {
     baseline: number,
     spread: number,
     judge: boolean,
+    resumedAt: number,
   ): SilenceChange {
     if (this.silent[i] === 1) return this.whileSilent(i, t, rate, baseline);
     const quiet = judge && baseline >= this.options.minBaseline && rate < baseline * this.options.quietRatio;
@@ -141,6 +147,7 @@ export class SilenceWatch {
     }
     if (t - this.quietSince[i]! < this.requiredQuietMs(this.expectedRate[i]!, spread, intervalMs))
       return change;
+    if (t - resumedAt < this.options.resumeGraceMs) return change;
     this.silent[i] = 1;
     return SILENCE_STARTED;
   }

@@ -33,6 +33,8 @@ export interface WhyFigures {
   /** a silent tenant's: how long it has been quiet (ms) and what it sent before (events/s) */
   quietForMs?: number;
   expected?: number;
+  /** a silent tenant that has sent nothing since its switch was turned back on */
+  sinceSwitchOn?: boolean;
 }
 
 /** The reason in words; a spike that is also over limit says both. Empty when normal. */
@@ -48,7 +50,7 @@ export function whyOf(status: TenantStatus, f: WhyFigures): string {
     case 'over-limit':
       return f.limit === null ? '' : overLimitWhy(f.rate, f.limit);
     case 'silent':
-      return silentWhy(f.rate, f.quietForMs ?? 0, f.expected ?? f.baseline);
+      return silentWhy(f.rate, f.quietForMs ?? 0, f.expected ?? f.baseline, f.sinceSwitchOn ?? false);
     default:
       return '';
   }

@@ -1,4 +1,4 @@
-import type { Alert } from '../api';
+import type { Alert, TenantRow } from '../api';
 import { formatSpan } from './broker-health/broker-text';
 import { formatRate } from './figures';
 import type { FleetDropTransition } from './fleet-drop';
@@ -68,7 +68,8 @@ export class AlertQueue {
   }
 
   /** The silence and its end share a topic per tenant: "sending again" replaces "stopped sending". */
-  silenceStarted(at: number, tenantId: string, name: string, why: string): void {
+  /** `sinceSwitchOn`: it never came back after its switch was turned on, rather than stopped. */
+  silenceStarted(at: number, { id: tenantId, name, why }: TenantRow, sinceSwitchOn: boolean): void {
     this.push({
       id: alertId('silent', tenantId, at),
       at,
@@ -76,7 +77,9 @@ export class AlertQueue {
       severity: 'warning',
       tenantId,
       topic: silenceTopic(tenantId),
-      message: `${name} stopped sending with its switch on: ${why}`,
+      message: sinceSwitchOn
+        ? `${name} did not come back after its switch was turned on: ${why}`
+        : `${name} stopped sending with its switch on: ${why}`,
     });
   }
 

@@ -674,7 +674,7 @@ describe('TrafficModel silent tenants', () => {
     ]);
   });
 
-  it('a tenant switched off is off, never silent; switched back on it is judged only after a grace', () => {
+  it('a tenant switched off is off, never silent; switched back on and not sending, it is after a grace', () => {
     const { model, feed, row } = warm();
     let acmeOn = false;
     model.setPublishing((id) => id !== 'acme' || acmeOn);
@@ -682,12 +682,21 @@ describe('TrafficModel silent tenants', () => {
     for (let k = 0; k < 120; k++) tick = feed(without(['acme']));
     expect(row(tick, 'acme').status).toBe('off');
     acmeOn = true;
-    // its publisher never comes back: nothing for the grace, then silent
+    // its publisher never comes back: nothing for the grace, then silent, and said so
     for (let k = 0; k < 60; k++) tick = feed(without(['acme']));
     expect(row(tick, 'acme').status).toBe('normal');
-    for (let k = 0; k < 12; k++) tick = feed(without(['acme']));
-    expect(row(tick, 'acme').status).toBe('silent');
-    expect(model.drainAlerts().map((a) => a.kind)).toEqual(['silent']);
+    tick = feed(without(['acme']));
+    expect(row(tick, 'acme')).toMatchObject({
+      status: 'silent',
+      why: 'nothing since switched back on 60 s ago, ~100/s expected',
+    });
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({
+        kind: 'silent',
+        message:
+          'ACME did not come back after its switch was turned on: nothing since switched back on 60 s ago, ~100/s expected',
+      }),
+    ]);
   });
 
   it('several at once are one alert and one marker for all, not a toast each', () => {

@@ -32,7 +32,7 @@ import {
 import { type Level, NORMAL, SPIKE, SpikeDetector } from './spike-detector';
 import { TenantRegistry } from './tenant-registry';
 import { type SeriesWindow, TenantSeries } from './tenant-series';
-import { statusOf, whyOf } from './tenant-status';
+import { statusOf, type WhyFigures, whyOf } from './tenant-status';
 import {
   emptyColumns,
   limitUseOf,
@@ -127,8 +127,8 @@ export class TrafficModel {
   private spikingAtDrop = new Uint8Array(0);
   private readonly fleetDrop = new FleetDropWatch();
   private readonly silence = new SilenceWatch();
-  /** rows of the tenants that went silent in the tick being ingested */
-  private silencedNow: TenantRow[] = [];
+  /** the tenants that went silent in the tick being ingested (rare: allocation is fine) */
+  private silencedNow: { row: TenantRow; sinceSwitchOn: boolean }[] = [];
   private seq = 0;
   private lastTick: TrafficTick | null = null;
   /** tenants that existed at the last ingest (later ones have no rate yet) */
@@ -408,25 +408,28 @@ export class TrafficModel {
     if (wasLevel !== level || wasOver !== over) {
       this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, judgeSpikes);
     }
-    if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(silence, row, t);
+    if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(i, silence, row, t);
     return row.status;
   }
 
   /**
-   * A new silence is judged only when the fleet is itself (no drop, no catch-up: the header already
-   * says "all traffic down") and the tenant was not just switched back on.
+   * A new silence is judged only when the fleet is itself — no drop, no catch-up (the header already
+   * says "all traffic down"), nor a tick that may become a drop: a broad fall is one fleet-wide
+   * drop, not N silences. One just switched back on is given a grace (silence-watch.ts).
    */
   private stepSilence(i: number, tick: TickContext, ready: boolean): SilenceChange {
-    const judge = ready && tick.fleet.judgeSpikes && this.silence.pastResumeGrace(tick.t, this.resumedAt[i]!);
+    const judge = ready && tick.fleet.mayLearn;
+    const baseline = this.baselines.value(i);
     const spread = this.baselines.spread(i);
     return this.silence.step(
       i,
       tick.t,
       tick.intervalMs,
       this.rates[i]!,
-      this.baselines.value(i),
+      baseline,
       spread,
       judge,
+      this.resumedAt[i]!,
     );
   }
 
@@ -434,8 +437,9 @@ export class TrafficModel {
    * "Sending again" at once; "stopped sending" is held to the end of the tick (announceSilences).
    * A silence the baseline learned ends without news.
    */
-  private silenceTransition(change: SilenceChange, row: TenantRow, t: number): void {
-    if (change === SILENCE_STARTED) this.silencedNow.push(row);
+  private silenceTransition(i: number, change: SilenceChange, row: TenantRow, t: number): void {
+    if (change === SILENCE_STARTED)
+      this.silencedNow.push({ row, sinceSwitchOn: this.silence.quietSinceSwitchOn(i, this.resumedAt[i]!) });
     else if (change === SILENCE_ENDED)
       this.alerts.silenceEnded(t, row.id, row.name, row.rate, this.silence.endedSilenceMs);
   }
@@ -446,16 +450,19 @@ export class TrafficModel {
    * drop), as one alert and one marker, not a toast per tenant.
    */
   private announceSilences(t: number): void {
-    const rows = this.silencedNow;
-    if (rows.length === 0) return;
+    const silenced = this.silencedNow;
+    if (silenced.length === 0) return;
     this.silencedNow = [];
-    if (rows.length > SILENCES_ANNOUNCED_ONE_BY_ONE) {
-      this.alerts.silencesStarted(t, rows);
-      this.markerLog.add({ t, kind: 'silent', tenantId: null, label: `${rows.length} tenants silent` });
+    if (silenced.length > SILENCES_ANNOUNCED_ONE_BY_ONE) {
+      this.alerts.silencesStarted(
+        t,
+        silenced.map((s) => s.row),
+      );
+      this.markerLog.add({ t, kind: 'silent', tenantId: null, label: `${silenced.length} tenants silent` });
       return;
     }
-    for (const row of rows) {
-      this.alerts.silenceStarted(t, row.id, row.name, row.why);
+    for (const { row, sinceSwitchOn } of silenced) {
+      this.alerts.silenceStarted(t, row, sinceSwitchOn);
       this.markerLog.add({ t, kind: 'silent', tenantId: row.id, label: `${row.name} silent` });
     }
   }
@@ -493,11 +500,15 @@ export class TrafficModel {
     };
   }
 
-  private silenceFigures(i: number): { quietForMs: number; expected: number } | null {
+  private silenceFigures(i: number): Pick<WhyFigures, 'quietForMs' | 'expected' | 'sinceSwitchOn'> | null {
     if (!this.silence.isSilent(i)) return null;
+    const resumedAt = this.resumedAt[i]!;
+    const sinceSwitchOn = this.silence.quietSinceSwitchOn(i, resumedAt);
+    const quietSince = sinceSwitchOn ? resumedAt : this.silence.quietSinceOf(i);
     return {
-      quietForMs: this.series.newestT() - this.silence.quietSinceOf(i),
+      quietForMs: this.series.newestT() - quietSince,
       expected: this.silence.expected(i),
+      sinceSwitchOn,
     };
   }
 

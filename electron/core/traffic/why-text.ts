@@ -22,8 +22,20 @@ export function offWhy(rate: number): string {
   return rate > 0 ? `publishing switched off; still ${formatRate(rate)}` : 'publishing switched off';
 }
 
-/** "nothing for 40 s, ~120/s expected" — or "0.2/s for 3 min, …" when a trickle is left */
-export function silentWhy(rate: number, quietForMs: number, expected: number): string {
+/**
+ * "nothing for 40 s, ~120/s expected" ("0.2/s for 3 min, …" when a trickle is left), or, for a
+ * tenant that never came back after its switch was turned on, "nothing since switched back on 70 s
+ * ago, …".
+ */
+export function silentWhy(
+  rate: number,
+  quietForMs: number,
+  expected: number,
+  sinceSwitchOn: boolean,
+): string {
   const what = rate > 0 ? formatRate(rate) : 'nothing';
-  return `${what} for ${formatSpan(quietForMs)}, ~${formatRate(expected)} expected`;
+  const when = sinceSwitchOn
+    ? `since switched back on ${formatSpan(quietForMs)} ago`
+    : `for ${formatSpan(quietForMs)}`;
+  return `${what} ${when}, ~${formatRate(expected)} expected`;
 }
