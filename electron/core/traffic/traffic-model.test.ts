@@ -26,6 +26,17 @@ function harness(tenants: TenantInfo[], options: TrafficModelOptions = {}) {
   return { model, feed, row };
 }
 
+/** A harness over the tenants of `rates`, fed them for 10 minutes (baselines learned), alerts drained. */
+function warmHarness(rates: Record<string, number>, options: TrafficModelOptions = {}) {
+  const h = harness(
+    Object.keys(rates).map((id) => info(id)),
+    options,
+  );
+  steady(h.feed, rates, 600);
+  h.model.drainAlerts();
+  return h;
+}
+
 /** Steady rates with ±5% noise, for `ticks` seconds; returns the last tick. */
 function steady(
   feed: (r: Record<string, number>) => TrafficTick,
@@ -451,15 +462,7 @@ describe('TrafficModel fleet-wide drop', () => {
   const ids = Array.from({ length: 20 }, (_, k) => `t${k}`);
   const rates = Object.fromEntries(ids.map((id, k) => [id, 50 + k * 20]));
   const scaled = (factor: number) => Object.fromEntries(ids.map((id) => [id, rates[id]! * factor]));
-  const warm = (options?: TrafficModelOptions) => {
-    const h = harness(
-      ids.map((id) => info(id)),
-      options,
-    );
-    steady(h.feed, rates, 600);
-    h.model.drainAlerts();
-    return h;
-  };
+  const warm = (options?: TrafficModelOptions) => warmHarness(rates, options);
 
   it('every tenant at 0 at once: one critical alert and a marker for all, the tick says so, and the baselines hold', () => {
     const { model, feed, row } = warm();
@@ -623,12 +626,7 @@ describe('TrafficModel silent tenants', () => {
   const rates = Object.fromEntries(ids.map((id, k) => [id, 100 + k * 40]));
   const without = (gone: readonly string[]) =>
     Object.fromEntries(ids.map((id) => [id, gone.includes(id) ? 0 : rates[id]!]));
-  const warm = () => {
-    const h = harness(ids.map((id) => info(id)));
-    steady(h.feed, rates, 600);
-    h.model.drainAlerts();
-    return h;
-  };
+  const warm = () => warmHarness(rates);
 
   it('a tenant that stops sending with its switch on is marked silent, announced once, and its baseline holds', () => {
     const { model, feed, row } = warm();
