@@ -21,6 +21,16 @@ test('incident drill: the spike is marked, the operator switches the tenant off 
   await expect(app).toHaveTitle('▲ 1 spiking · Switchboard — local'); // seen from a background tab
   await saveScreenshot(app, testInfo, '02-traffic-spike');
 
+  // 50 tenants, one with something to say: the filter picks statuses too
+  await traffic.filter('is:spike');
+  await expect(app.getByTestId('tenant-count')).toHaveText('1 of 50 tenants');
+  await expect(traffic.row('acme')).toBeVisible();
+  await traffic.filter('is:spiky');
+  await expect(app.getByTestId('filter-hint')).toContainText('is:spiky? try is:spike, elevated');
+  await expect(app.getByTestId('tenant-count')).toHaveText('0 of 50 tenants');
+  await traffic.filter('');
+  await expect(traffic.row('globex')).toBeVisible();
+
   // One action from the alert: the spike's toast offers the kill switch itself.
   const spikeToast = app
     .locator('[data-testid="alert-toast"][data-kind="spike"]')

@@ -24,6 +24,7 @@ import { TenantsImportButton, TenantsImportResult, useTenantsImport } from '../t
 import { CatchingUpNote } from './CatchingUpNote';
 import { assignKeys, createKeyPool, spareKeys } from './recycle';
 import { SparkLayer } from './Sparkline';
+import { IS_WORDS, parseFilter } from './tenant-filter';
 import type { SortKey } from './tenant-order';
 import { STATUS_LABEL, type TrafficModel } from './traffic-model';
 import { resort, select, setFilter, toggleSort } from './traffic-store';
@@ -185,17 +186,32 @@ function statusTitle(text: string, timeBox: TimeBoxInfo | null): string {
   return `${text} — time box: publishing turns ${timeBox.revertTo === false ? 'off' : 'back on'} at ${at}`;
 }
 
+const FILTER_TITLE =
+  'Words match the name and id. is:spike, is:elevated, is:over-limit, is:silent, is:off, is:normal match the status ' +
+  '(any of them), is:unknown tenants not in the tenants file; -is:normal is everything with something to say.';
+
+/** An `is:` word that names nothing gets the list of those that do, instead of a silent "0 of N". */
+function FilterHint({ filter }: { filter: string }) {
+  const unrecognized = useMemo(() => parseFilter(filter).unrecognized, [filter]);
+  if (unrecognized.length === 0) return null;
+  return (
+    <span className="toolbar__count toolbar__error" data-testid="filter-hint" role="status">
+      {unrecognized.join(' ')}? try is:{IS_WORDS.join(', ')}
+    </span>
+  );
+}
+
 /** The filter, the count, the re-sort notice and the import control. Not re-rendered on scroll frames. */
 const TableToolbar = memo(function TableToolbar() {
   const { stores } = useApp();
   // one subscription per store; useShallow re-renders only when one of the picked values changes
-  const { filter, shown, total, outOfOrder } = useSlice(
+  const { filter, shown, total, staleRows } = useSlice(
     (s) => s.traffic,
     useShallow((s) => ({
       filter: s.filter,
       shown: s.order.length,
       total: s.model.size,
-      outOfOrder: s.outOfOrder,
+      staleRows: s.staleRows,
     })),
   );
   const { focusFilterSeq, connection } = useSlice(
@@ -221,7 +237,8 @@ const TableToolbar = memo(function TableToolbar() {
             className="input filter__input"
             data-testid="tenant-filter"
             type="search"
-            placeholder="Filter tenants by name or id"
+            placeholder="Filter by name, id or is:spike"
+            title={FILTER_TITLE}
             autoComplete="off"
             spellCheck={false}
             value={filter}
@@ -234,9 +251,10 @@ const TableToolbar = memo(function TableToolbar() {
             ? `${formatCount(shown)} of ${formatCount(total)} tenants`
             : `${formatCount(total)} tenants`}
         </span>
+        <FilterHint filter={filter} />
         <CatchingUpNote />
         <span className="toolbar__spacer" />
-        {outOfOrder > 0 ? (
+        {staleRows > 0 ? (
           <button
             type="button"
             className="btn btn--small btn--notice"

@@ -196,7 +196,7 @@ describe('traffic store: stable order between ticks', () => {
     expect(order(s)).toEqual(['a', 'b', 'c']);
     applyTick(s, tick(2, [row('a', 300), row('b', 200), row('c', 9000, { status: 'spike' })]));
     expect(order(s)).toEqual(['a', 'b', 'c']);
-    expect(s.getState().outOfOrder).toBe(1);
+    expect(s.getState().staleRows).toBe(1);
     expect(s.getState().model.statusOf(s.getState().model.slotOf('c'))).toBe('spike');
   });
 
@@ -205,7 +205,7 @@ describe('traffic store: stable order between ticks', () => {
     applyTick(s, tick(2, [row('a', 300), row('b', 200), row('c', 9000)]));
     resort(s);
     expect(order(s)).toEqual(['c', 'a', 'b']);
-    expect(s.getState().outOfOrder).toBe(0);
+    expect(s.getState().staleRows).toBe(0);
     toggleSort(s, 'rate');
     expect(order(s)).toEqual(['b', 'a', 'c']);
     toggleSort(s, 'name');

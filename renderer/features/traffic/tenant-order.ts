@@ -6,9 +6,11 @@
  * frozen between ticks. A spiking tenant is highlighted where it is; it does not jump under the
  * operator's cursor or keyboard selection at 3 a.m. Tenants first seen after the order was computed
  * are appended at the end (if they match the filter). Each tick we count, in O(n), how many adjacent
- * pairs are out of order for the chosen sort, and the table offers "order is stale · re-sort" when
- * that count is not zero; the header's spiking count also re-sorts by status on click.
+ * pairs are out of order for the chosen sort (and, for a filter on statuses, how many tenants
+ * stopped or started matching it: tenant-filter.ts), and the table offers "order is stale ·
+ * re-sort" when that count is not zero; the header's spiking count also re-sorts by status on click.
  */
+import { countMismatched, matches, parseFilter } from './tenant-filter';
 import { STATUS_SEVERITY, type TrafficModel } from './traffic-model';
 
 export type SortKey = 'name' | 'rate' | 'baseline' | 'ratio' | 'share' | 'limitUse' | 'status' | 'publishing';
@@ -120,24 +122,12 @@ export function slotComparator(model: TrafficModel, sort: SortSpec): (a: number,
   };
 }
 
-/** Lower-cased, trimmed terms; a row matches when every term is in its "name id". */
-export function parseFilter(text: string): string[] {
-  return text.toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-export function matches(model: TrafficModel, slot: number, terms: string[]): boolean {
-  if (terms.length === 0) return true;
-  const hay = model.searchText[slot]!;
-  for (const term of terms) if (!hay.includes(term)) return false;
-  return true;
-}
-
 /** The full order for a sort and filter: O(n log n), run on explicit actions only. */
-export function computeOrder(model: TrafficModel, sort: SortSpec, filter: string): Int32Array {
-  const terms = parseFilter(filter);
+export function computeOrder(model: TrafficModel, sort: SortSpec, filterText: string): Int32Array {
+  const filter = parseFilter(filterText);
   const slots = new Int32Array(model.size);
   let n = 0;
-  for (let s = 0; s < model.size; s++) if (matches(model, s, terms)) slots[n++] = s;
+  for (let s = 0; s < model.size; s++) if (matches(model, s, filter)) slots[n++] = s;
   const out = slots.subarray(0, n);
   out.sort(slotComparator(model, sort));
   return out.slice();
@@ -148,12 +138,12 @@ export function appendNewSlots(
   model: TrafficModel,
   order: Int32Array,
   seenSize: number,
-  filter: string,
+  filterText: string,
 ): Int32Array {
   if (model.size <= seenSize) return order;
-  const terms = parseFilter(filter);
+  const filter = parseFilter(filterText);
   const added: number[] = [];
-  for (let s = seenSize; s < model.size; s++) if (matches(model, s, terms)) added.push(s);
+  for (let s = seenSize; s < model.size; s++) if (matches(model, s, filter)) added.push(s);
   if (added.length === 0) return order;
   const next = new Int32Array(order.length + added.length);
   next.set(order);
@@ -167,4 +157,17 @@ export function countOutOfOrder(model: TrafficModel, sort: SortSpec, order: Int3
   let n = 0;
   for (let i = 1; i < order.length; i++) if (compare(order[i - 1]!, order[i]!) > 0) n++;
   return n;
+}
+
+/**
+ * How stale the frozen rows are: adjacent rows out of order, plus — for a filter on statuses —
+ * tenants that stopped or started matching since. O(n), run every tick; 0 = the rows are current.
+ */
+export function countStale(
+  model: TrafficModel,
+  sort: SortSpec,
+  order: Int32Array,
+  filterText: string,
+): number {
+  return countOutOfOrder(model, sort, order) + countMismatched(model, order, parseFilter(filterText));
 }

@@ -22,7 +22,7 @@ import { OverviewBuffer } from './overview';
 import {
   appendNewSlots,
   computeOrder,
-  countOutOfOrder,
+  countStale,
   DEFAULT_DIR,
   type SortKey,
   type SortSpec,
@@ -50,8 +50,11 @@ export interface TrafficState {
   order: Int32Array;
   /** model.size when `order` was last computed or extended */
   orderSeenSize: number;
-  /** adjacent pairs out of order for the current sort (0 = order is current) */
-  outOfOrder: number;
+  /**
+   * adjacent pairs out of order for the current sort, plus tenants that stopped or started matching a
+   * filter on statuses (0 = the rows are current)
+   */
+  staleRows: number;
   selectedId: string | null;
 }
 
@@ -73,7 +76,7 @@ export function createTrafficStore(): TrafficStore {
     filter: '',
     order: new Int32Array(0),
     orderSeenSize: 0,
-    outOfOrder: 0,
+    staleRows: 0,
     selectedId: null,
   }));
 }
@@ -93,7 +96,7 @@ export function applySnapshot(store: TrafficStore, snapshot: TrafficSnapshot, no
     ratesStale: snapshot.tick.stale === true,
     order,
     orderSeenSize: s.model.size,
-    outOfOrder: 0,
+    staleRows: 0,
   });
 }
 
@@ -126,7 +129,7 @@ export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now
     ratesStale: false,
     order,
     orderSeenSize: model.size,
-    outOfOrder: countOutOfOrder(model, s.sort, order),
+    staleRows: countStale(model, s.sort, order, s.filter),
   });
   return topChanged;
 }
@@ -139,7 +142,7 @@ export function applyTick(store: TrafficStore, tick: TrafficTick, now = Date.now
 function applyPausedTick(store: TrafficStore, tick: TrafficTick): void {
   const s = store.getState();
   if (tick.stale || !s.model.applySwitches(tick)) return;
-  store.setState({ seq: s.seq + 1, outOfOrder: countOutOfOrder(s.model, s.sort, s.order) });
+  store.setState({ seq: s.seq + 1, staleRows: countStale(s.model, s.sort, s.order, s.filter) });
 }
 
 export function addMarker(store: TrafficStore, marker: TrafficMarker): void {
@@ -158,13 +161,13 @@ export function toggleSort(store: TrafficStore, key: SortKey): void {
 export function setSort(store: TrafficStore, sort: SortSpec): void {
   const s = store.getState();
   const order = computeOrder(s.model, sort, s.filter);
-  store.setState({ sort, order, orderSeenSize: s.model.size, outOfOrder: 0 });
+  store.setState({ sort, order, orderSeenSize: s.model.size, staleRows: 0 });
 }
 
 export function setFilter(store: TrafficStore, filter: string): void {
   const s = store.getState();
   const order = computeOrder(s.model, s.sort, filter);
-  store.setState({ filter, order, orderSeenSize: s.model.size, outOfOrder: 0 });
+  store.setState({ filter, order, orderSeenSize: s.model.size, staleRows: 0 });
 }
 
 /** The explicit "re-sort now" action. */
