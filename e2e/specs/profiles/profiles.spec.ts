@@ -11,7 +11,9 @@ async function paletteActions(app: Page, query: string): Promise<string[]> {
   await app.keyboard.press('Control+k');
   const input = app.getByTestId('palette-input');
   await input.fill(query);
-  // the list is computed with the query, in the same render: an item or "Nothing matches" shows it is done
+  // the list answers the query typed, not the empty one the palette opened with (whose commands would
+  // pass for an answer: a race seen in CI)
+  await expect(app.locator('#palette-list')).toHaveAttribute('data-query', query);
   await expect(app.locator('#palette-list > li').first()).toBeVisible();
   const actions = await app
     .getByTestId('palette-item')

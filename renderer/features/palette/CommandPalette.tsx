@@ -43,9 +43,13 @@ export function CommandPalette() {
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
-    if (!open) return;
-    setQuery('');
-    setActive(0);
+    // Cleared on close, not on open: an effect runs after the first paint, and clearing then would
+    // wipe whatever was typed in between (fast typing right after Ctrl+K, or a test's fill).
+    if (!open) {
+      setQuery('');
+      setActive(0);
+      return;
+    }
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     requestAnimationFrame(() => inputRef.current?.focus());
     return () => {
@@ -160,7 +164,8 @@ export function CommandPalette() {
           }}
           onKeyDown={onKeyDown}
         />
-        <ul className="palette__list" id="palette-list" ref={listRef}>
+        {/* data-query: which query the list answers (a test waits for it, not for any first item) */}
+        <ul className="palette__list" id="palette-list" ref={listRef} data-query={query}>
           {results.length === 0 ? <li className="palette__empty">Nothing matches “{query}”.</li> : null}
           {results.map((r, i) => (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the input drives the list with ↑/↓/Enter
