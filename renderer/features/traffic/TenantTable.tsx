@@ -195,7 +195,11 @@ function FilterHint({ filter }: { filter: string }) {
   const unrecognized = useMemo(() => parseFilter(filter).unrecognized, [filter]);
   if (unrecognized.length === 0) return null;
   return (
-    <span className="toolbar__count toolbar__error" data-testid="filter-hint" role="status">
+    <span
+      className="toolbar__count toolbar__error toolbar__filter-error"
+      data-testid="filter-hint"
+      role="status"
+    >
       {unrecognized.join(' ')}? try is:{IS_WORDS.join(', ')}
     </span>
   );
