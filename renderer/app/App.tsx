@@ -7,6 +7,7 @@ import type { ConnectionInfo, RendererClient } from '../client/client';
 import { ChangeDialog } from '../features/actions/ChangeDialog';
 import { connectTimeBoxes, loadTimeBoxes } from '../features/actions/time-boxes-store';
 import { AlertsPanel } from '../features/alerts/AlertsPanel';
+import { markerFromAlert } from '../features/alerts/alert-marker';
 import { connectAlerts, expireToasts, pushError } from '../features/alerts/alerts-store';
 import { Toasts } from '../features/alerts/Toasts';
 import { AuditView } from '../features/audit/AuditView';
@@ -68,14 +69,8 @@ export function App({ client }: { client: RendererClient }) {
   useEffect(
     () =>
       connectAlerts(stores.alerts, client, (alert) => {
-        if (alert.kind === 'spike' && alert.tenantId) {
-          addMarker(stores.traffic, {
-            t: alert.at,
-            kind: 'spike',
-            tenantId: alert.tenantId,
-            label: alert.tenantId,
-          });
-        }
+        const marker = markerFromAlert(alert);
+        if (marker) addMarker(stores.traffic, marker);
       }),
     [stores, client],
   );

@@ -78,6 +78,8 @@ export class SilenceWatch {
   private expectedRate = new Float64Array(0);
   /** how long (ms) the silence that the latest step ended or faded had lasted */
   endedSilenceMs = 0;
+  /** tenants silent now */
+  count = 0;
 
   constructor(private readonly options: SilenceOptions = defaultSilenceOptions) {}
 
@@ -149,11 +151,13 @@ export class SilenceWatch {
       return change;
     if (t - resumedAt < this.options.resumeGraceMs) return change;
     this.silent[i] = 1;
+    this.count++;
     return SILENCE_STARTED;
   }
 
   /** Forget tenant i (switched off: an answered question, not a silence). */
   reset(i: number): void {
+    if (this.silent[i] === 1) this.count--;
     this.silent[i] = 0;
     this.quietSince[i] = Number.NaN;
     this.expectedRate[i] = 0;

@@ -83,19 +83,34 @@ export class AlertQueue {
     });
   }
 
-  /** Several at once: one alert naming a few, about no one tenant. */
-  silencesStarted(at: number, tenants: readonly { id: string; name: string }[]): void {
-    const named = tenants.slice(0, 3).map((t) => t.name);
-    const more = tenants.length - named.length;
+  /**
+   * Many tenants silent at once (silence-announcer.ts): one rolling alert about no one tenant; each
+   * newer one replaces the last on one topic. `newlySilent`: the names of those that went this tick.
+   */
+  silencesStarted(at: number, silentNow: number, newlySilent: readonly string[]): void {
     this.push({
       id: alertId('silent', '*', at),
       at,
       kind: 'silent',
       severity: 'warning',
       tenantId: null,
+      topic: SILENCES_TOPIC,
       message:
-        `${tenants.length} tenants stopped sending at once with their switches on: ` +
-        `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} — likely a shared part of the pipeline, not the tenants`,
+        `${silentNow} tenants silent with their switches on, newly ${someOf(newlySilent)} — ` +
+        'likely a shared part of the pipeline, not the tenants',
+    });
+  }
+
+  /** Some of many silent tenants are sending again: on the same topic, with how many still are not. */
+  silencesEnded(at: number, sendingAgain: readonly string[], stillSilent: number): void {
+    this.push({
+      id: alertId('silent-ended', '*', at),
+      at,
+      kind: 'silent-ended',
+      severity: stillSilent > 0 ? 'warning' : 'info',
+      tenantId: null,
+      topic: SILENCES_TOPIC,
+      message: `${someOf(sendingAgain)} sending again; ${stillSilent > 0 ? `${stillSilent} still silent` : 'none silent now'}`,
     });
   }
 
@@ -153,6 +168,15 @@ export class AlertQueue {
 }
 
 export type SpikeEnd = { kind: 'switched-off' } | { kind: 'calmed'; rate: number; baseline: number };
+
+/** The rolling alert while many tenants are silent. */
+export const SILENCES_TOPIC = 'traffic:silent:many';
+
+/** "ACME, GLOBEX, INITECH and 4 more" */
+function someOf(names: readonly string[], shown = 3): string {
+  const more = names.length - shown;
+  return more > 0 ? `${names.slice(0, shown).join(', ')} and ${more} more` : names.join(', ');
+}
 
 function silenceTopic(tenantId: string): string {
   return `traffic:silent:${tenantId}`;

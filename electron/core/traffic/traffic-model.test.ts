@@ -622,7 +622,7 @@ describe('TrafficModel fleet-wide drop', () => {
 });
 
 describe('TrafficModel silent tenants', () => {
-  const ids = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'wonka'];
+  const ids = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'wonka', 'stark', 'wayne'];
   const rates = Object.fromEntries(ids.map((id, k) => [id, 100 + k * 40]));
   const without = (gone: readonly string[]) =>
     Object.fromEntries(ids.map((id) => [id, gone.includes(id) ? 0 : rates[id]!]));
@@ -708,12 +708,54 @@ describe('TrafficModel silent tenants', () => {
       expect.objectContaining({
         kind: 'silent',
         tenantId: null,
+        topic: 'traffic:silent:many',
         message:
-          '4 tenants stopped sending at once with their switches on: ACME, GLOBEX, INITECH and 1 more — likely a shared part of the pipeline, not the tenants',
+          '4 tenants silent with their switches on, newly ACME, GLOBEX, INITECH and 1 more — likely a shared part of the pipeline, not the tenants',
       }),
     ]);
     expect(model.markers().map((m) => [m.kind, m.tenantId, m.label])).toEqual([
       ['silent', null, '4 tenants silent'],
+    ]);
+  });
+
+  it('going silent one after another: one by one up to three, then one rolling alert until all are back, on one topic', () => {
+    const { model, feed } = warm();
+    const gone: string[] = [];
+    const topics: (string | undefined)[] = [];
+    for (const id of ['acme', 'globex', 'initech', 'umbrella', 'hooli']) {
+      gone.push(id);
+      for (let k = 0; k < 15; k++) feed(without(gone));
+      topics.push(...model.drainAlerts().map((a) => a.topic));
+    }
+    expect(topics).toEqual([
+      'traffic:silent:acme',
+      'traffic:silent:globex',
+      'traffic:silent:initech',
+      'traffic:silent:many',
+      'traffic:silent:many',
+    ]);
+    // the fourth crossed the line: one marker for all, none for the fifth
+    expect(model.markers().map((m) => m.label)).toEqual([
+      'ACME silent',
+      'GLOBEX silent',
+      'INITECH silent',
+      '4 tenants silent',
+    ]);
+    feed(without(['hooli', 'umbrella']));
+    feed(rates);
+    expect(model.drainAlerts()).toEqual([
+      expect.objectContaining({
+        kind: 'silent-ended',
+        severity: 'warning',
+        topic: 'traffic:silent:many',
+        message: 'ACME, GLOBEX, INITECH sending again; 2 still silent',
+      }),
+      expect.objectContaining({
+        kind: 'silent-ended',
+        severity: 'info',
+        topic: 'traffic:silent:many',
+        message: 'UMBRELLA, HOOLI sending again; none silent now',
+      }),
     ]);
   });
 

@@ -21,6 +21,7 @@ import { FleetDropWatch, type FleetSample } from './fleet-drop';
 import { LimitWatch } from './limit-watch';
 import { MarkerLog } from './marker-log';
 import { SampleOrder } from './sample-order';
+import { SilenceAnnouncer } from './silence-announcer';
 import {
   QUIET_BEGAN,
   SILENCE_ENDED,
@@ -77,9 +78,6 @@ interface TickContext {
   fleet: FleetVerdict;
 }
 
-/** more tenants going silent in one tick are announced together */
-const SILENCES_ANNOUNCED_ONE_BY_ONE = 3;
-
 const PUBLISHING = 1;
 const SILENCED = 2;
 
@@ -127,8 +125,7 @@ export class TrafficModel {
   private spikingAtDrop = new Uint8Array(0);
   private readonly fleetDrop = new FleetDropWatch();
   private readonly silence = new SilenceWatch();
-  /** the tenants that went silent in the tick being ingested (rare: allocation is fine) */
-  private silencedNow: { row: TenantRow; sinceSwitchOn: boolean }[] = [];
+  private readonly silenceNews = new SilenceAnnouncer(this.alerts, this.markerLog);
   private seq = 0;
   private lastTick: TrafficTick | null = null;
   /** tenants that existed at the last ingest (later ones have no rate yet) */
@@ -191,7 +188,7 @@ export class TrafficModel {
       this.top.offer(i, rate);
       if (status === 'spike') spiking++;
     }
-    this.announceSilences(sample.t);
+    this.silenceNews.flush(sample.t, this.silence.count);
     const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
     this.markerLog.pruneBefore(this.series.oldestT());
     this.ingested = size;
@@ -408,7 +405,7 @@ export class TrafficModel {
     if (wasLevel !== level || wasOver !== over) {
       this.transition(i, row, t, { wasSpike: wasLevel === SPIKE, wasOver, isOver: over }, judgeSpikes);
     }
-    if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(i, silence, row, t);
+    if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(i, silence, row);
     return row.status;
   }
 
@@ -433,38 +430,11 @@ export class TrafficModel {
     );
   }
 
-  /**
-   * "Sending again" at once; "stopped sending" is held to the end of the tick (announceSilences).
-   * A silence the baseline learned ends without news.
-   */
-  private silenceTransition(i: number, change: SilenceChange, row: TenantRow, t: number): void {
+  /** News for the announcer; a silence the baseline learned ends without news. */
+  private silenceTransition(i: number, change: SilenceChange, row: TenantRow): void {
     if (change === SILENCE_STARTED)
-      this.silencedNow.push({ row, sinceSwitchOn: this.silence.quietSinceSwitchOn(i, this.resumedAt[i]!) });
-    else if (change === SILENCE_ENDED)
-      this.alerts.silenceEnded(t, row.id, row.name, row.rate, this.silence.endedSilenceMs);
-  }
-
-  /**
-   * The tenants that went silent this tick, announced one by one — or, when more than a few went at
-   * once (one broker node of several, a shared pipeline stage: broad but short of a fleet-wide
-   * drop), as one alert and one marker, not a toast per tenant.
-   */
-  private announceSilences(t: number): void {
-    const silenced = this.silencedNow;
-    if (silenced.length === 0) return;
-    this.silencedNow = [];
-    if (silenced.length > SILENCES_ANNOUNCED_ONE_BY_ONE) {
-      this.alerts.silencesStarted(
-        t,
-        silenced.map((s) => s.row),
-      );
-      this.markerLog.add({ t, kind: 'silent', tenantId: null, label: `${silenced.length} tenants silent` });
-      return;
-    }
-    for (const { row, sinceSwitchOn } of silenced) {
-      this.alerts.silenceStarted(t, row, sinceSwitchOn);
-      this.markerLog.add({ t, kind: 'silent', tenantId: row.id, label: `${row.name} silent` });
-    }
+      this.silenceNews.silenceStarted(row, this.silence.quietSinceSwitchOn(i, this.resumedAt[i]!));
+    else this.silenceNews.silenceEnded(row, this.silence.endedSilenceMs);
   }
 
   private row(
