@@ -133,6 +133,8 @@ export interface TrafficTick {
   total: number;
   /** tenants currently marked spike */
   spiking: number;
+  /** tenants currently marked silent (traffic/silence-watch.ts); absent when none */
+  silent?: number;
   /** ids of the tenants stacked in the overview chart this tick (top by rate) */
   top: string[];
   tenants: TenantColumns;

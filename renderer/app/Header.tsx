@@ -4,7 +4,7 @@ import { type ConnectionInfo, errorText } from '../client/client';
 import { AlertsToggle } from '../features/alerts/AlertsToggle';
 import { pushError } from '../features/alerts/alerts-store';
 import { INTERVAL_CHOICES, THEME_CYCLE, updateSettings } from '../features/settings/settings-store';
-import { setSort } from '../features/traffic/traffic-store';
+import { setFilter, setSort } from '../features/traffic/traffic-store';
 import { useApp, useSlice } from './context';
 import { formatClock, formatCount, formatDuration, formatRate } from './format';
 import { isMac } from './keyboard';
@@ -196,6 +196,22 @@ export function Header({ connection }: { connection: ConnectionInfo }) {
           <span className="figure__value">{loaded ? formatCount(model.spiking) : '—'}</span>
           <span className="figure__label">spiking</span>
         </button>
+        {loaded && model.silent > 0 ? (
+          <button
+            type="button"
+            className="figure figure--button figure--silent"
+            data-testid="header-silent"
+            data-value={String(model.silent)}
+            title="Tenants that stopped sending with their switches on. Show only them (filter is:silent)"
+            onClick={() => {
+              stores.ui.setState({ view: 'traffic' });
+              setFilter(stores.traffic, 'is:silent');
+            }}
+          >
+            <span className="figure__value">{formatCount(model.silent)}</span>
+            <span className="figure__label">silent</span>
+          </button>
+        ) : null}
         {loaded && model.fleetDropSince !== null ? (
           <span
             className="tag tag--alarm"

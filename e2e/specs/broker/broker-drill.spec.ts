@@ -127,9 +127,17 @@ test('a tenant whose events stop reaching the broker with its switch on is marke
   await expect(toast).toBeVisible();
   await expect(toast).not.toContainText('Stop publishing');
   await saveScreenshot(page, testInfo, 'broker-silent-tenant');
+  // the header counts it; a click shows only the silent tenants
+  await expect(page.getByTestId('header-silent')).toHaveAttribute('data-value', '1');
+  await page.getByTestId('header-silent').click();
+  await expect(page.getByTestId('tenant-filter')).toHaveValue('is:silent');
+  await expect(page.getByTestId('tenant-count')).toHaveText('1 of 8 tenants');
 
   await workload.taps.attach('globex');
   await expect(traffic.row('globex')).toHaveAttribute('data-status', 'normal', { timeout: 20_000 });
+  await expect(page.getByTestId('header-silent')).toHaveCount(0);
+  // the filtered row stays where it is, and the table says it no longer matches
+  await expect(page.getByTestId('resort-button')).toBeVisible();
   // the answer replaces the warning (one topic per tenant)
   await expect(
     page.getByTestId('alert-toast').filter({ hasText: /^.*Globex is sending again: / }),

@@ -636,6 +636,7 @@ describe('TrafficModel silent tenants', () => {
     expect(row(tick, 'acme').status).toBe('normal');
     tick = feed(without(['acme']));
     expect(row(tick, 'acme')).toMatchObject({ status: 'silent', rate: 0, publishing: true });
+    expect(tick.silent).toBe(1);
     expect(row(tick, 'acme').why).toBe('nothing for 10 s, ~100/s expected');
     for (let k = 0; k < 50; k++) tick = feed(without(['acme']));
     expect(row(tick, 'acme').why).toBe('nothing for 60 s, ~100/s expected');
@@ -661,6 +662,7 @@ describe('TrafficModel silent tenants', () => {
     const [silent] = model.drainAlerts();
     const tick = feed(rates);
     expect(row(tick, 'acme').status).toBe('normal');
+    expect(tick.silent).toBeUndefined();
     expect(model.drainAlerts()).toEqual([
       expect.objectContaining({
         kind: 'silent-ended',

@@ -188,7 +188,8 @@ export class TrafficModel {
       this.top.offer(i, rate);
       if (status === 'spike') spiking++;
     }
-    this.silenceNews.flush(sample.t, this.silence.count);
+    const silent = this.silence.count;
+    this.silenceNews.flush(sample.t, silent);
     const top = this.top.finish(size).map((i) => this.registry.ids[i]!);
     this.markerLog.pruneBefore(this.series.oldestT());
     this.ingested = size;
@@ -200,6 +201,7 @@ export class TrafficModel {
       intervalMs,
       total,
       spiking,
+      ...(silent > 0 ? { silent } : {}),
       top,
       tenants: columns,
       ...(dropSince === null ? {} : { fleetDrop: { since: dropSince } }),

@@ -92,3 +92,13 @@ describe('TrafficModel spark ring buffers', () => {
     expect(m.share[m.slotOf('b')]).toBe(0.75);
   });
 });
+
+describe('TrafficModel counts', () => {
+  it("takes the tick's spiking and silent counts (silent absent = none)", () => {
+    const m = new TrafficModel(4);
+    m.applySnapshot(snapshot({ ...tick(1, [row('a', 0, { status: 'silent' })]), silent: 1 }));
+    expect(m.silent).toBe(1);
+    m.applyTick(tick(2, [row('a', 5)]));
+    expect(m.silent).toBe(0);
+  });
+});

@@ -70,6 +70,8 @@ export class TrafficModel {
   t = 0;
   total = 0;
   spiking = 0;
+  /** tenants marked silent in the latest tick */
+  silent = 0;
   /** epoch ms a fleet-wide drop began (most tenants down at once), null when there is none */
   fleetDropSince: number | null = null;
   /** epoch ms until which spikes are not judged after a fleet-wide drop, null when they are */
@@ -145,6 +147,7 @@ export class TrafficModel {
     this.t = tick.t;
     this.total = tick.total;
     this.spiking = tick.spiking;
+    this.silent = tick.silent ?? 0;
     this.fleetDropSince = tick.fleetDrop?.since ?? null;
     this.catchingUpUntil = tick.catchingUp?.until ?? null;
     this.intervalMs = tick.intervalMs;
