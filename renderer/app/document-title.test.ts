@@ -28,4 +28,13 @@ describe('document title', () => {
       '▼ all traffic down · Switchboard',
     );
   });
+
+  it('counts the silent tenants after the spikes', () => {
+    expect(
+      documentTitle({ spiking: 1, silent: 2, brokerAlarm: false, fleetDrop: false, profile: 'local' }),
+    ).toBe('▲ 1 spiking · ▽ 2 silent · Switchboard — local');
+    expect(
+      documentTitle({ spiking: 0, silent: 1, brokerAlarm: false, fleetDrop: false, profile: null }),
+    ).toBe('▽ 1 silent · Switchboard');
+  });
 });

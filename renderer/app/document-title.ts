@@ -8,6 +8,8 @@ import { useSlice } from './context';
 
 export function documentTitle(state: {
   spiking: number;
+  /** tenants that stopped sending with their switches on: after the spikes, the quieter news */
+  silent?: number;
   brokerAlarm: boolean;
   fleetDrop: boolean;
   profile: string | null;
@@ -16,6 +18,7 @@ export function documentTitle(state: {
     state.brokerAlarm ? '⚠ broker alarm' : null,
     state.fleetDrop ? '▼ all traffic down' : null,
     state.spiking > 0 ? `▲ ${state.spiking} spiking` : null,
+    (state.silent ?? 0) > 0 ? `▽ ${state.silent} silent` : null,
   ].filter(Boolean);
   const name = state.profile ? `Switchboard — ${state.profile}` : 'Switchboard';
   return urgent.length > 0 ? `${urgent.join(' · ')} · ${name}` : name;
@@ -25,6 +28,10 @@ export function useDocumentTitle(): void {
   const spiking = useSlice(
     (s) => s.traffic,
     (s) => (s.loaded ? s.model.spiking : 0),
+  );
+  const silent = useSlice(
+    (s) => s.traffic,
+    (s) => (s.loaded ? s.model.silent : 0),
   );
   const fleetDrop = useSlice(
     (s) => s.traffic,
@@ -39,6 +46,6 @@ export function useDocumentTitle(): void {
     (s) => s.info?.profile.name ?? null,
   );
   useEffect(() => {
-    document.title = documentTitle({ spiking, brokerAlarm, fleetDrop, profile });
-  }, [spiking, brokerAlarm, fleetDrop, profile]);
+    document.title = documentTitle({ spiking, silent, brokerAlarm, fleetDrop, profile });
+  }, [spiking, silent, brokerAlarm, fleetDrop, profile]);
 }

@@ -129,6 +129,7 @@ test('a tenant whose events stop reaching the broker with its switch on is marke
   await saveScreenshot(page, testInfo, 'broker-silent-tenant');
   // the header counts it; a click shows only the silent tenants
   await expect(page.getByTestId('header-silent')).toHaveAttribute('data-value', '1');
+  await expect(page).toHaveTitle(/^▽ 1 silent · Switchboard/);
   await page.getByTestId('header-silent').click();
   await expect(page.getByTestId('tenant-filter')).toHaveValue('is:silent');
   await expect(page.getByTestId('tenant-count')).toHaveText('1 of 8 tenants');
