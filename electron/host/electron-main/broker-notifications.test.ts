@@ -53,6 +53,33 @@ describe('broker notifications', () => {
     ]);
   });
 
+  it("announces many tenants gone silent at once, once per cooldown; not one tenant's silence, nor their return", () => {
+    const { notices, emit, advance } = setup();
+    const many: Alert = {
+      id: 'silent:*:1',
+      at: 1,
+      kind: 'silent',
+      severity: 'warning',
+      tenantId: null,
+      topic: 'traffic:silent:many',
+      message: '4 tenants silent with their switches on, newly ACME',
+    };
+    emit({ ...many, id: 'silent:acme:0', tenantId: 'acme', topic: 'traffic:silent:acme' });
+    emit(many);
+    emit({ ...many, id: 'silent:*:2', message: '5 tenants silent with their switches on, newly GLOBEX' });
+    emit({ ...many, id: 'silent-ended:*:3', kind: 'silent-ended', severity: 'info' });
+    expect(notices).toEqual([
+      {
+        title: 'Several tenants stopped sending',
+        body: '4 tenants silent with their switches on, newly ACME',
+        tenantId: null,
+      },
+    ]);
+    advance(60_000);
+    emit({ ...many, id: 'silent:*:4' });
+    expect(notices).toHaveLength(2);
+  });
+
   it('announces a memory alarm, a disk alarm and a suspected leak; not their ends, nor other alerts', () => {
     const { notices, emit } = setup();
     emit(alert('rabbitmq:blocked', 'critical'));

@@ -10,7 +10,9 @@ import type { NotifierWiring } from './notifications';
  *
  * A fleet-wide drop (most tenants' traffic down at once, traffic/fleet-drop.ts) is announced here
  * too: it is what a blocked broker looks like from the per-tenant counters alone, when no
- * management API is watched — the same condition, seen from the other side.
+ * management API is watched — the same condition, seen from the other side. So is the rolling alert
+ * of many tenants gone silent at once (traffic/silence-announcer.ts): broad, short of a fleet-wide
+ * drop, a shared part of the pipeline. One tenant's silence stays in the window.
  */
 
 export interface BrokerNotifierOptions extends NotifierWiring {
@@ -48,6 +50,7 @@ export function createBrokerNotifier(options: BrokerNotifierOptions): () => void
 /** The title of a broker condition worth a notification, or null for any other alert (and any end). */
 function conditionTitle(alert: Alert): string | null {
   if (alert.kind === 'fleet-drop') return 'Traffic down for every tenant at once';
+  if (alert.kind === 'silent' && alert.tenantId === null) return 'Several tenants stopped sending';
   if (alert.kind !== 'source' || alert.severity === 'info' || !alert.topic) return null;
   return TITLES[alert.topic.slice(alert.topic.lastIndexOf(':') + 1)] ?? null;
 }
