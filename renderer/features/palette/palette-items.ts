@@ -1,6 +1,6 @@
 /** What the command palette offers, as data (the component runs them). */
-import type { Theme } from '../../../electron/core/api';
-import type { TrafficModel } from '../traffic/traffic-model';
+import type { TenantStatus, Theme } from '../../../electron/core/api';
+import { STATUS_SEVERITY, type TrafficModel } from '../traffic/traffic-model';
 import { type Ranked, rank } from './palette-match';
 
 export type PaletteAction =
@@ -139,17 +139,21 @@ function* tenantItems(ctx: PaletteContext, slots: Iterable<number>): Generator<P
   }
 }
 
+const NEEDS_ATTENTION: ReadonlySet<TenantStatus> = new Set(['spike', 'over-limit', 'silent']);
+
 function* allSlots(model: TrafficModel): Generator<number> {
   for (let s = 0; s < model.size; s++) yield s;
 }
 
 export function paletteResults(query: string, ctx: PaletteContext, limit = 40): Ranked<PaletteItem>[] {
   if (query.trim() === '') {
-    // nothing typed: the commands, then the tenants that need attention (spiking, over limit) by rate
+    // nothing typed: the commands, then the tenants that need attention — spiking, over limit,
+    // silent — the most alarming first, then by rate
     const { model } = ctx;
     const urgent: number[] = [];
-    for (let s = 0; s < model.size; s++) if (model.status[s] === 2 || model.status[s] === 3) urgent.push(s);
-    urgent.sort((a, b) => model.rate[b]! - model.rate[a]!);
+    for (let s = 0; s < model.size; s++) if (NEEDS_ATTENTION.has(model.statusOf(s))) urgent.push(s);
+    const severity = (s: number) => STATUS_SEVERITY[model.status[s]!]!;
+    urgent.sort((a, b) => severity(b) - severity(a) || model.rate[b]! - model.rate[a]!);
     const items = [...commands(ctx), ...tenantItems(ctx, urgent.slice(0, 10))];
     return items.slice(0, limit).map((item) => ({ item, match: { score: 0, positions: [] } }));
   }

@@ -61,6 +61,8 @@ describe('palette results', () => {
         row('acme', 8400, { name: 'Acme Corp', status: 'spike' }),
         row('globex', 300, { name: 'Globex' }),
         row('initech', 0, { name: 'Initech', publishing: false, status: 'off' }),
+        row('umbrella', 0, { name: 'Umbrella', status: 'silent' }),
+        row('soylent', 90, { name: 'Soylent', status: 'over-limit', limit: 62 }),
       ]),
     ),
   );
@@ -117,11 +119,13 @@ describe('palette results', () => {
     expect(paletteResults('production', ctx)[0]!.item.action).toEqual({ type: 'view', view: 'profiles' });
   });
 
-  it('with no query shows commands and the spiking tenants', () => {
+  it('with no query shows commands and the tenants that need attention, the most alarming first', () => {
     const keys = paletteResults('', ctx).map((r) => r.item.key);
     expect(keys).toContain('view-audit');
     expect(keys).toContain('flip-acme');
     expect(keys).not.toContain('open-globex');
+    expect(keys).not.toContain('open-initech');
+    expect(keys.filter((k) => k.startsWith('open-'))).toEqual(['open-acme', 'open-soylent', 'open-umbrella']);
   });
 
   it('offers no flip on a read-only profile, typed or not, but still finds the tenant', () => {
