@@ -65,6 +65,11 @@ export interface TrafficModelOptions {
 interface FleetVerdict {
   judgeSpikes: boolean;
   mayLearn: boolean;
+  /**
+   * New silences may begin: no drop (even one so long that baselines learn again: the header still
+   * says "all traffic down"), no catch-up, no tick that may become a drop
+   */
+  judgeSilence: boolean;
 }
 
 /** What every tenant's judgement in one tick shares. */
@@ -368,9 +373,11 @@ export class TrafficModel {
       this.alerts.fleetDropEnded(t, change);
       this.markerLog.add({ t, kind: 'fleet-recovered', tenantId: null, label: 'traffic recovered' });
     }
+    const mayLearn = this.fleetDrop.mayLearn(t, relearnTicks);
     return {
       judgeSpikes: this.fleetDrop.judgesSpikes(t, relearnTicks),
-      mayLearn: this.fleetDrop.mayLearn(t, relearnTicks),
+      mayLearn,
+      judgeSilence: mayLearn && this.fleetDrop.activeSince() === null,
     };
   }
 
@@ -417,7 +424,7 @@ export class TrafficModel {
    * drop, not N silences. One just switched back on is given a grace (silence-watch.ts).
    */
   private stepSilence(i: number, tick: TickContext, ready: boolean): SilenceChange {
-    const judge = ready && tick.fleet.mayLearn;
+    const judge = ready && tick.fleet.judgeSilence;
     const baseline = this.baselines.value(i);
     const spread = this.baselines.spread(i);
     return this.silence.step(
