@@ -144,6 +144,18 @@ describe('SilenceWatch: marks', () => {
     expect(watch.quietSinceSwitchOn(0, T0 + 1000)).toBe(false);
   });
 
+  it('ranks a quiet or silent tenant by what it sent before, for the overview stack', () => {
+    const watch = watchOne();
+    expect(watch.rankRate(0, 80)).toBe(80);
+    run(watch, T0, 3, { ...busy, rate: 0 });
+    expect(watch.rankRate(0, 0)).toBe(100);
+    run(watch, T0 + 3000, 10, { ...busy, rate: 0 });
+    expect(watch.isSilent(0)).toBe(true);
+    expect(watch.rankRate(0, 2)).toBe(100);
+    watch.reset(0);
+    expect(watch.rankRate(0, 0)).toBe(0);
+  });
+
   it('new tenants start not quiet', () => {
     const watch = watchOne();
     watch.ensureCapacity(300);

@@ -105,6 +105,15 @@ export class SilenceWatch {
     return this.expectedRate[i]!;
   }
 
+  /**
+   * The rate to rank tenant i by in the overview's top: while it is quiet or silent, what it was
+   * sending before — so a big tenant that stops stays in the stack, its fall drawn in its own colour
+   * instead of folding into "others" as soon as it is gone. A silence that fades lets it go.
+   */
+  rankRate(i: number, rate: number): number {
+    return Number.isNaN(this.quietSince[i]!) ? rate : Math.max(rate, this.expectedRate[i]!);
+  }
+
   /** Whether the baseline must hold this tick: silent, and not for so long that silence is its normal. */
   holdsBaseline(i: number, t: number, relearnAfterMs: number): boolean {
     return this.silent[i] === 1 && t - this.quietSince[i]! < relearnAfterMs;

@@ -34,6 +34,11 @@ export class TopTenants {
     return this.chosen;
   }
 
+  /** The smoothed rate tenant i is ranked by. */
+  rankOf(i: number): number {
+    return this.smoothed[i] ?? 0;
+  }
+
   ensureCapacity(tenants: number): void {
     this.smoothed = withRoom(this.smoothed, tenants);
   }

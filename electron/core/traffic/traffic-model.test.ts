@@ -334,6 +334,26 @@ describe('TrafficModel top', () => {
     steady(feed, rates, 30);
     expect(feed({ ...rates, t39: 20_000 }).top[0]).toBe('t39');
   });
+
+  it('keeps a tenant switched off in the stack while its traffic is on the chart, so its fall is drawn in its own colour', () => {
+    const rates = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`t${i}`, 1_000 - i * 5]));
+    // a 2-minute chart
+    const { model, feed } = harness(
+      Object.keys(rates).map((id) => info(id)),
+      { capacity: 120 },
+    );
+    steady(feed, rates, 30);
+    for (let k = 0; k < 5; k++) feed({ ...rates, t39: 20_000 });
+    let off = false;
+    model.setPublishing((id) => id !== 't39' || !off);
+    off = true;
+    const tops: string[][] = [];
+    for (let k = 0; k < 119; k++) tops.push(feed({ ...rates, t39: 0 }).top);
+    expect(tops.every((top) => top[0] === 't39')).toBe(true);
+    // once its traffic has left the chart, so does it
+    for (let k = 0; k < 20; k++) tops.push(feed({ ...rates, t39: 0 }).top);
+    expect(tops.at(-1)).not.toContain('t39');
+  });
 });
 
 describe('TrafficModel views', () => {
@@ -654,6 +674,16 @@ describe('TrafficModel silent tenants', () => {
       }),
     ]);
     expect(model.markers('acme').map((m) => [m.kind, m.label])).toEqual([['silent', 'ACME silent']]);
+  });
+
+  it('a big tenant that goes silent stays in the overview stack, its fall in its own colour', () => {
+    const big = { ...rates, acme: 5_000 };
+    const { model, feed } = warmHarness(big);
+    expect(feed(big).top[0]).toBe('acme');
+    const tops: string[][] = [];
+    for (let k = 0; k < 120; k++) tops.push(feed({ ...big, acme: 0 }).top);
+    expect(tops.every((top) => top.includes('acme'))).toBe(true);
+    expect(model.overview().top.map((s) => s.id)).toContain('acme');
   });
 
   it('sending again ends it at once, on the same topic, saying for how long it was silent', () => {

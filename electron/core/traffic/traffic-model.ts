@@ -123,6 +123,9 @@ export class TrafficModel {
   private publishingNow = new Uint8Array(0);
   /** epoch ms each tenant was last switched (back) on, as this model saw it */
   private resumedAt = new Float64Array(0);
+  /** epoch ms each tenant was last switched off, and its overview rank then (stackRank) */
+  private offAt = new Float64Array(0);
+  private rankAtOff = new Float64Array(0);
   /**
    * 1 = the tenant was spiking when the last fleet-wide drop began: its spike is its own, not
    * publishers catching up, so it is still judged while the fleet catches up
@@ -182,6 +185,7 @@ export class TrafficModel {
     const alpha = slowAlpha(intervalMs, this.options.baselineTauMs);
     const relearnTicks = Math.ceil(this.options.relearnElevatedAfterMs / Math.max(intervalMs, 1));
     const fleet = this.judgeFleet(sample.t, size, relearnTicks);
+    const windowMs = this.series.capacity * intervalMs;
     const tick: TickContext = { t: sample.t, intervalMs, total, alpha, relearnTicks, fleet };
     const columns = emptyColumns(size);
     let spiking = 0;
@@ -190,7 +194,7 @@ export class TrafficModel {
       const status = this.judge(i, tick, columns);
       const rate = this.rates[i]!;
       this.series.write(slot, i, rate, this.baselines.value(i));
-      this.top.offer(i, rate);
+      this.top.offer(i, this.stackRank(i, rate, sample.t, windowMs));
       if (status === 'spike') spiking++;
     }
     const silent = this.silence.count;
@@ -335,6 +339,8 @@ export class TrafficModel {
     this.overLimitAlertAt = withRoom(this.overLimitAlertAt, size);
     this.publishingNow = withRoom(this.publishingNow, size);
     this.resumedAt = withRoom(this.resumedAt, size);
+    this.offAt = withRoom(this.offAt, size);
+    this.rankAtOff = withRoom(this.rankAtOff, size);
     this.spikingAtDrop = withRoom(this.spikingAtDrop, size);
     this.baselines.ensureCapacity(size);
     this.detector.ensureCapacity(size);
@@ -354,6 +360,10 @@ export class TrafficModel {
       const publishing = this.publishing(this.registry.ids[i]!);
       // switched back on (not merely seen for the first time, which may be mid-incident)
       if (publishing && this.publishingNow[i] === SILENCED) this.resumedAt[i] = t;
+      if (!publishing && this.publishingNow[i] === PUBLISHING) {
+        this.offAt[i] = t;
+        this.rankAtOff[i] = this.top.rankOf(i);
+      }
       this.publishingNow[i] = publishing ? PUBLISHING : SILENCED;
       if (!publishing || !this.baselines.ready(i, this.options.warmupSamples)) continue;
       const rate = this.rates[i]!;
@@ -416,6 +426,18 @@ export class TrafficModel {
     }
     if (silence === SILENCE_STARTED || silence === SILENCE_ENDED) this.silenceTransition(i, silence, row);
     return row.status;
+  }
+
+  /**
+   * What tenant i is ranked by for the overview's stack: its rate — but a tenant whose traffic
+   * stopped keeps its place while what it sent is still on the chart (`windowMs`), so its fall is
+   * drawn in its own colour rather than folded into "others" a few seconds after the kill that was
+   * meant to be watched: one switched off by what it sent just before, one gone quiet or silent by
+   * what it sent before that (silence-watch.ts).
+   */
+  private stackRank(i: number, rate: number, t: number, windowMs: number): number {
+    if (this.publishingNow[i] !== SILENCED) return this.silence.rankRate(i, rate);
+    return t - this.offAt[i]! < windowMs ? Math.max(rate, this.rankAtOff[i]!) : rate;
   }
 
   /**
